@@ -9,14 +9,14 @@
 //! Keys are `/`-separated strings relative to the bucket's root (the URI's prefix, narrowed with
 //! [`Bucket::scoped`]).
 
-use std::future::Future;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::future::BoxFuture;
+use futures::{FutureExt, TryStreamExt};
 use namidb_core::{Clock, RandomSource, SystemClock, SystemRandom};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
@@ -165,11 +165,15 @@ impl Bucket {
         let path = self.path(key);
         let store = &self.shared.store;
         let object = self
-            .run(OpKind::Get, &path, || async {
-                let result = store.get(&path).await?;
-                let etag = result.meta.e_tag.clone().map(ETag::new);
-                let bytes = result.bytes().await?;
-                Ok(StoredObject { bytes, etag })
+            .run(OpKind::Get, &path, || {
+                let (store, path) = (Arc::clone(store), path.clone());
+                async move {
+                    let result = store.get(&path).await?;
+                    let etag = result.meta.e_tag.clone().map(ETag::new);
+                    let bytes = result.bytes().await?;
+                    Ok(StoredObject { bytes, etag })
+                }
+                .boxed()
             })
             .await?;
         self.shared.metrics.record_read(OpKind::Get, object.bytes.len() as u64);
@@ -180,7 +184,12 @@ impl Bucket {
     pub async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Bytes, ObjectStoreError> {
         let path = self.path(key);
         let store = &self.shared.store;
-        let bytes = self.run(OpKind::GetRange, &path, || store.get_range(&path, range.clone())).await?;
+        let bytes = self
+            .run(OpKind::GetRange, &path, || {
+                let (store, path, range) = (Arc::clone(store), path.clone(), range.clone());
+                async move { store.get_range(&path, range).await }.boxed()
+            })
+            .await?;
         self.shared.metrics.record_read(OpKind::GetRange, bytes.len() as u64);
         Ok(bytes)
     }
@@ -189,7 +198,12 @@ impl Bucket {
     pub async fn head(&self, key: &str) -> Result<ObjectInfo, ObjectStoreError> {
         let path = self.path(key);
         let store = &self.shared.store;
-        let meta = self.run(OpKind::Head, &path, || store.head(&path)).await?;
+        let meta = self
+            .run(OpKind::Head, &path, || {
+                let (store, path) = (Arc::clone(store), path.clone());
+                async move { store.head(&path).await }.boxed()
+            })
+            .await?;
         Ok(self.info(meta))
     }
 
@@ -248,7 +262,7 @@ impl Bucket {
         let path = self.path(prefix);
         let store = &self.shared.store;
         let metas = self
-            .run(OpKind::List, &path, || async { store.list(Some(&path)).try_collect::<Vec<_>>().await })
+            .run(OpKind::List, &path, || store.list(Some(&path)).try_collect::<Vec<_>>().boxed())
             .await?;
         let mut infos: Vec<ObjectInfo> = metas.into_iter().map(|meta| self.info(meta)).collect();
         infos.sort_by(|a, b| a.key.cmp(&b.key));
@@ -259,7 +273,13 @@ impl Bucket {
     pub async fn delete(&self, key: &str) -> Result<(), ObjectStoreError> {
         let path = self.path(key);
         let store = &self.shared.store;
-        match self.run(OpKind::Delete, &path, || store.delete(&path)).await {
+        let deleted = self
+            .run(OpKind::Delete, &path, || {
+                let (store, path) = (Arc::clone(store), path.clone());
+                async move { store.delete(&path).await }.boxed()
+            })
+            .await;
+        match deleted {
             Ok(()) | Err(ObjectStoreError::NotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }
@@ -278,7 +298,8 @@ impl Bucket {
         let result = self
             .run(op, &path, || {
                 let options = PutOptions { mode: mode.clone(), ..PutOptions::default() };
-                store.put_opts(&path, PutPayload::from(bytes.clone()), options)
+                let (store, path, bytes) = (Arc::clone(store), path.clone(), bytes.clone());
+                async move { store.put_opts(&path, PutPayload::from(bytes), options).await }.boxed()
             })
             .await;
         let result = match (op, result) {
@@ -318,7 +339,11 @@ impl Bucket {
         let store = &self.shared.store;
         let len = bytes.len() as u64;
         let outcome = self
-            .run(OpKind::PutIfMatch, &path, || conditional_update(store, root, &path, bytes.clone(), expected))
+            .run(OpKind::PutIfMatch, &path, || {
+                let (store, root, path) = (Arc::clone(store), root.to_path_buf(), path.clone());
+                let (bytes, expected) = (bytes.clone(), expected.clone());
+                async move { conditional_update(&store, &root, &path, bytes, &expected).await }.boxed()
+            })
             .await?;
         match outcome {
             LocalUpdate::Updated(result) => {
@@ -332,11 +357,12 @@ impl Bucket {
     }
 
     /// The retry loop around one logical call; see the module docs for the layering.
-    async fn run<T, F, Fut>(&self, op: OpKind, path: &ObjectPath, mut call: F) -> Result<T, ObjectStoreError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, object_store::Error>>,
-    {
+    async fn run<T>(
+        &self,
+        op: OpKind,
+        path: &ObjectPath,
+        mut call: impl FnMut() -> BoxFuture<'static, Result<T, object_store::Error>> + Send,
+    ) -> Result<T, ObjectStoreError> {
         let options = &self.shared.options;
         let path_text = path.to_string();
         let mut attempt: u32 = 0;
@@ -379,11 +405,12 @@ impl Bucket {
         }
     }
 
-    async fn attempt<T, F, Fut>(&self, op: OpKind, path: &str, call: &mut F) -> Result<T, AttemptError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, object_store::Error>>,
-    {
+    async fn attempt<T>(
+        &self,
+        op: OpKind,
+        path: &str,
+        call: &mut (impl FnMut() -> BoxFuture<'static, Result<T, object_store::Error>> + Send),
+    ) -> Result<T, AttemptError> {
         self.shared.metrics.record_request(op);
         let Some(faults) = &self.shared.options.faults else {
             return call().await.map_err(AttemptError::Raw);
