@@ -246,7 +246,11 @@ impl Bucket {
             Err(ObjectStoreError::PreconditionFailed { .. }) if may_be_quoting => {
                 // Some servers (Ceph RGW) reject a quoted tag even when it is current. If the object
                 // still carries the tag we sent, that is what happened: switch to bare tags.
-                let current = self.head(key).await?;
+                let current = match self.head(key).await {
+                    Ok(current) => current,
+                    Err(ObjectStoreError::NotFound { .. }) => return first,
+                    Err(e) => return Err(e),
+                };
                 if current.etag.as_ref().is_some_and(|tag| tag.same_version(expected)) {
                     self.shared.strip_quotes_detected.store(true, Ordering::Relaxed);
                     return self.update_with_tag(key, bytes, expected.bare().to_owned()).await;
@@ -324,6 +328,8 @@ impl Bucket {
             // S3 may report a concurrent conditional write as a conflict, which object_store maps to
             // "already exists"; for an update it means the same as a failed precondition.
             Err(ObjectStoreError::AlreadyExists { path }) => Err(ObjectStoreError::PreconditionFailed { path }),
+            // In-memory stores (and S3 itself) answer "not found" when the object is missing.
+            Err(ObjectStoreError::NotFound { path }) => Err(ObjectStoreError::PreconditionFailed { path }),
             other => other,
         }
     }
@@ -454,7 +460,13 @@ impl Bucket {
     ) -> ObjectStoreError {
         let store = self.shared.display.clone();
         let path = path.to_owned();
-        let message = error_chain(raw);
+        let mut message = error_chain(raw);
+        if message.contains("169.254.169.254") {
+            message = format!(
+                "no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); \
+                 the instance-metadata fallback failed: {message}"
+            );
+        }
         match class {
             FailureClass::Unreachable => {
                 ObjectStoreError::Unreachable { store, op: op.name(), path, attempts, message }

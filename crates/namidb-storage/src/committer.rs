@@ -263,6 +263,13 @@ impl Committer {
                 fail_all(&mut slots, &StorageError::Conflict { reason });
                 return;
             }
+            if self.check_fencing().is_err() {
+                // The cached manifest may be stale: the holder may have let go since.
+                if let Err(error) = self.refresh().await {
+                    fail_all(&mut slots, &error);
+                    return;
+                }
+            }
             if let Err(error) = self.check_fencing() {
                 fail_all(&mut slots, &error);
                 return;
