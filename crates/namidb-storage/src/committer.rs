@@ -347,7 +347,8 @@ impl Committer {
                 self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
             }
             if let Err(error) = caught_up {
-                self.latch_closed(error.clone());
+                // Nothing still pending has landed, and the committer's state is unchanged (replay
+                // applies nothing unless every segment was read), so the handle stays usable.
                 fail_all(&mut slots, &error);
                 return;
             }
@@ -407,7 +408,14 @@ impl Committer {
                 Err(StorageError::ObjectStore(ObjectStoreError::Crashed)) => {
                     return Err(StorageError::ObjectStore(ObjectStoreError::Crashed))
                 }
-                Err(error) if !error.is_retryable() || clock.now_millis().saturating_sub(started) >= timeout => {
+                // Any store failure may pass (even a 403 while credentials rotate): keep asking until
+                // the deadline, because giving up here leaves the caller without an answer.
+                Err(error @ StorageError::ObjectStore(_))
+                    if clock.now_millis().saturating_sub(started) >= timeout =>
+                {
+                    return Err(StorageError::OutcomeUnknown { reason: error.to_string() });
+                }
+                Err(error) if !matches!(error, StorageError::ObjectStore(_)) => {
                     return Err(StorageError::OutcomeUnknown { reason: error.to_string() });
                 }
                 Err(_) => clock.sleep(self.backoff(round).max(Duration::from_millis(50))).await,
