@@ -17,6 +17,11 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Milliseconds since the Unix epoch.
     fn now_millis(&self) -> u64;
 
+    /// Microseconds since the Unix epoch (for measuring short intervals).
+    fn now_micros(&self) -> u64 {
+        self.now_millis().saturating_mul(1000)
+    }
+
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> SleepFuture;
 }
@@ -29,6 +34,10 @@ impl Clock for SystemClock {
     fn now_millis(&self) -> u64 {
         // A clock before 1970 is reported as the epoch rather than panicking.
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    }
+
+    fn now_micros(&self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
     }
 
     fn sleep(&self, duration: Duration) -> SleepFuture {

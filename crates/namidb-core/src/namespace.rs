@@ -101,11 +101,23 @@ mod tests {
     #[test]
     fn rejects_bad_names_with_a_reason() {
         assert_eq!(NamespaceName::new(""), Err(NamespaceNameError::Empty));
-        assert!(matches!(NamespaceName::new(&"a".repeat(64)), Err(NamespaceNameError::TooLong { len: 64, .. })));
+        assert!(matches!(
+            NamespaceName::new(&"a".repeat(64)),
+            Err(NamespaceNameError::TooLong { len: 64, .. })
+        ));
         let err = NamespaceName::new("Tenant").unwrap_err();
         assert!(err.to_string().contains("'T'"), "{err}");
-        assert!(matches!(NamespaceName::new("-x"), Err(NamespaceNameError::BadCharacter { position: 0, .. })));
-        assert!(matches!(NamespaceName::new("a/b"), Err(NamespaceNameError::BadCharacter { bad: '/', .. })));
-        assert!(matches!(NamespaceName::new("a.b"), Err(NamespaceNameError::BadCharacter { bad: '.', .. })));
+        assert!(matches!(
+            NamespaceName::new("-x"),
+            Err(NamespaceNameError::BadCharacter { position: 0, .. })
+        ));
+        assert!(matches!(
+            NamespaceName::new("a/b"),
+            Err(NamespaceNameError::BadCharacter { bad: '/', .. })
+        ));
+        assert!(matches!(
+            NamespaceName::new("a.b"),
+            Err(NamespaceNameError::BadCharacter { bad: '.', .. })
+        ));
     }
 }

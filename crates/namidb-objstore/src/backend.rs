@@ -43,7 +43,9 @@ pub(crate) fn open_backend(uri: &StoreUri) -> Result<Arc<dyn ObjectStore>, Objec
                 config_error(format!("cannot create directory {}: {e}", root.display()))
             })?;
             let store = LocalFileSystem::new_with_prefix(root)
-                .map_err(|e| config_error(format!("cannot open directory {}: {e}", root.display())))?
+                .map_err(|e| {
+                    config_error(format!("cannot open directory {}: {e}", root.display()))
+                })?
                 .with_automatic_cleanup(true);
             Arc::new(store)
         }

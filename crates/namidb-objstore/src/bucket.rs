@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -29,6 +29,13 @@ use crate::{
     BackendSpec, ETag, EtagQuoting, FaultAction, FaultInjector, MetricsSnapshot, ObjectStoreError,
     OpKind, RequestMetrics, RetryPolicy, StoreUri,
 };
+
+/// Not yet known whether the server accepts quoted tags in `If-Match`.
+const QUOTES_UNKNOWN: u8 = 0;
+/// A quoted tag has succeeded: the server follows RFC 9110.
+const QUOTES_ACCEPTED: u8 = 1;
+/// A quoted tag failed and the same tag bare succeeded: send bare tags from now on.
+const QUOTES_REJECTED: u8 = 2;
 
 /// Components and knobs of a [`Bucket`].
 #[derive(Debug, Clone)]
@@ -83,8 +90,8 @@ struct BucketShared {
     options: BucketOptions,
     metrics: Arc<RequestMetrics>,
     quoting: EtagQuoting,
-    /// Set once a server has been seen to reject a current, quoted tag.
-    strip_quotes_detected: AtomicBool,
+    /// What this handle has learned about quoted tags in `If-Match` (`QUOTES_*`).
+    quote_state: AtomicU8,
 }
 
 /// A handle to a bucket (or a prefix inside one). Cheap to clone; clones share counters.
@@ -96,7 +103,10 @@ pub struct Bucket {
 
 impl std::fmt::Debug for Bucket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bucket").field("store", &self.shared.display).field("root", &self.root).finish()
+        f.debug_struct("Bucket")
+            .field("store", &self.shared.display)
+            .field("root", &self.root)
+            .finish()
     }
 }
 
@@ -120,7 +130,7 @@ impl Bucket {
             options,
             metrics: Arc::new(RequestMetrics::default()),
             quoting: uri.etag_quoting,
-            strip_quotes_detected: AtomicBool::new(false),
+            quote_state: AtomicU8::new(QUOTES_UNKNOWN),
         };
         Ok(Bucket { shared: Arc::new(shared), root: uri.prefix.clone() })
     }
@@ -216,7 +226,11 @@ impl Bucket {
     ///
     /// Returns [`ObjectStoreError::AlreadyExists`] if one does. After a retried or lost response the
     /// object found may be this call's own: callers that care read it back and compare.
-    pub async fn put_if_absent(&self, key: &str, bytes: Bytes) -> Result<Option<ETag>, ObjectStoreError> {
+    pub async fn put_if_absent(
+        &self,
+        key: &str,
+        bytes: Bytes,
+    ) -> Result<Option<ETag>, ObjectStoreError> {
         self.put_with_mode(OpKind::PutIfAbsent, key, bytes, PutMode::Create).await
     }
 
@@ -234,28 +248,32 @@ impl Bucket {
         if let Some(root) = self.shared.local_root.clone() {
             return self.local_put_if_match(&root, key, bytes, expected).await;
         }
+        let learned = self.shared.quote_state.load(Ordering::Relaxed);
         let strip = match self.shared.quoting {
             EtagQuoting::Strip => true,
             EtagQuoting::Keep => false,
-            EtagQuoting::Auto => self.shared.strip_quotes_detected.load(Ordering::Relaxed),
+            EtagQuoting::Auto => learned == QUOTES_REJECTED,
         };
         let sent = if strip { expected.bare().to_owned() } else { expected.as_str().to_owned() };
         let first = self.update_with_tag(key, bytes.clone(), sent.clone()).await;
-        let may_be_quoting = self.shared.quoting == EtagQuoting::Auto && !strip && sent != expected.bare();
+        let unsure = self.shared.quoting == EtagQuoting::Auto
+            && learned == QUOTES_UNKNOWN
+            && sent != expected.bare();
         match first {
-            Err(ObjectStoreError::PreconditionFailed { .. }) if may_be_quoting => {
-                // Some servers (Ceph RGW) reject a quoted tag even when it is current. If the object
-                // still carries the tag we sent, that is what happened: switch to bare tags.
-                let current = match self.head(key).await {
-                    Ok(current) => current,
-                    Err(ObjectStoreError::NotFound { .. }) => return first,
-                    Err(e) => return Err(e),
-                };
-                if current.etag.as_ref().is_some_and(|tag| tag.same_version(expected)) {
-                    self.shared.strip_quotes_detected.store(true, Ordering::Relaxed);
-                    return self.update_with_tag(key, bytes, expected.bare().to_owned()).await;
+            Ok(tag) => {
+                if unsure {
+                    self.shared.quote_state.store(QUOTES_ACCEPTED, Ordering::Relaxed);
                 }
-                first
+                Ok(tag)
+            }
+            Err(ObjectStoreError::PreconditionFailed { .. }) if unsure => {
+                // Some servers (Ceph RGW) reject a quoted tag even when it is current. The same
+                // precondition in bare form is never wrong: it fails too if the tag is stale.
+                let second = self.update_with_tag(key, bytes, expected.bare().to_owned()).await;
+                if second.is_ok() {
+                    self.shared.quote_state.store(QUOTES_REJECTED, Ordering::Relaxed);
+                }
+                second
             }
             other => other,
         }
@@ -327,9 +345,13 @@ impl Bucket {
         match self.put_with_mode(OpKind::PutIfMatch, key, bytes, mode).await {
             // S3 may report a concurrent conditional write as a conflict, which object_store maps to
             // "already exists"; for an update it means the same as a failed precondition.
-            Err(ObjectStoreError::AlreadyExists { path }) => Err(ObjectStoreError::PreconditionFailed { path }),
+            Err(ObjectStoreError::AlreadyExists { path }) => {
+                Err(ObjectStoreError::PreconditionFailed { path })
+            }
             // In-memory stores (and S3 itself) answer "not found" when the object is missing.
-            Err(ObjectStoreError::NotFound { path }) => Err(ObjectStoreError::PreconditionFailed { path }),
+            Err(ObjectStoreError::NotFound { path }) => {
+                Err(ObjectStoreError::PreconditionFailed { path })
+            }
             other => other,
         }
     }
@@ -348,7 +370,8 @@ impl Bucket {
             .run(OpKind::PutIfMatch, &path, || {
                 let (store, root, path) = (Arc::clone(store), root.to_path_buf(), path.clone());
                 let (bytes, expected) = (bytes.clone(), expected.clone());
-                async move { conditional_update(&store, &root, &path, bytes, &expected).await }.boxed()
+                async move { conditional_update(&store, &root, &path, bytes, &expected).await }
+                    .boxed()
             })
             .await?;
         match outcome {
@@ -381,7 +404,8 @@ impl Bucket {
             };
             let (error, class) = match error {
                 AttemptError::Injected(error, transient) => {
-                    let class = if transient { FailureClass::Transient } else { FailureClass::Permanent };
+                    let class =
+                        if transient { FailureClass::Transient } else { FailureClass::Permanent };
                     (error, class)
                 }
                 AttemptError::Raw(raw) => match self.semantic_answer(raw, &path_text) {
@@ -396,13 +420,15 @@ impl Bucket {
             let retryable = matches!(class, FailureClass::Transient | FailureClass::Unreachable);
             if !retryable || attempt >= options.retry.max_attempts.max(1) {
                 return Err(match error {
-                    ObjectStoreError::Injected { .. } if retryable => ObjectStoreError::Unavailable {
-                        store: self.shared.display.clone(),
-                        op: op.name(),
-                        path: path_text,
-                        attempts: attempt,
-                        message: error.to_string(),
-                    },
+                    ObjectStoreError::Injected { .. } if retryable => {
+                        ObjectStoreError::Unavailable {
+                            store: self.shared.display.clone(),
+                            op: op.name(),
+                            path: path_text,
+                            attempts: attempt,
+                            message: error.to_string(),
+                        }
+                    }
                     other => other,
                 });
             }
@@ -438,11 +464,17 @@ impl Bucket {
     }
 
     /// Maps not-found, already-exists and precondition answers; returns other errors unchanged.
-    fn semantic_answer(&self, raw: object_store::Error, path: &str) -> Result<ObjectStoreError, object_store::Error> {
+    fn semantic_answer(
+        &self,
+        raw: object_store::Error,
+        path: &str,
+    ) -> Result<ObjectStoreError, object_store::Error> {
         let path = path.to_owned();
         match raw {
             object_store::Error::NotFound { .. } => Ok(ObjectStoreError::NotFound { path }),
-            object_store::Error::AlreadyExists { .. } => Ok(ObjectStoreError::AlreadyExists { path }),
+            object_store::Error::AlreadyExists { .. } => {
+                Ok(ObjectStoreError::AlreadyExists { path })
+            }
             object_store::Error::Precondition { .. } | object_store::Error::NotModified { .. } => {
                 Ok(ObjectStoreError::PreconditionFailed { path })
             }
@@ -474,7 +506,9 @@ impl Bucket {
             FailureClass::Transient => {
                 ObjectStoreError::Unavailable { store, op: op.name(), path, attempts, message }
             }
-            FailureClass::Permanent => ObjectStoreError::Rejected { store, op: op.name(), path, message },
+            FailureClass::Permanent => {
+                ObjectStoreError::Rejected { store, op: op.name(), path, message }
+            }
         }
     }
 
@@ -487,7 +521,9 @@ impl Bucket {
         let key = if self.root.is_empty() {
             full
         } else {
-            full.strip_prefix(&self.root).map(|k| k.trim_start_matches('/').to_owned()).unwrap_or(full)
+            full.strip_prefix(&self.root)
+                .map(|k| k.trim_start_matches('/').to_owned())
+                .unwrap_or(full)
         };
         ObjectInfo {
             key,

@@ -57,7 +57,9 @@ pub enum ObjectStoreError {
         message: String,
     },
     /// A transient failure (5xx, 429, 409, timeout) persisted through every retry.
-    #[error("object store `{store}` is unavailable ({op} `{path}` failed {attempts} times): {message}")]
+    #[error(
+        "object store `{store}` is unavailable ({op} `{path}` failed {attempts} times): {message}"
+    )]
     Unavailable {
         /// The store, as shown to users.
         store: String,

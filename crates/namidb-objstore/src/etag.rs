@@ -2,7 +2,8 @@
 //!
 //! RFC 9110 says an entity tag is quoted (`"abc"`), and `object_store` forwards the tag it received,
 //! quotes included. Ceph RGW and DigitalOcean Spaces answer 412 to a quoted tag even when it is
-//! current, and accept the bare form. [`EtagQuoting::Auto`] detects that once per [`crate::Bucket`].
+//! current, and accept the bare form. [`EtagQuoting::Auto`] learns which form works, once per
+//! [`crate::Bucket`].
 
 use std::fmt;
 
@@ -42,8 +43,9 @@ impl fmt::Display for ETag {
 /// How to send an entity tag in `If-Match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EtagQuoting {
-    /// Send it as received; if the server answers 412 although the tag is current, switch to
-    /// [`EtagQuoting::Strip`] for the rest of this handle's life.
+    /// Send it as received until the server's behaviour is known: when a quoted tag gets 412, try
+    /// the same tag bare; if that succeeds, send bare tags for the rest of this handle's life, and
+    /// once a quoted tag succeeds, stop trying.
     #[default]
     Auto,
     /// Always send it as received.

@@ -145,9 +145,7 @@ impl FaultInjector {
                     }
                     hit
                 }
-                FaultTrigger::Chance(p) => {
-                    (self.random.next_u64() as f64 / u64::MAX as f64) < p
-                }
+                FaultTrigger::Chance(p) => (self.random.next_u64() as f64 / u64::MAX as f64) < p,
             };
             if fires && fired.is_none() {
                 fired = Some(armed.rule.action);
@@ -164,7 +162,13 @@ impl FaultInjector {
         }
     }
 
-    pub(crate) fn after_call(&self, action: FaultAction, op: OpKind, path: &str, call: u64) -> ObjectStoreError {
+    pub(crate) fn after_call(
+        &self,
+        action: FaultAction,
+        op: OpKind,
+        path: &str,
+        call: u64,
+    ) -> ObjectStoreError {
         if action == FaultAction::CrashAfter {
             self.dead.store(true, Ordering::SeqCst);
             return ObjectStoreError::Crashed;
@@ -190,23 +194,46 @@ mod tests {
             trigger: FaultTrigger::Nth(1),
             action: FaultAction::FailBefore { transient: false },
         });
-        assert!(matches!(faults.before_call(OpKind::Get, "a"), Verdict::Proceed { after: None, .. }));
-        assert!(matches!(faults.before_call(OpKind::Put, "a"), Verdict::Proceed { after: None, .. }));
-        assert!(matches!(faults.before_call(OpKind::Put, "a"), Verdict::Fail(ObjectStoreError::Injected { .. }, false)));
-        assert!(matches!(faults.before_call(OpKind::Put, "a"), Verdict::Proceed { after: None, .. }));
+        assert!(matches!(
+            faults.before_call(OpKind::Get, "a"),
+            Verdict::Proceed { after: None, .. }
+        ));
+        assert!(matches!(
+            faults.before_call(OpKind::Put, "a"),
+            Verdict::Proceed { after: None, .. }
+        ));
+        assert!(matches!(
+            faults.before_call(OpKind::Put, "a"),
+            Verdict::Fail(ObjectStoreError::Injected { .. }, false)
+        ));
+        assert!(matches!(
+            faults.before_call(OpKind::Put, "a"),
+            Verdict::Proceed { after: None, .. }
+        ));
         assert_eq!(faults.calls(), 4);
     }
 
     #[test]
     fn crash_kills_every_later_call() {
         let faults = injector();
-        faults.add_rule(FaultRule { op: None, trigger: FaultTrigger::Nth(0), action: FaultAction::CrashAfter });
-        let Verdict::Proceed { after: Some(action), call } = faults.before_call(OpKind::Get, "a") else {
+        faults.add_rule(FaultRule {
+            op: None,
+            trigger: FaultTrigger::Nth(0),
+            action: FaultAction::CrashAfter,
+        });
+        let Verdict::Proceed { after: Some(action), call } = faults.before_call(OpKind::Get, "a")
+        else {
             panic!("expected to proceed");
         };
-        assert!(matches!(faults.after_call(action, OpKind::Get, "a", call), ObjectStoreError::Crashed));
+        assert!(matches!(
+            faults.after_call(action, OpKind::Get, "a", call),
+            ObjectStoreError::Crashed
+        ));
         assert!(faults.is_crashed());
-        assert!(matches!(faults.before_call(OpKind::Get, "a"), Verdict::Fail(ObjectStoreError::Crashed, false)));
+        assert!(matches!(
+            faults.before_call(OpKind::Get, "a"),
+            Verdict::Fail(ObjectStoreError::Crashed, false)
+        ));
         faults.reset();
         assert!(!faults.is_crashed());
     }

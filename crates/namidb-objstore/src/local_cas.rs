@@ -52,7 +52,9 @@ pub(crate) async fn conditional_update(
     let outcome = async {
         let current = match store.head(location).await {
             Ok(meta) => meta,
-            Err(object_store::Error::NotFound { .. }) => return Ok(LocalUpdate::PreconditionFailed),
+            Err(object_store::Error::NotFound { .. }) => {
+                return Ok(LocalUpdate::PreconditionFailed)
+            }
             Err(e) => return Err(e),
         };
         let current_tag = current.e_tag.map(ETag::new);
@@ -69,11 +71,8 @@ pub(crate) async fn conditional_update(
 }
 
 fn lock_file_path(root: &Path, location: &ObjectPath) -> PathBuf {
-    let flattened: String = location
-        .as_ref()
-        .chars()
-        .map(|c| if c == '/' { '~' } else { c })
-        .collect();
+    let flattened: String =
+        location.as_ref().chars().map(|c| if c == '/' { '~' } else { c }).collect();
     root.join(".namidb-locks").join(format!("{flattened}.lock"))
 }
 

@@ -96,8 +96,10 @@ pub(crate) fn classify(error: &object_store::Error) -> FailureClass {
 
 fn classify_message(message: &str) -> FailureClass {
     if let Some(idx) = message.find("status code: ") {
-        let digits: String =
-            message[idx + "status code: ".len()..].chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = message[idx + "status code: ".len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if let Ok(code) = digits.parse::<u16>() {
             return if code >= 500 || code == 429 || code == 408 || code == 409 {
                 FailureClass::Transient
@@ -137,12 +139,17 @@ mod tests {
 
     #[test]
     fn status_codes_in_messages_are_classified() {
-        let text = |code: &str| format!("Error performing PUT http://x in 1ms - Server returned non-2xx status code: {code} X: body");
+        let text = |code: &str| {
+            format!("Error performing PUT http://x in 1ms - Server returned non-2xx status code: {code} X: body")
+        };
         assert_eq!(classify_message(&text("503")), FailureClass::Transient);
         assert_eq!(classify_message(&text("429")), FailureClass::Transient);
         assert_eq!(classify_message(&text("409")), FailureClass::Transient);
         assert_eq!(classify_message(&text("400")), FailureClass::Permanent);
-        assert_eq!(classify_message("Server returned error response: <Code>SlowDown</Code>"), FailureClass::Transient);
+        assert_eq!(
+            classify_message("Server returned error response: <Code>SlowDown</Code>"),
+            FailureClass::Transient
+        );
     }
 
     #[test]

@@ -96,18 +96,25 @@ impl StoreUri {
             "memory" => {
                 let name = location.trim_matches('/');
                 if name.is_empty() || name.contains('/') {
-                    return Err(invalid("memory:// needs one store name, e.g. memory://test".to_owned()));
+                    return Err(invalid(
+                        "memory:// needs one store name, e.g. memory://test".to_owned(),
+                    ));
                 }
                 (BackendSpec::Memory { name: name.to_owned() }, String::new())
             }
-            "file" => (BackendSpec::Local { root: parse_local_root(location).map_err(&invalid)? }, String::new()),
+            "file" => (
+                BackendSpec::Local { root: parse_local_root(location).map_err(&invalid)? },
+                String::new(),
+            ),
             "s3" | "s3a" => {
                 let (bucket, prefix) = split_bucket(location).map_err(&invalid)?;
                 let allow_http = match options.take("allow_http").as_deref() {
                     None | Some("false") => false,
                     Some("true") => true,
                     Some(other) => {
-                        return Err(invalid(format!("allow_http must be true or false, not `{other}`")))
+                        return Err(invalid(format!(
+                            "allow_http must be true or false, not `{other}`"
+                        )))
                     }
                 };
                 let endpoint = options.take("endpoint");
@@ -119,7 +126,8 @@ impl StoreUri {
                     }
                     if endpoint.starts_with("http://") && !allow_http {
                         return Err(invalid(
-                            "endpoint is plain http://; add allow_http=true to permit it".to_owned(),
+                            "endpoint is plain http://; add allow_http=true to permit it"
+                                .to_owned(),
                         ));
                     }
                 }
@@ -218,9 +226,7 @@ fn split_bucket(location: &str) -> Result<(String, String), String> {
     if !valid_bucket {
         return Err(format!("bucket name `{bucket}` may hold only a-z, 0-9, '-', '.' and '_'"));
     }
-    if prefix.split('/').any(|segment| segment == "." || segment == "..")
-        || prefix.contains("//")
-    {
+    if prefix.split('/').any(|segment| segment == "." || segment == "..") || prefix.contains("//") {
         return Err(format!("prefix `{prefix}` must not hold empty, `.` or `..` segments"));
     }
     Ok((bucket.to_owned(), prefix.to_owned()))
@@ -228,11 +234,17 @@ fn split_bucket(location: &str) -> Result<(String, String), String> {
 
 fn parse_local_root(location: &str) -> Result<PathBuf, String> {
     if location.is_empty() {
-        return Err("file:// needs a directory, e.g. file:///var/lib/namidb or file://./data".to_owned());
+        return Err(
+            "file:// needs a directory, e.g. file:///var/lib/namidb or file://./data".to_owned()
+        );
     }
     let path = if location.starts_with('/') {
         PathBuf::from(location)
-    } else if location == "." || location == ".." || location.starts_with("./") || location.starts_with("../") {
+    } else if location == "."
+        || location == ".."
+        || location.starts_with("./")
+        || location.starts_with("../")
+    {
         let cwd = std::env::current_dir()
             .map_err(|e| format!("cannot resolve a relative path: no current directory ({e})"))?;
         cwd.join(location)
@@ -289,10 +301,16 @@ mod tests {
 
     #[test]
     fn file_uris_absolute_and_relative() {
-        assert_eq!(ok("file:///var/lib/x?ns=n").backend, BackendSpec::Local { root: "/var/lib/x".into() });
+        assert_eq!(
+            ok("file:///var/lib/x?ns=n").backend,
+            BackendSpec::Local { root: "/var/lib/x".into() }
+        );
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(ok("file://./data/x").backend, BackendSpec::Local { root: cwd.join("data/x") });
-        assert_eq!(ok("file://../y").backend, BackendSpec::Local { root: cwd.parent().unwrap().join("y") });
+        assert_eq!(
+            ok("file://../y").backend,
+            BackendSpec::Local { root: cwd.parent().unwrap().join("y") }
+        );
         assert!(err("file://data").contains("ambiguous"));
         assert!(err("file://").contains("needs a directory"));
     }

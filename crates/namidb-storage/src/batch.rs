@@ -136,11 +136,17 @@ impl WriteBatch {
                 return Err("a key is empty".to_owned());
             }
             if op.key().len() > MAX_KEY_LEN {
-                return Err(format!("a key is {} bytes; the limit is {MAX_KEY_LEN}", op.key().len()));
+                return Err(format!(
+                    "a key is {} bytes; the limit is {MAX_KEY_LEN}",
+                    op.key().len()
+                ));
             }
             if let Some(value) = op.value() {
                 if value.len() > MAX_VALUE_LEN {
-                    return Err(format!("a value is {} bytes; the limit is {MAX_VALUE_LEN}", value.len()));
+                    return Err(format!(
+                        "a value is {} bytes; the limit is {MAX_VALUE_LEN}",
+                        value.len()
+                    ));
                 }
             }
         }

@@ -35,6 +35,9 @@ use crate::replay::{apply_records, read_manifest, read_segments_after};
 use crate::wal_segment::{WalRecord, WalSegment};
 use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
 
+/// How long after last seeing another writer a winner keeps yielding (at least).
+const CONTENTION_MEMORY: Duration = Duration::from_secs(1);
+
 /// A request to the committer task.
 pub(crate) enum Request {
     Commit { batch: WriteBatch, reply: oneshot::Sender<Result<CommitInfo, StorageError>> },
@@ -92,6 +95,16 @@ pub(crate) struct Committer {
     applied: Lsn,
     /// The lowest WAL slot not known to be taken.
     next_probe_seq: u64,
+    /// Smoothed duration of a winning commit round (WAL PUT + manifest CAS), in µs.
+    round_trip_micros: u64,
+    /// Until when (µs since the epoch) this writer yields to others after each win, because it saw
+    /// another writer recently (see `yield_after_win`).
+    contended_until_micros: u64,
+    /// How many times longer than usual the next yield is: doubled after each win while no other
+    /// writer got a commit through, reset when one does.
+    yield_multiplier: u64,
+    /// Whether another writer's commit was replayed since this writer's last win.
+    foreign_commit_seen: bool,
 }
 
 impl Committer {
@@ -99,7 +112,17 @@ impl Committer {
     pub(crate) fn empty(shared: Arc<Shared>) -> Committer {
         let mut manifest = Manifest::initial(&shared.namespace, 0);
         manifest.version = 0;
-        Committer { shared, manifest, etag: ETag::new(""), applied: Lsn::ZERO, next_probe_seq: 1 }
+        Committer {
+            shared,
+            manifest,
+            etag: ETag::new(""),
+            applied: Lsn::ZERO,
+            next_probe_seq: 1,
+            round_trip_micros: 0,
+            contended_until_micros: 0,
+            yield_multiplier: 1,
+            foreign_commit_seen: false,
+        }
     }
 
     /// Serves requests until the handle is closed or dropped.
@@ -154,16 +177,23 @@ impl Committer {
 
     /// Brings the memtable up to the stored manifest, replaying other writers' segments.
     pub(crate) async fn refresh(&mut self) -> Result<Lsn, StorageError> {
-        let Some((manifest, etag)) = read_manifest(&self.shared.bucket, self.shared.namespace.as_str()).await?
+        let Some((manifest, etag)) =
+            read_manifest(&self.shared.bucket, self.shared.namespace.as_str()).await?
         else {
-            return Err(StorageError::Fenced { reason: "the namespace's manifest was deleted".to_owned() });
+            return Err(StorageError::Fenced {
+                reason: "the namespace's manifest was deleted".to_owned(),
+            });
         };
         self.catch_up(manifest, etag).await?;
         Ok(self.applied)
     }
 
     /// Makes `manifest` the current state, replaying the segments it names above the applied LSN.
-    pub(crate) async fn catch_up(&mut self, manifest: Manifest, etag: ETag) -> Result<(), StorageError> {
+    pub(crate) async fn catch_up(
+        &mut self,
+        manifest: Manifest,
+        etag: ETag,
+    ) -> Result<(), StorageError> {
         if etag == self.etag && manifest.version == self.manifest.version {
             return Ok(());
         }
@@ -182,8 +212,16 @@ impl Committer {
             )));
         }
         let options = &self.shared.options;
-        let records =
-            read_segments_after(&self.shared.bucket, &manifest, self.applied, options.replay_parallelism).await?;
+        let records: Vec<WalRecord> = read_segments_after(
+            &self.shared.bucket,
+            &manifest,
+            self.applied,
+            options.replay_parallelism,
+        )
+        .await?
+        .into_iter()
+        .flat_map(|(_, records)| records)
+        .collect();
         let applied = apply_records(&self.shared.memtable, self.applied, &records)?;
         if applied != manifest.last_lsn() {
             return Err(StorageError::Internal(format!(
@@ -192,6 +230,9 @@ impl Committer {
             )));
         }
         self.shared.stats.records_replayed.fetch_add(records.len() as u64, Ordering::Relaxed);
+        if !records.is_empty() {
+            self.foreign_commit_seen = true;
+        }
         self.applied = applied;
         self.shared.visible_lsn.store(applied.get(), Ordering::Release);
         self.next_probe_seq = self.next_probe_seq.max(manifest.next_wal_seq);
@@ -211,7 +252,9 @@ impl Committer {
                 return Ok(());
             }
         }
-        Err(StorageError::Conflict { reason: "could not claim the namespace: the manifest kept changing".to_owned() })
+        Err(StorageError::Conflict {
+            reason: "could not claim the namespace: the manifest kept changing".to_owned(),
+        })
     }
 
     async fn release_exclusive(&mut self) -> Result<(), StorageError> {
@@ -226,7 +269,9 @@ impl Committer {
                 return Ok(());
             }
         }
-        Err(StorageError::Conflict { reason: "could not release the namespace: the manifest kept changing".to_owned() })
+        Err(StorageError::Conflict {
+            reason: "could not release the namespace: the manifest kept changing".to_owned(),
+        })
     }
 
     /// Stores a manifest that changes no data; on a lost race catches up and returns false.
@@ -238,7 +283,8 @@ impl Committer {
             }
             _ => {
                 let (current, etag) = self.read_manifest_patiently().await?;
-                let landed = current.commits_by(self.shared.writer) >= next.commits_by(self.shared.writer)
+                let landed = current.commits_by(self.shared.writer)
+                    >= next.commits_by(self.shared.writer)
                     && current.exclusive_writer == next.exclusive_writer;
                 self.catch_up(current, etag).await?;
                 Ok(landed)
@@ -284,7 +330,10 @@ impl Committer {
                 .enumerate()
                 .filter_map(|(i, idx)| {
                     let pending = slots[*idx].as_ref()?;
-                    Some(WalRecord { lsn: Lsn(base.get() + 1 + i as u64), ops: pending.batch.ops().to_vec() })
+                    Some(WalRecord {
+                        lsn: Lsn(base.get() + 1 + i as u64),
+                        ops: pending.batch.ops().to_vec(),
+                    })
                 })
                 .collect();
             let segment = WalSegment {
@@ -295,7 +344,22 @@ impl Committer {
             let bytes = segment.encode();
             let crc = crc32c::crc32c(&bytes);
             let seq = match self.store_segment(&bytes).await {
-                Ok(seq) => seq,
+                Ok(SegmentSlot::Stored(seq)) => seq,
+                Ok(SegmentSlot::Stale(current, etag)) => {
+                    // Another writer committed since this view was taken: catch up, go again.
+                    // Earlier attempts of the group may have landed; the stored manifest says.
+                    let landed = find_landed(&attempts, &current);
+                    let epoch = current.epoch;
+                    let caught_up = self.catch_up(current, etag).await;
+                    if let Some(attempt) = landed {
+                        self.succeed(&mut slots, &attempt.members, attempt.base, epoch);
+                    }
+                    if let Err(error) = caught_up {
+                        fail_all(&mut slots, &error);
+                        return;
+                    }
+                    continue;
+                }
                 Err(error) => {
                     // No manifest names the segment, so nothing of the group is applied.
                     fail_all(&mut slots, &error);
@@ -314,16 +378,29 @@ impl Committer {
             next.last_lsn = base.get() + segment.records.len() as u64;
             next.next_wal_seq = next.next_wal_seq.max(seq + 1);
             self.shared.stats.cas_attempts.fetch_add(1, Ordering::Relaxed);
-            let outcome = self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await;
+            let cas_started = self.shared.options.clock.now_micros();
+            tracing::debug!(slot = seq, round, version = next.version, "manifest CAS");
+            let outcome =
+                self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await;
             if let Ok(Some(etag)) = outcome {
                 let epoch = next.epoch;
-                if let Err(error) = apply_records(&self.shared.memtable, self.applied, &segment.records) {
+                if let Err(error) =
+                    apply_records(&self.shared.memtable, self.applied, &segment.records)
+                {
                     self.latch_closed(error);
                 }
                 self.applied = next.last_lsn();
                 self.shared.visible_lsn.store(self.applied.get(), Ordering::Release);
                 self.install(next, etag);
                 self.succeed(&mut slots, &members, base, epoch);
+                // A commit round trip is about two requests: the segment PUT and the CAS.
+                let took = 2 * self.shared.options.clock.now_micros().saturating_sub(cas_started);
+                self.round_trip_micros = if self.round_trip_micros == 0 {
+                    took
+                } else {
+                    (3 * self.round_trip_micros + took) / 4
+                };
+                self.yield_after_win().await;
                 return;
             }
             // The CAS failed or its answer is unknown: the stored manifest tells what happened.
@@ -335,16 +412,15 @@ impl Committer {
                     return;
                 }
             };
-            let landed = attempts
-                .iter()
-                .find(|a| current.wal.iter().any(|r| r.seq == a.seq && r.crc32c == a.crc))
-                .cloned();
+            let landed = find_landed(&attempts, &current);
             let epoch = current.epoch;
             let caught_up = self.catch_up(current, etag).await;
             if let Some(attempt) = landed {
                 self.succeed(&mut slots, &attempt.members, attempt.base, epoch);
             } else {
                 self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(round, ?outcome, "manifest CAS lost");
+                self.note_contention();
             }
             if let Err(error) = caught_up {
                 // Nothing still pending has landed, and the committer's state is unchanged (replay
@@ -358,38 +434,64 @@ impl Committer {
             }
             if slots.iter().any(Option::is_some) {
                 let wait = self.backoff(round);
+                tracing::debug!(?wait, "backing off after a lost race");
                 self.shared.options.clock.sleep(wait).await;
             }
         }
     }
 
-    /// Writes a segment at the first free WAL slot; returns the slot.
-    async fn store_segment(&mut self, bytes: &Bytes) -> Result<u64, StorageError> {
-        let bucket = &self.shared.bucket;
+    /// Writes a segment at the first free WAL slot at or above the manifest's `next_wal_seq`.
+    ///
+    /// A slot taken by another writer's segment usually means this writer's view is stale (the
+    /// other writer committed it): then the stored manifest is returned too, so the caller can
+    /// catch up and start the round again instead of probing through every committed slot. Only
+    /// slots at or above the stored manifest's `next_wal_seq` (segments of writers still in
+    /// flight, or orphans of crashed ones) are probed past one by one.
+    async fn store_segment(&mut self, bytes: &Bytes) -> Result<SegmentSlot, StorageError> {
+        let bucket = self.shared.bucket.clone();
         let mut seq = self.next_probe_seq.max(self.manifest.next_wal_seq);
+        let mut stale: Option<(Manifest, ETag)> = None;
         for _ in 0..1024 {
             let key = wal_segment_key(seq);
             match bucket.put_if_absent(&key, bytes.clone()).await {
                 Ok(_) => {
                     self.next_probe_seq = seq + 1;
                     self.shared.stats.segments_written.fetch_add(1, Ordering::Relaxed);
-                    return Ok(seq);
+                    return Ok(match stale {
+                        Some((current, etag)) => SegmentSlot::Stale(current, etag),
+                        None => SegmentSlot::Stored(seq),
+                    });
                 }
                 Err(ObjectStoreError::AlreadyExists { .. }) => {
                     // Ours, if an earlier attempt of this very put succeeded but its answer was lost.
                     match bucket.get(&key).await {
                         Ok(found) if found.bytes == *bytes => {
                             self.next_probe_seq = seq + 1;
-                            return Ok(seq);
+                            return Ok(SegmentSlot::Stored(seq));
                         }
-                        Ok(_) | Err(ObjectStoreError::NotFound { .. }) => seq += 1,
+                        Ok(_) | Err(ObjectStoreError::NotFound { .. }) => {}
                         Err(e) => return Err(e.into()),
+                    }
+                    self.note_contention();
+                    let (current, etag) = self.read_manifest_patiently().await?;
+                    if current.next_wal_seq > seq || etag != self.etag {
+                        // Stale. The segment is still stored before the round restarts: the
+                        // orphan it becomes is how the other writer learns that someone is
+                        // waiting, and starts yielding after its wins. It skips one slot, which
+                        // the other writer is probably writing right now, so as not to chase it.
+                        seq = (seq + 1).max(current.next_wal_seq + 1);
+                        tracing::debug!(slot = seq, "segment slot taken: view is stale");
+                        stale = Some((current, etag));
+                    } else {
+                        seq += 1;
                     }
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StorageError::Conflict { reason: format!("1024 WAL slots after {} are taken", self.manifest.next_wal_seq) })
+        Err(StorageError::Conflict {
+            reason: format!("1024 WAL slots after {} are taken", self.manifest.next_wal_seq),
+        })
     }
 
     /// Reads the manifest, retrying transient failures until `outcome_timeout`.
@@ -403,7 +505,9 @@ impl Committer {
             match read_manifest(&self.shared.bucket, self.shared.namespace.as_str()).await {
                 Ok(Some(found)) => return Ok(found),
                 Ok(None) => {
-                    return Err(StorageError::OutcomeUnknown { reason: "the manifest was deleted".to_owned() })
+                    return Err(StorageError::OutcomeUnknown {
+                        reason: "the manifest was deleted".to_owned(),
+                    })
                 }
                 Err(StorageError::ObjectStore(ObjectStoreError::Crashed)) => {
                     return Err(StorageError::ObjectStore(ObjectStoreError::Crashed))
@@ -433,7 +537,10 @@ impl Committer {
                 ),
             }),
             None if self.shared.options.exclusive => Err(StorageError::Fenced {
-                reason: format!("this writer's exclusive hold on `{}` was released", self.shared.namespace),
+                reason: format!(
+                    "this writer's exclusive hold on `{}` was released",
+                    self.shared.namespace
+                ),
             }),
             _ => Ok(()),
         }
@@ -461,31 +568,52 @@ impl Committer {
         members
     }
 
-    fn check_preconditions(&self, batch: &WriteBatch, written: &BTreeSet<Bytes>) -> Result<(), String> {
+    fn check_preconditions(
+        &self,
+        batch: &WriteBatch,
+        written: &BTreeSet<Bytes>,
+    ) -> Result<(), String> {
         let memtable = &self.shared.memtable;
         for precondition in batch.preconditions() {
             match precondition {
                 Precondition::KeyUnchanged { key, since } => {
                     if *since < self.manifest.flushed_lsn() {
-                        return Err(format!("snapshot at LSN {since} is older than the flushed data"));
+                        return Err(format!(
+                            "snapshot at LSN {since} is older than the flushed data"
+                        ));
                     }
                     if written.contains(key) {
-                        return Err(format!("key {} is written by an earlier batch of the same group", show(key)));
+                        return Err(format!(
+                            "key {} is written by an earlier batch of the same group",
+                            show(key)
+                        ));
                     }
                     if let Some(lsn) = memtable.latest_lsn(key).filter(|lsn| lsn > since) {
-                        return Err(format!("key {} changed at LSN {lsn}, after the snapshot at {since}", show(key)));
+                        return Err(format!(
+                            "key {} changed at LSN {lsn}, after the snapshot at {since}",
+                            show(key)
+                        ));
                     }
                 }
                 Precondition::RangeUnchanged { start, end, since } => {
                     if *since < self.manifest.flushed_lsn() {
-                        return Err(format!("snapshot at LSN {since} is older than the flushed data"));
+                        return Err(format!(
+                            "snapshot at LSN {since} is older than the flushed data"
+                        ));
                     }
-                    let in_range = |key: &Bytes| key >= start && end.as_ref().is_none_or(|end| key < end);
+                    let in_range =
+                        |key: &Bytes| key >= start && end.as_ref().is_none_or(|end| key < end);
                     if written.iter().any(in_range) {
-                        return Err(format!("range from {} is written by an earlier batch of the same group", show(start)));
+                        return Err(format!(
+                            "range from {} is written by an earlier batch of the same group",
+                            show(start)
+                        ));
                     }
                     if memtable.changed_since(start, end.as_deref(), *since) {
-                        return Err(format!("range from {} changed after the snapshot at {since}", show(start)));
+                        return Err(format!(
+                            "range from {} changed after the snapshot at {since}",
+                            show(start)
+                        ));
                     }
                 }
             }
@@ -493,13 +621,23 @@ impl Committer {
         Ok(())
     }
 
-    fn succeed(&self, slots: &mut [Option<PendingCommit>], members: &[usize], base: Lsn, epoch: u64) {
+    fn succeed(
+        &self,
+        slots: &mut [Option<PendingCommit>],
+        members: &[usize],
+        base: Lsn,
+        epoch: u64,
+    ) {
         let group_size = members.len();
         self.shared.stats.groups_committed.fetch_add(1, Ordering::Relaxed);
         self.shared.stats.batches_committed.fetch_add(group_size as u64, Ordering::Relaxed);
         for (i, idx) in members.iter().enumerate() {
             if let Some(pending) = slots.get_mut(*idx).and_then(Option::take) {
-                let info = CommitInfo { lsn: Lsn(base.get() + 1 + i as u64), batches_in_group: group_size, epoch: Some(epoch) };
+                let info = CommitInfo {
+                    lsn: Lsn(base.get() + 1 + i as u64),
+                    batches_in_group: group_size,
+                    epoch: Some(epoch),
+                };
                 let _ = pending.reply.send(Ok(info));
             }
         }
@@ -507,7 +645,11 @@ impl Committer {
 
     fn successor(&self) -> Manifest {
         let options = &self.shared.options;
-        self.manifest.successor(self.shared.writer, options.clock.now_millis(), options.writer_ttl.as_millis() as u64)
+        self.manifest.successor(
+            self.shared.writer,
+            options.clock.now_millis(),
+            options.writer_ttl.as_millis() as u64,
+        )
     }
 
     fn install(&mut self, manifest: Manifest, etag: ETag) {
@@ -516,13 +658,53 @@ impl Committer {
         self.etag = etag;
     }
 
+    /// The wait after losing round `round` of a manifest race: full jitter over a ceiling that
+    /// starts at a quarter of the measured commit round trip and doubles per lost round, capped.
+    /// The first retry is prompt on purpose: the winner yields (see `yield_after_win`).
     fn backoff(&self, round: u32) -> Duration {
         let options = &self.shared.options;
-        let ceiling = options
-            .commit_backoff_initial
-            .saturating_mul(1 << round.saturating_sub(1).min(16))
+        let unit =
+            Duration::from_micros(self.round_trip_micros / 4).max(options.commit_backoff_initial);
+        let ceiling = unit
+            .saturating_mul(1 << round.saturating_sub(1).min(3))
             .min(options.commit_backoff_max);
         Duration::from_micros(options.random.below(ceiling.as_micros() as u64 + 1))
+    }
+
+    /// Remembers that another writer is active, for 64 round trips (between `CONTENTION_MEMORY`
+    /// and ten times that).
+    fn note_contention(&mut self) {
+        let memory = CONTENTION_MEMORY.as_micros() as u64;
+        let window = memory.max(self.round_trip_micros.saturating_mul(64)).min(10 * memory);
+        self.contended_until_micros = self.shared.options.clock.now_micros().saturating_add(window);
+    }
+
+    /// After a win, while other writers were seen recently, pauses for about two commit round trips
+    /// so a writer that is catching up gets its turn at the manifest. Without this, the writer that
+    /// wins once keeps winning: its next round (PUT + CAS) is shorter than the loser's (GET the new
+    /// manifest and segments, then PUT + CAS). Batches queued meanwhile join the next group, so
+    /// callers in this process lose little throughput.
+    async fn yield_after_win(&mut self) {
+        let options = &self.shared.options;
+        let foreign_commit_seen = std::mem::replace(&mut self.foreign_commit_seen, false);
+        if options.clock.now_micros() >= self.contended_until_micros {
+            self.yield_multiplier = 1;
+            return;
+        }
+        // The other writer's cycle (read the manifest and segments, then PUT and CAS) may be much
+        // longer than ours; while it gets nothing through, keep doubling the pause.
+        self.yield_multiplier =
+            if foreign_commit_seen { 1 } else { (self.yield_multiplier * 2).min(64) };
+        let unit = self.round_trip_micros.max(options.commit_backoff_initial.as_micros() as u64);
+        // A loser needs about two round trips (read the manifest and the winner's segment, then
+        // PUT and CAS); pausing 1.5 to 2.5 round trips lets its CAS arrive first.
+        let pause = (unit * 3 / 2 + options.random.below(unit)) * self.yield_multiplier;
+        tracing::debug!(
+            pause_micros = pause,
+            multiplier = self.yield_multiplier,
+            "yielding after a win"
+        );
+        options.clock.sleep(Duration::from_micros(pause).min(options.commit_backoff_max)).await;
     }
 
     fn closed_reason(&self) -> Option<StorageError> {
@@ -535,6 +717,22 @@ impl Committer {
             *closed = Some(error);
         }
     }
+}
+
+/// How a segment write ended.
+enum SegmentSlot {
+    /// Stored at this slot.
+    Stored(u64),
+    /// Not stored: the view is stale; here is the stored manifest.
+    Stale(Manifest, ETag),
+}
+
+/// The attempt of a group that the stored manifest names, if any.
+fn find_landed(attempts: &[Attempt], current: &Manifest) -> Option<Attempt> {
+    attempts
+        .iter()
+        .find(|a| current.wal.iter().any(|r| r.seq == a.seq && r.crc32c == a.crc))
+        .cloned()
 }
 
 fn count(slots: &[Option<PendingCommit>]) -> u64 {
@@ -551,7 +749,8 @@ fn fail_all(slots: &mut [Option<PendingCommit>], error: &StorageError) {
 
 /// A key for messages: printable ASCII as is, other bytes escaped, long keys cut.
 fn show(key: &[u8]) -> String {
-    let shown: String = key.iter().take(64).flat_map(|b| std::ascii::escape_default(*b)).map(char::from).collect();
+    let shown: String =
+        key.iter().take(64).flat_map(|b| std::ascii::escape_default(*b)).map(char::from).collect();
     if key.len() > 64 {
         format!("`{shown}…`")
     } else {

@@ -12,7 +12,7 @@ use crate::committer::{CommitStats, Committer, Request, Shared};
 use crate::layout::{wal_segment_key, MANIFEST_KEY, SCHEMA_KEY};
 use crate::manifest::Manifest;
 use crate::memtable::Memtable;
-use crate::replay::{read_manifest, read_segment};
+use crate::replay::{read_manifest, read_segments_after};
 use crate::schema_file::initial_schema;
 use crate::wal_segment::WalRecord;
 use crate::{DbOptions, Snapshot, StorageError, Transaction, WriteBatch};
@@ -76,12 +76,18 @@ impl Db {
     }
 
     /// Opens (creating if allowed) `namespace` inside `bucket`.
-    pub async fn open_in(bucket: &Bucket, namespace: NamespaceName, options: DbOptions) -> Result<Db, StorageError> {
+    pub async fn open_in(
+        bucket: &Bucket,
+        namespace: NamespaceName,
+        options: DbOptions,
+    ) -> Result<Db, StorageError> {
         let bucket = bucket.scoped(namespace.as_str());
         let writer = WriterId::generate(options.random.as_ref());
         let (manifest, etag) = match read_manifest(&bucket, namespace.as_str()).await? {
             Some(found) => found,
-            None if options.create_if_missing => create_namespace(&bucket, &namespace, &options).await?,
+            None if options.create_if_missing => {
+                create_namespace(&bucket, &namespace, &options).await?
+            }
             None => {
                 return Err(StorageError::NamespaceNotFound {
                     namespace: namespace.to_string(),
@@ -150,7 +156,11 @@ impl Db {
 
     /// Runs `body` in a transaction and commits it, re-running it on a fresh snapshot whenever the
     /// commit conflicts with another writer, up to `max_attempts` times.
-    pub async fn run_transaction<T, F>(&self, max_attempts: u32, mut body: F) -> Result<(T, CommitInfo), StorageError>
+    pub async fn run_transaction<T, F>(
+        &self,
+        max_attempts: u32,
+        mut body: F,
+    ) -> Result<(T, CommitInfo), StorageError>
     where
         F: AsyncFnMut(&mut Transaction) -> Result<T, StorageError>,
     {
@@ -223,12 +233,13 @@ impl Db {
     /// manifest names, with the segment sequence number each came from.
     pub async fn wal_history(&self) -> Result<Vec<(u64, WalRecord)>, StorageError> {
         let manifest = self.manifest();
-        let mut out = Vec::new();
-        for reference in &manifest.wal {
-            let segment = read_segment(&self.shared.bucket, &manifest.namespace, reference).await?;
-            out.extend(segment.records.into_iter().map(|r| (reference.seq, r)));
-        }
-        Ok(out)
+        let parallelism = self.shared.options.replay_parallelism;
+        let segments =
+            read_segments_after(&self.shared.bucket, &manifest, Lsn::ZERO, parallelism).await?;
+        Ok(segments
+            .into_iter()
+            .flat_map(|(seq, records)| records.into_iter().map(move |r| (seq, r)))
+            .collect())
     }
 
     async fn send(&self, request: Request) -> Result<(), StorageError> {

@@ -34,7 +34,8 @@ pub use batch::{Precondition, WriteBatch, WriteOp, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use db::{segment_key, CommitInfo, Db, DbMetrics};
 pub use error::{StorageError, WalReadProblem};
 pub use manifest::{
-    Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry, MANIFEST_FORMAT_VERSION,
+    Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry,
+    MANIFEST_FORMAT_VERSION,
 };
 pub use memtable::Memtable;
 pub use options::DbOptions;

@@ -200,7 +200,8 @@ impl Manifest {
         next.writer_id = Some(writer_text.clone());
         next.updated_at_millis = now_millis.max(self.updated_at_millis);
         next.writers.retain(|id, entry| {
-            *id == writer_text || entry.last_update_millis.saturating_add(writer_ttl_millis) >= now_millis
+            *id == writer_text
+                || entry.last_update_millis.saturating_add(writer_ttl_millis) >= now_millis
         });
         let entry = next
             .writers
@@ -216,13 +217,15 @@ impl Manifest {
         // Serializing plain data with string keys cannot fail.
         let body = serde_json::to_string(self).unwrap_or_default();
         let checksum = format!("crc32c:{:08x}", crc32c::crc32c(body.as_bytes()));
-        Bytes::from(format!("{{\"format\":\"{FORMAT_TAG}\",\"checksum\":\"{checksum}\",\"body\":{body}}}"))
+        Bytes::from(format!(
+            "{{\"format\":\"{FORMAT_TAG}\",\"checksum\":\"{checksum}\",\"body\":{body}}}"
+        ))
     }
 
     /// Decodes, verifies the checksum, and checks internal consistency.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, ManifestDecodeError> {
-        let envelope: Envelope<'_> =
-            serde_json::from_slice(bytes).map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
+        let envelope: Envelope<'_> = serde_json::from_slice(bytes)
+            .map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
         if envelope.format != FORMAT_TAG {
             return Err(ManifestDecodeError::Malformed(format!("format is `{}`", envelope.format)));
         }
@@ -231,13 +234,13 @@ impl Manifest {
         if computed != envelope.checksum {
             return Err(ManifestDecodeError::Checksum { stored: envelope.checksum, computed });
         }
-        let probe: VersionProbe =
-            serde_json::from_str(body).map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
+        let probe: VersionProbe = serde_json::from_str(body)
+            .map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
         if probe.format_version != MANIFEST_FORMAT_VERSION {
             return Err(ManifestDecodeError::UnsupportedVersion(probe.format_version));
         }
-        let manifest: Manifest =
-            serde_json::from_str(body).map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
+        let manifest: Manifest = serde_json::from_str(body)
+            .map_err(|e| ManifestDecodeError::Malformed(e.to_string()))?;
         manifest.check().map_err(ManifestDecodeError::Inconsistent)?;
         Ok(manifest)
     }
@@ -249,7 +252,10 @@ impl Manifest {
             return Err("version is 0".to_owned());
         }
         if self.flushed_lsn > self.last_lsn {
-            return Err(format!("flushed LSN {} is above last LSN {}", self.flushed_lsn, self.last_lsn));
+            return Err(format!(
+                "flushed LSN {} is above last LSN {}",
+                self.flushed_lsn, self.last_lsn
+            ));
         }
         for id in [&self.writer_id, &self.exclusive_writer].into_iter().flatten() {
             if WriterId::parse(id).is_none() {
@@ -259,14 +265,23 @@ impl Manifest {
         let mut expected_next = None;
         for segment in &self.wal {
             if segment.first_lsn == 0 || segment.first_lsn > segment.last_lsn {
-                return Err(format!("WAL segment {} has LSN range {}..={}", segment.seq, segment.first_lsn, segment.last_lsn));
+                return Err(format!(
+                    "WAL segment {} has LSN range {}..={}",
+                    segment.seq, segment.first_lsn, segment.last_lsn
+                ));
             }
             if segment.seq >= self.next_wal_seq {
-                return Err(format!("WAL segment {} is at or above next_wal_seq {}", segment.seq, self.next_wal_seq));
+                return Err(format!(
+                    "WAL segment {} is at or above next_wal_seq {}",
+                    segment.seq, self.next_wal_seq
+                ));
             }
             if let Some((prev_seq, next_lsn)) = expected_next {
                 if segment.seq <= prev_seq || segment.first_lsn != next_lsn {
-                    return Err(format!("WAL segment {} does not follow segment {prev_seq}", segment.seq));
+                    return Err(format!(
+                        "WAL segment {} does not follow segment {prev_seq}",
+                        segment.seq
+                    ));
                 }
             } else if segment.first_lsn > self.flushed_lsn + 1 {
                 return Err(format!(
@@ -276,7 +291,8 @@ impl Manifest {
             }
             expected_next = Some((segment.seq, segment.last_lsn + 1));
         }
-        let wal_end = self.wal.last().map_or(self.flushed_lsn, |s| s.last_lsn.max(self.flushed_lsn));
+        let wal_end =
+            self.wal.last().map_or(self.flushed_lsn, |s| s.last_lsn.max(self.flushed_lsn));
         if wal_end != self.last_lsn {
             return Err(format!("WAL ends at LSN {wal_end} but last LSN is {}", self.last_lsn));
         }

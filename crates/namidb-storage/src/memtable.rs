@@ -133,7 +133,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn put(key: &str, value: &str) -> WriteOp {
-        WriteOp::Put { key: Bytes::copy_from_slice(key.as_bytes()), value: Bytes::copy_from_slice(value.as_bytes()) }
+        WriteOp::Put {
+            key: Bytes::copy_from_slice(key.as_bytes()),
+            value: Bytes::copy_from_slice(value.as_bytes()),
+        }
     }
 
     #[test]
@@ -151,7 +154,13 @@ mod tests {
         assert!(memtable.changed_since(b"a", Some(b"b"), Lsn(4)));
         assert!(!memtable.changed_since(b"b", None, Lsn(3)));
         let scan = memtable.scan(b"", None, Lsn(4));
-        assert_eq!(scan, vec![(Bytes::from("a"), Some(Bytes::from("3"))), (Bytes::from("b"), Some(Bytes::from("x")))]);
+        assert_eq!(
+            scan,
+            vec![
+                (Bytes::from("a"), Some(Bytes::from("3"))),
+                (Bytes::from("b"), Some(Bytes::from("x")))
+            ]
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub struct DbOptions {
     pub max_commit_attempts: u32,
     /// First wait after a lost manifest race (default 2 ms; doubles, with jitter).
     pub commit_backoff_initial: Duration,
-    /// Longest wait after a lost manifest race (default 100 ms).
+    /// Longest wait after a lost manifest race, and longest pause a winner makes for a waiting
+    /// writer (default 500 ms).
     pub commit_backoff_max: Duration,
     /// How long to keep trying to learn whether an ambiguous commit landed before giving up with
     /// [`crate::StorageError::OutcomeUnknown`] (default 10 minutes).
@@ -51,7 +52,7 @@ impl Default for DbOptions {
             max_group_batches: 4096,
             max_commit_attempts: 64,
             commit_backoff_initial: Duration::from_millis(2),
-            commit_backoff_max: Duration::from_millis(100),
+            commit_backoff_max: Duration::from_millis(500),
             outcome_timeout: Duration::from_secs(600),
             writer_ttl: Duration::from_secs(3600),
             replay_parallelism: 16,

@@ -27,11 +27,12 @@ pub(crate) async fn read_manifest(
         Err(ObjectStoreError::NotFound { .. }) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let manifest = Manifest::decode(&object.bytes).map_err(|source| StorageError::CorruptManifest {
-        namespace: namespace.to_owned(),
-        key: MANIFEST_KEY.to_owned(),
-        source,
-    })?;
+    let manifest =
+        Manifest::decode(&object.bytes).map_err(|source| StorageError::CorruptManifest {
+            namespace: namespace.to_owned(),
+            key: MANIFEST_KEY.to_owned(),
+            source,
+        })?;
     if manifest.namespace != namespace {
         return Err(StorageError::NamespaceMismatch {
             key: MANIFEST_KEY.to_owned(),
@@ -40,7 +41,10 @@ pub(crate) async fn read_manifest(
         });
     }
     let etag = object.etag.ok_or_else(|| {
-        StorageError::Internal(format!("{} returned no ETag for the manifest; it cannot do CAS", bucket.display()))
+        StorageError::Internal(format!(
+            "{} returned no ETag for the manifest; it cannot do CAS",
+            bucket.display()
+        ))
     })?;
     Ok(Some((manifest, etag)))
 }
@@ -84,26 +88,36 @@ pub(crate) async fn read_segment(
 }
 
 /// Reads, in order, every segment of `manifest` holding LSNs above `applied`, with up to
-/// `parallelism` fetches in flight.
+/// `parallelism` fetches in flight; returns each segment's sequence number with its records
+/// above `applied`.
 pub(crate) async fn read_segments_after(
     bucket: &Bucket,
     manifest: &Manifest,
     applied: Lsn,
     parallelism: usize,
-) -> Result<Vec<WalRecord>, StorageError> {
-    let mut reads: Vec<BoxFuture<'static, Result<WalSegment, StorageError>>> = Vec::new();
+) -> Result<Vec<(u64, Vec<WalRecord>)>, StorageError> {
+    let mut reads: Vec<BoxFuture<'static, Result<(u64, WalSegment), StorageError>>> = Vec::new();
     for reference in manifest.wal.iter().filter(|s| s.last_lsn > applied.get()).cloned() {
         let bucket = bucket.clone();
         let namespace = manifest.namespace.clone();
-        reads.push(async move { read_segment(&bucket, &namespace, &reference).await }.boxed());
+        reads.push(async move { Ok((reference.seq, read_segment(&bucket, &namespace, &reference).await?)) }.boxed());
     }
-    let segments: Vec<WalSegment> =
+    let segments: Vec<(u64, WalSegment)> =
         futures::stream::iter(reads).buffered(parallelism.max(1)).try_collect().await?;
-    Ok(segments.into_iter().flat_map(|s| s.records).filter(|r| r.lsn > applied).collect())
+    Ok(segments
+        .into_iter()
+        .map(|(seq, segment)| {
+            (seq, segment.records.into_iter().filter(|r| r.lsn > applied).collect())
+        })
+        .collect())
 }
 
 /// Applies `records` (in LSN order, contiguous from `applied + 1`) to the memtable.
-pub(crate) fn apply_records(memtable: &Memtable, applied: Lsn, records: &[WalRecord]) -> Result<Lsn, StorageError> {
+pub(crate) fn apply_records(
+    memtable: &Memtable,
+    applied: Lsn,
+    records: &[WalRecord],
+) -> Result<Lsn, StorageError> {
     let mut last = applied;
     for record in records {
         if record.lsn != last.next() {

@@ -31,7 +31,11 @@ impl Snapshot {
     }
 
     /// Live keys and values in `start..end` (`end` `None` for unbounded), in key order.
-    pub async fn scan(&self, start: &[u8], end: Option<&[u8]>) -> Result<Vec<(Bytes, Bytes)>, StorageError> {
+    pub async fn scan(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+    ) -> Result<Vec<(Bytes, Bytes)>, StorageError> {
         Ok(self
             .memtable
             .scan(start, end, self.lsn)

@@ -43,7 +43,10 @@ impl Transaction {
     }
 
     /// Reads every live key with `prefix`, merged with this transaction's own writes.
-    pub async fn scan_prefix(&mut self, prefix: &[u8]) -> Result<Vec<(Bytes, Bytes)>, StorageError> {
+    pub async fn scan_prefix(
+        &mut self,
+        prefix: &[u8],
+    ) -> Result<Vec<(Bytes, Bytes)>, StorageError> {
         let end = prefix_end(prefix);
         self.batch.require(Precondition::RangeUnchanged {
             start: Bytes::copy_from_slice(prefix),

@@ -170,7 +170,10 @@ impl WalSegment {
             let stored = reader.u32()?;
             let body = reader.take(body_len)?;
             if crc32c::crc32c(body) != stored {
-                return Err(WalDecodeError::Corrupt(format!("record {} checksum mismatch", records.len())));
+                return Err(WalDecodeError::Corrupt(format!(
+                    "record {} checksum mismatch",
+                    records.len()
+                )));
             }
             records.push(decode_record(body)?);
         }
@@ -182,7 +185,9 @@ impl WalSegment {
         }
         let expected_first = records.first().map_or(0, |r| r.lsn.get());
         if expected_first != first_lsn || records.last().map_or(0, |r| r.lsn.get()) != last_lsn {
-            return Err(WalDecodeError::Corrupt("header or trailer LSN disagrees with records".to_owned()));
+            return Err(WalDecodeError::Corrupt(
+                "header or trailer LSN disagrees with records".to_owned(),
+            ));
         }
         for pair in records.windows(2) {
             if pair[1].lsn != pair[0].lsn.next() {

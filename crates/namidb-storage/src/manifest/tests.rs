@@ -9,7 +9,13 @@ fn sample() -> Manifest {
     let mut manifest = Manifest::initial(&namespace, 1_700_000_000_000);
     let writer = WriterId(0xabc);
     manifest = manifest.successor(writer, 1_700_000_000_500, 3_600_000);
-    manifest.wal.push(WalSegmentRef { seq: 1, first_lsn: 1, last_lsn: 3, size_bytes: 120, crc32c: 0xdead_beef });
+    manifest.wal.push(WalSegmentRef {
+        seq: 1,
+        first_lsn: 1,
+        last_lsn: 3,
+        size_bytes: 120,
+        crc32c: 0xdead_beef,
+    });
     manifest.last_lsn = 3;
     manifest.next_wal_seq = 2;
     manifest
@@ -46,7 +52,10 @@ fn checksum_and_shape_errors_are_typed() {
     let encoded = sample().encode();
     let text = String::from_utf8(encoded.to_vec()).unwrap();
     let tampered = text.replace("\"last_lsn\":3", "\"last_lsn\":4");
-    assert!(matches!(Manifest::decode(tampered.as_bytes()), Err(ManifestDecodeError::Checksum { .. })));
+    assert!(matches!(
+        Manifest::decode(tampered.as_bytes()),
+        Err(ManifestDecodeError::Checksum { .. })
+    ));
     assert!(matches!(Manifest::decode(b"{}"), Err(ManifestDecodeError::Malformed(_))));
     assert!(matches!(Manifest::decode(b""), Err(ManifestDecodeError::Malformed(_))));
     for len in 0..encoded.len() {
@@ -60,7 +69,8 @@ fn newer_format_versions_are_refused_by_name() {
     manifest.format_version = 2;
     let body = serde_json::to_string(&manifest).unwrap();
     let checksum = format!("crc32c:{:08x}", crc32c::crc32c(body.as_bytes()));
-    let bytes = format!("{{\"format\":\"namidb.manifest\",\"checksum\":\"{checksum}\",\"body\":{body}}}");
+    let bytes =
+        format!("{{\"format\":\"namidb.manifest\",\"checksum\":\"{checksum}\",\"body\":{body}}}");
     assert_eq!(Manifest::decode(bytes.as_bytes()), Err(ManifestDecodeError::UnsupportedVersion(2)));
 }
 
@@ -70,7 +80,13 @@ fn inconsistent_manifests_are_refused() {
     manifest.last_lsn = 9;
     assert!(manifest.check().unwrap_err().contains("WAL ends at LSN 3"));
     let mut manifest = sample();
-    manifest.wal.push(WalSegmentRef { seq: 1, first_lsn: 4, last_lsn: 4, size_bytes: 1, crc32c: 0 });
+    manifest.wal.push(WalSegmentRef {
+        seq: 1,
+        first_lsn: 4,
+        last_lsn: 4,
+        size_bytes: 1,
+        crc32c: 0,
+    });
     manifest.last_lsn = 4;
     manifest.next_wal_seq = 5;
     assert!(manifest.check().unwrap_err().contains("does not follow"));

@@ -12,11 +12,17 @@ fn sample() -> WalSegment {
             WalRecord {
                 lsn: Lsn(7),
                 ops: vec![
-                    WriteOp::Put { key: Bytes::from_static(b"k1"), value: Bytes::from_static(b"v1") },
+                    WriteOp::Put {
+                        key: Bytes::from_static(b"k1"),
+                        value: Bytes::from_static(b"v1"),
+                    },
                     WriteOp::Delete { key: Bytes::from_static(b"k2") },
                 ],
             },
-            WalRecord { lsn: Lsn(8), ops: vec![WriteOp::Put { key: Bytes::from_static(b"k3"), value: Bytes::new() }] },
+            WalRecord {
+                lsn: Lsn(8),
+                ops: vec![WriteOp::Put { key: Bytes::from_static(b"k3"), value: Bytes::new() }],
+            },
         ],
     }
 }
@@ -29,7 +35,11 @@ fn golden_bytes_of_format_version_1() {
         std::fs::write(path, &encoded).unwrap();
     }
     let golden = std::fs::read(path).expect("golden fixture (regenerate with NAMIDB_BLESS=1)");
-    assert_eq!(encoded.as_ref(), golden.as_slice(), "encoder output changed: bump the format version");
+    assert_eq!(
+        encoded.as_ref(),
+        golden.as_slice(),
+        "encoder output changed: bump the format version"
+    );
     assert_eq!(WalSegment::decode(&golden).unwrap(), sample());
 }
 
@@ -38,7 +48,10 @@ fn every_truncation_is_an_error() {
     let encoded = sample().encode();
     for len in 0..encoded.len() {
         let err = WalSegment::decode(&encoded[..len]).unwrap_err();
-        assert!(matches!(err, WalDecodeError::Torn(_) | WalDecodeError::Corrupt(_)), "len {len}: {err}");
+        assert!(
+            matches!(err, WalDecodeError::Torn(_) | WalDecodeError::Corrupt(_)),
+            "len {len}: {err}"
+        );
     }
 }
 
@@ -49,7 +62,10 @@ fn every_bit_flip_is_detected() {
         for bit in [0u8, 3, 7] {
             let mut corrupted = encoded.to_vec();
             corrupted[idx] ^= 1 << bit;
-            assert!(WalSegment::decode(&corrupted).is_err(), "flip at byte {idx} bit {bit} went unnoticed");
+            assert!(
+                WalSegment::decode(&corrupted).is_err(),
+                "flip at byte {idx} bit {bit} went unnoticed"
+            );
         }
     }
 }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use namidb_core::{ManualClock, SeededRandom};
-use namidb_objstore::{FaultAction, FaultInjector, FaultRule, FaultTrigger, ObjectStoreError, RetryPolicy};
+use namidb_objstore::{
+    FaultAction, FaultInjector, FaultRule, FaultTrigger, ObjectStoreError, RetryPolicy,
+};
 use namidb_storage::{Db, DbOptions, StorageError, WriteBatch};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +28,11 @@ enum Outcome {
 
 fn options(seed: u64, faults: Option<Arc<FaultInjector>>) -> DbOptions {
     DbOptions {
-        retry: RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(4) },
+        retry: RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(4),
+        },
         clock: Arc::new(ManualClock::new(1_700_000_000_000)),
         random: Arc::new(SeededRandom::new(seed)),
         faults,
@@ -44,15 +50,18 @@ fn batch_for(tag: &str) -> WriteBatch {
 fn classify(result: &Result<namidb_storage::CommitInfo, StorageError>) -> Outcome {
     match result {
         Ok(_) => Outcome::Acked,
-        Err(StorageError::ObjectStore(ObjectStoreError::Crashed)) | Err(StorageError::OutcomeUnknown { .. }) => {
-            Outcome::Unknown
-        }
+        Err(StorageError::ObjectStore(ObjectStoreError::Crashed))
+        | Err(StorageError::OutcomeUnknown { .. }) => Outcome::Unknown,
         Err(_) => Outcome::Failed,
     }
 }
 
 /// Runs the scenario; returns the outcome of every batch and the number of object-store calls.
-async fn scenario(uri: &str, seed: u64, faults: Arc<FaultInjector>) -> (BTreeMap<String, Outcome>, u64) {
+async fn scenario(
+    uri: &str,
+    seed: u64,
+    faults: Arc<FaultInjector>,
+) -> (BTreeMap<String, Outcome>, u64) {
     let mut outcomes = BTreeMap::new();
     let db = match Db::open(uri, options(seed, Some(Arc::clone(&faults)))).await {
         Ok(db) => db,
@@ -92,7 +101,9 @@ async fn scenario(uri: &str, seed: u64, faults: Arc<FaultInjector>) -> (BTreeMap
 }
 
 async fn verify(uri: &str, outcomes: &BTreeMap<String, Outcome>, context: &str) {
-    let db = Db::open(uri, options(1, None)).await.unwrap_or_else(|e| panic!("{context}: reopen failed: {e}"));
+    let db = Db::open(uri, options(1, None))
+        .await
+        .unwrap_or_else(|e| panic!("{context}: reopen failed: {e}"));
     let snapshot = db.snapshot();
     let history = db.wal_history().await.unwrap();
     for (tag, outcome) in outcomes {
@@ -101,23 +112,33 @@ async fn verify(uri: &str, outcomes: &BTreeMap<String, Outcome>, context: &str) 
         assert_eq!(x.is_some(), y.is_some(), "{context}: batch {tag} is partly visible");
         let copies = history
             .iter()
-            .filter(|(_, record)| record.ops.iter().any(|op| op.key().as_ref() == format!("{tag}/x").as_bytes()))
+            .filter(|(_, record)| {
+                record.ops.iter().any(|op| op.key().as_ref() == format!("{tag}/x").as_bytes())
+            })
             .count();
         match outcome {
             Outcome::Acked => {
                 assert!(x.is_some(), "{context}: acknowledged batch {tag} is lost");
-                assert_eq!(copies, 1, "{context}: acknowledged batch {tag} is in the WAL {copies} times");
+                assert_eq!(
+                    copies, 1,
+                    "{context}: acknowledged batch {tag} is in the WAL {copies} times"
+                );
             }
             Outcome::Failed => {
                 assert!(x.is_none(), "{context}: batch {tag} returned an error but was applied");
                 assert_eq!(copies, 0, "{context}: failed batch {tag} is in the WAL");
             }
-            Outcome::Unknown => assert!(copies <= 1, "{context}: batch {tag} is in the WAL {copies} times"),
+            Outcome::Unknown => {
+                assert!(copies <= 1, "{context}: batch {tag} is in the WAL {copies} times")
+            }
         }
     }
     // The earlier commits are never disturbed.
     for i in 0..3 {
-        assert!(snapshot.get(format!("pre{i}/x").as_bytes()).await.unwrap().is_some(), "{context}: pre{i} lost");
+        assert!(
+            snapshot.get(format!("pre{i}/x").as_bytes()).await.unwrap().is_some(),
+            "{context}: pre{i} lost"
+        );
     }
     db.close().await.unwrap();
 }
@@ -157,7 +178,10 @@ async fn a_fault_at_every_call_loses_nothing_and_applies_nothing_twice() {
             faults.add_rule(FaultRule { op: None, trigger: FaultTrigger::Nth(nth), action });
             let (outcomes, _) = scenario(&uri, seed, Arc::clone(&faults)).await;
             let context = format!("{action:?} at call {nth}");
-            if matches!(action, FaultAction::FailBefore { transient: true } | FaultAction::LostResponse) {
+            if matches!(
+                action,
+                FaultAction::FailBefore { transient: true } | FaultAction::LostResponse
+            ) {
                 assert!(
                     outcomes.len() == 8 && outcomes.values().all(|o| *o == Outcome::Acked),
                     "{context}: a retried fault surfaced: {outcomes:?}"
@@ -174,7 +198,11 @@ async fn a_fault_at_every_call_loses_nothing_and_applies_nothing_twice() {
 async fn random_faults_with_two_writers_keep_every_acknowledged_batch() {
     let uri = prepare(10_000).await;
     let faults = Arc::new(FaultInjector::new(Arc::new(SeededRandom::new(77))));
-    for action in [FaultAction::LostResponse, FaultAction::FailBefore { transient: true }, FaultAction::FailBefore { transient: false }] {
+    for action in [
+        FaultAction::LostResponse,
+        FaultAction::FailBefore { transient: true },
+        FaultAction::FailBefore { transient: false },
+    ] {
         faults.add_rule(FaultRule { op: None, trigger: FaultTrigger::Chance(0.04), action });
     }
     let a = Db::open(&uri, options(1, Some(Arc::clone(&faults)))).await.unwrap();

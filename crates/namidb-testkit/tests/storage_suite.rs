@@ -1,7 +1,5 @@
 //! The storage suite: the same behaviour checked on every object store.
 
-mod common;
-
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -9,7 +7,7 @@ use namidb_core::Lsn;
 use namidb_objstore::{Bucket, BucketOptions, ObjectStoreError, OpKind, StoreUri};
 use namidb_storage::{Db, DbOptions, StorageError, WriteBatch};
 
-use common::{backends, Backend};
+use namidb_testkit::backends::{backends, Backend};
 
 fn batch(pairs: &[(&str, &str)]) -> WriteBatch {
     let mut batch = WriteBatch::new();
@@ -38,15 +36,33 @@ where
 async fn conditional_object_operations() {
     for_each_backend(|backend| async move {
         let uri = StoreUri::parse(&backend.fresh_uri()).unwrap();
-        let bucket = Bucket::open(&uri, BucketOptions::default()).unwrap().scoped(uri.namespace.as_str());
-        let first = bucket.put_if_absent("obj", Bytes::from_static(b"one")).await.unwrap().expect("etag");
+        let bucket =
+            Bucket::open(&uri, BucketOptions::default()).unwrap().scoped(uri.namespace.as_str());
+        let first =
+            bucket.put_if_absent("obj", Bytes::from_static(b"one")).await.unwrap().expect("etag");
         let again = bucket.put_if_absent("obj", Bytes::from_static(b"two")).await;
-        assert!(matches!(again, Err(ObjectStoreError::AlreadyExists { .. })), "{}: {again:?}", backend.name);
-        let second = bucket.put_if_match("obj", Bytes::from_static(b"three"), &first).await.unwrap().expect("etag");
+        assert!(
+            matches!(again, Err(ObjectStoreError::AlreadyExists { .. })),
+            "{}: {again:?}",
+            backend.name
+        );
+        let second = bucket
+            .put_if_match("obj", Bytes::from_static(b"three"), &first)
+            .await
+            .unwrap()
+            .expect("etag");
         let stale = bucket.put_if_match("obj", Bytes::from_static(b"four"), &first).await;
-        assert!(matches!(stale, Err(ObjectStoreError::PreconditionFailed { .. })), "{}: {stale:?}", backend.name);
+        assert!(
+            matches!(stale, Err(ObjectStoreError::PreconditionFailed { .. })),
+            "{}: {stale:?}",
+            backend.name
+        );
         let missing = bucket.put_if_match("absent", Bytes::from_static(b"x"), &second).await;
-        assert!(matches!(missing, Err(ObjectStoreError::PreconditionFailed { .. })), "{}: {missing:?}", backend.name);
+        assert!(
+            matches!(missing, Err(ObjectStoreError::PreconditionFailed { .. })),
+            "{}: {missing:?}",
+            backend.name
+        );
         let object = bucket.get("obj").await.unwrap();
         assert_eq!(object.bytes.as_ref(), b"three");
         assert!(object.etag.unwrap().same_version(&second));
@@ -79,7 +95,10 @@ async fn commits_survive_reopen_and_lsns_resume() {
         assert_eq!((first.lsn, second.lsn), (Lsn(1), Lsn(2)));
         assert_eq!(get(&db, "b").await, None);
         db.close().await.unwrap();
-        assert!(matches!(db.commit_batch(batch(&[("x", "y")])).await, Err(StorageError::Closed { .. })));
+        assert!(matches!(
+            db.commit_batch(batch(&[("x", "y")])).await,
+            Err(StorageError::Closed { .. })
+        ));
 
         let reopened = Db::open(&uri, DbOptions::default()).await.unwrap();
         assert_eq!(reopened.visible_lsn(), Lsn(2));
@@ -100,13 +119,15 @@ async fn concurrent_callers_share_one_wal_put_and_one_cas() {
     for_each_backend(|backend| async move {
         let db = Db::open(&backend.fresh_uri(), DbOptions::default()).await.unwrap();
         // Warm up: the first compare-and-swap on a server that rejects quoted ETags (Ceph RGW)
-        // costs one HEAD and one extra PUT while the handle learns to send bare ETags.
+        // costs one extra PUT while the handle learns to send bare ETags.
         db.commit_batch(batch(&[("warm", "up")])).await.unwrap();
         let before = db.metrics();
         let tasks: Vec<_> = (0..64)
             .map(|i| {
                 let db = db.clone();
-                tokio::spawn(async move { db.commit_batch(batch(&[(&format!("k{i}"), "v")])).await })
+                tokio::spawn(
+                    async move { db.commit_batch(batch(&[(&format!("k{i}"), "v")])).await },
+                )
             })
             .collect();
         let mut lsns = Vec::new();
@@ -119,8 +140,18 @@ async fn concurrent_callers_share_one_wal_put_and_one_cas() {
         let groups = after.groups_committed - before.groups_committed;
         let requests = after.requests.since(&before.requests);
         assert!(groups < 64, "{}: no grouping happened ({groups} groups)", backend.name);
-        assert_eq!(requests.op(OpKind::PutIfAbsent).requests, groups, "{}: {requests}", backend.name);
-        assert_eq!(requests.op(OpKind::PutIfMatch).requests, groups, "{}: {requests}", backend.name);
+        assert_eq!(
+            requests.op(OpKind::PutIfAbsent).requests,
+            groups,
+            "{}: {requests}",
+            backend.name
+        );
+        assert_eq!(
+            requests.op(OpKind::PutIfMatch).requests,
+            groups,
+            "{}: {requests}",
+            backend.name
+        );
         assert_eq!(requests.total_requests(), 2 * groups, "{}: {requests}", backend.name);
         db.close().await.unwrap();
     })
@@ -136,7 +167,8 @@ async fn two_writers_interleave_and_epochs_advance() {
         let mut epochs = Vec::new();
         for i in 0..10 {
             let writer = if i % 2 == 0 { &a } else { &b };
-            let info = writer.commit_batch(batch(&[(&format!("k{i}"), &format!("{i}"))])).await.unwrap();
+            let info =
+                writer.commit_batch(batch(&[(&format!("k{i}"), &format!("{i}"))])).await.unwrap();
             assert_eq!(info.lsn, Lsn(i + 1), "{}", backend.name);
             epochs.push(info.epoch.unwrap());
         }
@@ -163,7 +195,9 @@ async fn read_modify_write_from_two_writers_keeps_every_update() {
             for _ in 0..increments {
                 db.run_transaction(100, async |txn| {
                     let current = txn.get(b"counter").await?;
-                    let n: u64 = current.map(|v| String::from_utf8_lossy(&v).parse().unwrap_or(0)).unwrap_or(0);
+                    let n: u64 = current
+                        .map(|v| String::from_utf8_lossy(&v).parse().unwrap_or(0))
+                        .unwrap_or(0);
                     txn.put("counter", (n + 1).to_string());
                     Ok(())
                 })
@@ -174,7 +208,12 @@ async fn read_modify_write_from_two_writers_keeps_every_update() {
         tokio::join!(run(a.clone()), run(b.clone()));
         let latest = a.latest_snapshot().await.unwrap();
         let value = latest.get(b"counter").await.unwrap().unwrap();
-        assert_eq!(String::from_utf8_lossy(&value), (2 * increments).to_string(), "{}", backend.name);
+        assert_eq!(
+            String::from_utf8_lossy(&value),
+            (2 * increments).to_string(),
+            "{}",
+            backend.name
+        );
         a.close().await.unwrap();
         b.close().await.unwrap();
     })
@@ -187,18 +226,22 @@ async fn exclusive_writer_fences_the_others() {
         let uri = backend.fresh_uri();
         let shared = Db::open(&uri, DbOptions::default()).await.unwrap();
         shared.commit_batch(batch(&[("before", "1")])).await.unwrap();
-        let holder = Db::open(&uri, DbOptions { exclusive: true, ..DbOptions::default() }).await.unwrap();
+        let holder =
+            Db::open(&uri, DbOptions { exclusive: true, ..DbOptions::default() }).await.unwrap();
         holder.commit_batch(batch(&[("held", "1")])).await.unwrap();
         let fenced = shared.commit_batch(batch(&[("blocked", "1")])).await;
         assert!(matches!(fenced, Err(StorageError::Fenced { .. })), "{}: {fenced:?}", backend.name);
         // A newer exclusive writer takes over and fences the old holder.
-        let taker = Db::open(&uri, DbOptions { exclusive: true, ..DbOptions::default() }).await.unwrap();
+        let taker =
+            Db::open(&uri, DbOptions { exclusive: true, ..DbOptions::default() }).await.unwrap();
         let old = holder.commit_batch(batch(&[("late", "1")])).await;
         assert!(matches!(old, Err(StorageError::Fenced { .. })), "{}: {old:?}", backend.name);
         taker.close().await.unwrap();
         shared.commit_batch(batch(&[("after", "1")])).await.unwrap();
         let check = Db::open(&uri, DbOptions::default()).await.unwrap();
-        for (key, present) in [("before", true), ("held", true), ("blocked", false), ("late", false), ("after", true)] {
+        for (key, present) in
+            [("before", true), ("held", true), ("blocked", false), ("late", false), ("after", true)]
+        {
             assert_eq!(get(&check, key).await.is_some(), present, "{}: {key}", backend.name);
         }
         for db in [shared, holder, check] {
@@ -236,7 +279,9 @@ async fn corrupt_manifest_and_wal_give_typed_errors() {
     for_each_backend(|backend| async move {
         let uri = backend.fresh_uri();
         let parsed = StoreUri::parse(&uri).unwrap();
-        let bucket = Bucket::open(&parsed, BucketOptions::default()).unwrap().scoped(parsed.namespace.as_str());
+        let bucket = Bucket::open(&parsed, BucketOptions::default())
+            .unwrap()
+            .scoped(parsed.namespace.as_str());
         let db = Db::open(&uri, DbOptions::default()).await.unwrap();
         db.commit_batch(batch(&[("a", "1")])).await.unwrap();
         db.close().await.unwrap();
@@ -253,7 +298,11 @@ async fn corrupt_manifest_and_wal_give_typed_errors() {
         flipped[idx] ^= 0x01;
         bucket.put("manifest.json", Bytes::from(flipped)).await.unwrap();
         let corrupt = Db::open(&uri, DbOptions::default()).await;
-        assert!(matches!(corrupt, Err(StorageError::CorruptManifest { .. })), "{}: {corrupt:?}", backend.name);
+        assert!(
+            matches!(corrupt, Err(StorageError::CorruptManifest { .. })),
+            "{}: {corrupt:?}",
+            backend.name
+        );
         let message = corrupt.unwrap_err().to_string();
         assert!(message.contains("manifest.json"), "{message}");
     })
@@ -263,8 +312,16 @@ async fn corrupt_manifest_and_wal_give_typed_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opening_without_create_reports_a_missing_namespace() {
     for_each_backend(|backend| async move {
-        let missing = Db::open(&backend.fresh_uri(), DbOptions { create_if_missing: false, ..DbOptions::default() }).await;
-        assert!(matches!(missing, Err(StorageError::NamespaceNotFound { .. })), "{}: {missing:?}", backend.name);
+        let missing = Db::open(
+            &backend.fresh_uri(),
+            DbOptions { create_if_missing: false, ..DbOptions::default() },
+        )
+        .await;
+        assert!(
+            matches!(missing, Err(StorageError::NamespaceNotFound { .. })),
+            "{}: {missing:?}",
+            backend.name
+        );
     })
     .await;
 }
@@ -276,8 +333,13 @@ async fn an_unreachable_endpoint_is_named_in_the_error() {
         std::env::set_var("AWS_ACCESS_KEY_ID", "testkey");
         std::env::set_var("AWS_SECRET_ACCESS_KEY", "testsecret");
     }
-    let options = DbOptions { retry: namidb_objstore::RetryPolicy { max_attempts: 2, ..Default::default() }, ..DbOptions::default() };
-    let error = Db::open("s3://nowhere?endpoint=http://127.0.0.1:9&allow_http=true", options).await.unwrap_err();
+    let options = DbOptions {
+        retry: namidb_objstore::RetryPolicy { max_attempts: 2, ..Default::default() },
+        ..DbOptions::default()
+    };
+    let error = Db::open("s3://nowhere?endpoint=http://127.0.0.1:9&allow_http=true", options)
+        .await
+        .unwrap_err();
     let message = error.to_string();
     assert!(message.contains("cannot reach the object store"), "{message}");
     assert!(message.contains("127.0.0.1:9"), "{message}");

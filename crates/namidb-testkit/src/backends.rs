@@ -1,12 +1,10 @@
-//! Backends for the storage suite: every test runs against each of them.
+//! Backends for the storage tests: every test runs against each of them.
 //!
 //! - `memory://` and `file://` (a temporary directory) always;
 //! - every S3-compatible server listed in `NAMIDB_TEST_S3` as `name=URI` pairs separated by `;`,
 //!   e.g. `moto=s3://namidb-test?endpoint=http://127.0.0.1:5000&allow_http=true`, with credentials
 //!   from the `AWS_*` variables. `.ci/run` starts moto and Ceph RGW and sets it; under `CI` a missing
 //!   list is an error, so a broken setup cannot silently skip the S3 runs.
-
-#![allow(dead_code, unreachable_pub)]
 
 use std::sync::OnceLock;
 
@@ -15,6 +13,7 @@ use namidb_core::{RandomSource, SystemRandom};
 /// One object store to run against.
 #[derive(Debug, Clone)]
 pub struct Backend {
+    /// Short name shown in failures (`memory`, `file`, `moto`, `ceph`).
     pub name: String,
     base: String,
 }
@@ -38,6 +37,16 @@ pub fn fresh_namespace() -> String {
     format!("t{:016x}", RANDOM.get_or_init(SystemRandom::new).next_u64())
 }
 
+/// The S3 backends listed in `NAMIDB_TEST_S3` (empty outside CI when unset).
+pub fn s3_backends() -> Vec<Backend> {
+    backends().into_iter().filter(|b| b.name != "memory" && b.name != "file").collect()
+}
+
+/// The `file://` backend and the S3 backends: the ones several processes can share.
+pub fn shared_backends() -> Vec<Backend> {
+    backends().into_iter().filter(|b| b.name != "memory").collect()
+}
+
 /// Every backend configured for this run.
 pub fn backends() -> Vec<Backend> {
     static TEMP: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -49,14 +58,17 @@ pub fn backends() -> Vec<Backend> {
     match std::env::var("NAMIDB_TEST_S3") {
         Ok(list) => {
             for entry in list.split(';').filter(|e| !e.trim().is_empty()) {
-                let (name, uri) = entry.split_once('=').expect("NAMIDB_TEST_S3 entries are name=URI");
+                let (name, uri) =
+                    entry.split_once('=').expect("NAMIDB_TEST_S3 entries are name=URI");
                 out.push(Backend { name: name.trim().to_owned(), base: uri.trim().to_owned() });
             }
         }
         Err(_) if std::env::var_os("CI").is_some() => {
             panic!("CI is set but NAMIDB_TEST_S3 is not: the S3 backends were not started")
         }
-        Err(_) => eprintln!("NAMIDB_TEST_S3 is not set: running the storage suite on memory:// and file:// only"),
+        Err(_) => eprintln!(
+            "NAMIDB_TEST_S3 is not set: running the storage suite on memory:// and file:// only"
+        ),
     }
     out
 }
