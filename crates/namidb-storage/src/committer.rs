@@ -38,6 +38,9 @@ use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
 /// How long after last seeing another writer a winner keeps yielding (at least).
 const CONTENTION_MEMORY: Duration = Duration::from_secs(1);
 
+/// Longest wait for more callers before a group commit starts.
+const MAX_GROUP_LINGER: Duration = Duration::from_millis(2);
+
 /// A request to the committer task.
 pub(crate) enum Request {
     Commit { batch: WriteBatch, reply: oneshot::Sender<Result<CommitInfo, StorageError>> },
@@ -105,6 +108,8 @@ pub(crate) struct Committer {
     yield_multiplier: u64,
     /// Whether another writer's commit was replayed since this writer's last win.
     foreign_commit_seen: bool,
+    /// Batches in the last group committed.
+    last_group_size: usize,
 }
 
 impl Committer {
@@ -122,12 +127,20 @@ impl Committer {
             contended_until_micros: 0,
             yield_multiplier: 1,
             foreign_commit_seen: false,
+            last_group_size: 0,
         }
     }
 
     /// Serves requests until the handle is closed or dropped.
     pub(crate) async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
         while let Some(first) = requests.recv().await {
+            if self.last_group_size > 1 {
+                // Callers answered a moment ago are about to send their next batch; waiting a
+                // sliver of a round trip lets them join this group instead of the next one.
+                let linger =
+                    Duration::from_micros(self.round_trip_micros / 16).min(MAX_GROUP_LINGER);
+                self.shared.options.clock.sleep(linger).await;
+            }
             let mut group: Vec<Option<PendingCommit>> = Vec::new();
             let mut others: Vec<Request> = Vec::new();
             let mut group_bytes = 0usize;
@@ -147,6 +160,7 @@ impl Committer {
                 }
                 next = requests.try_recv().ok();
             }
+            tracing::trace!(batches = group.len(), "group formed");
             if !group.is_empty() {
                 if let Some(reason) = self.closed_reason() {
                     fail_all(&mut group, &reason);
@@ -622,13 +636,14 @@ impl Committer {
     }
 
     fn succeed(
-        &self,
+        &mut self,
         slots: &mut [Option<PendingCommit>],
         members: &[usize],
         base: Lsn,
         epoch: u64,
     ) {
         let group_size = members.len();
+        self.last_group_size = group_size;
         self.shared.stats.groups_committed.fetch_add(1, Ordering::Relaxed);
         self.shared.stats.batches_committed.fetch_add(group_size as u64, Ordering::Relaxed);
         for (i, idx) in members.iter().enumerate() {
