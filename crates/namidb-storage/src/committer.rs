@@ -32,7 +32,7 @@ use crate::layout::{wal_segment_key, MANIFEST_KEY};
 use crate::manifest::{Manifest, WalSegmentRef};
 use crate::memtable::Memtable;
 use crate::replay::{apply_records, read_manifest, read_segments_after};
-use crate::wal_segment::{WalRecord, WalSegment};
+use crate::wal_segment::{segment_checksum, WalRecord, WalSegment};
 use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
 
 /// How long after last seeing another writer a winner keeps yielding (at least).
@@ -356,7 +356,7 @@ impl Committer {
                 records,
             };
             let bytes = segment.encode();
-            let crc = crc32c::crc32c(&bytes);
+            let crc = segment_checksum(&bytes);
             let seq = match self.store_segment(&bytes).await {
                 Ok(SegmentSlot::Stored(seq)) => seq,
                 Ok(SegmentSlot::Stale(current, etag)) => {

@@ -30,7 +30,7 @@ pub struct WalSegmentRef {
     pub last_lsn: u64,
     /// Object size in bytes.
     pub size_bytes: u64,
-    /// CRC32C of the whole object.
+    /// The segment's trailer checksum: CRC32C of every byte but the last four.
     pub crc32c: u32,
 }
 

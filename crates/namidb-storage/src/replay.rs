@@ -14,7 +14,7 @@ use crate::error::WalReadProblem;
 use crate::layout::{wal_segment_key, MANIFEST_KEY};
 use crate::manifest::{Manifest, WalSegmentRef};
 use crate::memtable::Memtable;
-use crate::wal_segment::{WalRecord, WalSegment};
+use crate::wal_segment::{segment_checksum, WalRecord, WalSegment};
 use crate::StorageError;
 
 /// Reads and decodes `manifest.json`; `None` if the namespace does not exist.
@@ -69,7 +69,7 @@ pub(crate) async fn read_segment(
             reference.size_bytes
         ))));
     }
-    let crc = crc32c::crc32c(&object.bytes);
+    let crc = segment_checksum(&object.bytes);
     if crc != reference.crc32c {
         return Err(corrupt(WalReadProblem::Mismatch(format!(
             "checksum {crc:08x}, manifest says {:08x}",

@@ -201,6 +201,13 @@ impl WalSegment {
     }
 }
 
+/// The checksum the manifest records for a segment: its trailer checksum, the CRC32C of every
+/// byte before the last four. (A CRC over a message followed by its own CRC is a constant, so the
+/// whole object's CRC would identify nothing.)
+pub fn segment_checksum(bytes: &[u8]) -> u32 {
+    crc32c::crc32c(&bytes[..bytes.len().saturating_sub(4)])
+}
+
 fn decode_record(body: &[u8]) -> Result<WalRecord, WalDecodeError> {
     let mut reader = Reader::new(body);
     let lsn = Lsn(reader.u64()?);

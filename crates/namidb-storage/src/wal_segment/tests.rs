@@ -121,3 +121,14 @@ proptest! {
         let _ = WalSegment::decode(&encoded[..c]);
     }
 }
+
+#[test]
+fn manifest_checksum_is_the_trailer_checksum_and_tells_segments_apart() {
+    let a = sample().encode();
+    let mut other = sample();
+    other.nonce += 1;
+    let b = other.encode();
+    assert_ne!(segment_checksum(&a), segment_checksum(&b));
+    let trailer = u32::from_le_bytes(a[a.len() - 4..].try_into().unwrap());
+    assert_eq!(segment_checksum(&a), trailer);
+}
