@@ -16,7 +16,11 @@ pub(crate) async fn run(uri: &str, batches: u64, committers: u64) -> Result<(), 
     let db = Db::open(uri, DbOptions::default()).await.map_err(|e| e.to_string())?;
     let start_lsn = db.visible_lsn();
     let run_id = format!("{:x}", db.writer_id().0 as u32);
-    println!("opened namespace `{}` at LSN {start_lsn} (writer {})", db.namespace(), db.writer_id());
+    println!(
+        "opened namespace `{}` at LSN {start_lsn} (writer {})",
+        db.namespace(),
+        db.writer_id()
+    );
 
     let started = Instant::now();
     let workers: Vec<_> = (0..committers.max(1))
@@ -27,7 +31,10 @@ pub(crate) async fn run(uri: &str, batches: u64, committers: u64) -> Result<(), 
                 while index < batches {
                     let mut batch = WriteBatch::new();
                     batch.put(format!("demo/{run_id}/{index:06}/name"), format!("person {index}"));
-                    batch.put(format!("demo/{run_id}/{index:06}/knows"), format!("person {}", (index * 7 + 3) % batches));
+                    batch.put(
+                        format!("demo/{run_id}/{index:06}/knows"),
+                        format!("person {}", (index * 7 + 3) % batches),
+                    );
                     db.commit_batch(batch).await?;
                     index += committers.max(1);
                 }

@@ -20,13 +20,24 @@ pub(crate) fn describe(manifest: &Manifest) -> String {
     let mut out = String::new();
     let wal_bytes: u64 = manifest.wal.iter().map(|s| s.size_bytes).sum();
     out.push_str(&format!("namespace        {}\n", manifest.namespace));
-    out.push_str(&format!("manifest         version {}, format {}\n", manifest.version, manifest.format_version));
+    out.push_str(&format!(
+        "manifest         version {}, format {}\n",
+        manifest.version, manifest.format_version
+    ));
     out.push_str(&format!("epoch            {}\n", manifest.epoch));
     out.push_str(&format!("last writer      {}\n", manifest.writer_id.as_deref().unwrap_or("-")));
-    out.push_str(&format!("exclusive holder {}\n", manifest.exclusive_writer.as_deref().unwrap_or("none")));
+    out.push_str(&format!(
+        "exclusive holder {}\n",
+        manifest.exclusive_writer.as_deref().unwrap_or("none")
+    ));
     out.push_str(&format!("last LSN         {}\n", manifest.last_lsn));
     out.push_str(&format!("flushed LSN      {}\n", manifest.flushed_lsn));
-    out.push_str(&format!("WAL              {} segments, {} bytes, next slot {}\n", manifest.wal.len(), wal_bytes, manifest.next_wal_seq));
+    out.push_str(&format!(
+        "WAL              {} segments, {} bytes, next slot {}\n",
+        manifest.wal.len(),
+        wal_bytes,
+        manifest.next_wal_seq
+    ));
     for segment in manifest.wal.iter().rev().take(5) {
         out.push_str(&format!(
             "  wal/{:020}.wal  LSN {}..={}  {} bytes  crc32c {:08x}\n",

@@ -46,7 +46,9 @@ pub(crate) enum KvCommand {
 pub(crate) async fn run(command: KvCommand) -> Result<(), String> {
     let open = |uri: &str, create: bool| {
         let uri = uri.to_owned();
-        async move { Db::open(&uri, DbOptions { create_if_missing: create, ..DbOptions::default() }).await }
+        async move {
+            Db::open(&uri, DbOptions { create_if_missing: create, ..DbOptions::default() }).await
+        }
     };
     match command {
         KvCommand::Get { uri, key } => {
@@ -76,7 +78,8 @@ pub(crate) async fn run(command: KvCommand) -> Result<(), String> {
         }
         KvCommand::Scan { uri, prefix, limit } => {
             let db = open(&uri, false).await.map_err(|e| e.to_string())?;
-            let entries = db.snapshot().scan_prefix(prefix.as_bytes()).await.map_err(|e| e.to_string())?;
+            let entries =
+                db.snapshot().scan_prefix(prefix.as_bytes()).await.map_err(|e| e.to_string())?;
             db.close().await.map_err(|e| e.to_string())?;
             for (key, value) in entries.iter().take(limit) {
                 println!("{}\t{}", String::from_utf8_lossy(key), String::from_utf8_lossy(value));

@@ -15,7 +15,11 @@ mod kv;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "namidb", version, about = "NamiDB: a graph database whose state lives in an object-store bucket")]
+#[command(
+    name = "namidb",
+    version,
+    about = "NamiDB: a graph database whose state lives in an object-store bucket"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,7 +65,9 @@ fn main() -> std::process::ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Demo { uri, batches, committers } => demo::run(&uri, batches, committers).await,
+            Command::Demo { uri, batches, committers } => {
+                demo::run(&uri, batches, committers).await
+            }
             Command::Inspect { uri, json } => inspect::run(&uri, json).await,
             Command::Kv { command } => kv::run(command).await,
         }

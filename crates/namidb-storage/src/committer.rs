@@ -359,7 +359,8 @@ impl Committer {
             let crc = segment_checksum(&bytes);
             let seq = match self.store_segment(&bytes).await {
                 Ok(SegmentSlot::Stored(seq)) => seq,
-                Ok(SegmentSlot::Stale(current, etag)) => {
+                Ok(SegmentSlot::Stale(found)) => {
+                    let (current, etag) = *found;
                     // Another writer committed since this view was taken: catch up, go again.
                     // Earlier attempts of the group may have landed; the stored manifest says.
                     let landed = find_landed(&attempts, &current);
@@ -472,7 +473,7 @@ impl Committer {
                     self.next_probe_seq = seq + 1;
                     self.shared.stats.segments_written.fetch_add(1, Ordering::Relaxed);
                     return Ok(match stale {
-                        Some((current, etag)) => SegmentSlot::Stale(current, etag),
+                        Some(found) => SegmentSlot::Stale(Box::new(found)),
                         None => SegmentSlot::Stored(seq),
                     });
                 }
@@ -739,7 +740,7 @@ enum SegmentSlot {
     /// Stored at this slot.
     Stored(u64),
     /// Not stored: the view is stale; here is the stored manifest.
-    Stale(Manifest, ETag),
+    Stale(Box<(Manifest, ETag)>),
 }
 
 /// The attempt of a group that the stored manifest names, if any.

@@ -43,5 +43,6 @@ pub use schema_file::SCHEMA_FORMAT_VERSION;
 pub use snapshot::Snapshot;
 pub use transaction::Transaction;
 pub use wal_segment::{
-    segment_checksum, WalDecodeError, WalRecord, WalSegment, SEGMENT_FORMAT_VERSION, SEGMENT_MAGIC, TRAILER_MAGIC,
+    segment_checksum, WalDecodeError, WalRecord, WalSegment, SEGMENT_FORMAT_VERSION, SEGMENT_MAGIC,
+    TRAILER_MAGIC,
 };

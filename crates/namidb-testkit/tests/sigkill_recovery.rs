@@ -2,6 +2,8 @@
 //! on one namespace. After each kill a reopen must show every acknowledged commit and no partial
 //! batch, and the next round must be able to continue writing.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -9,6 +9,8 @@
 //! - no batch is partly visible;
 //! - a transient fault or a lost response never surfaces as an error at all.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;

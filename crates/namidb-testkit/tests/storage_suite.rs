@@ -1,5 +1,7 @@
 //! The storage suite: the same behaviour checked on every object store.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 use std::sync::Arc;
 
 use bytes::Bytes;

@@ -3,6 +3,8 @@
 //! interleave in time), at least 95% of attempts must be acknowledged, and after a reopen every
 //! acknowledged batch must be there exactly once and no batch that returned an error may be.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 use std::process::{Command, Stdio};
 
 use namidb_storage::{Db, DbOptions};
