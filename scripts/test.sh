@@ -20,8 +20,7 @@ fi
 stop_servers() { bash "$ROOT/scripts/s3-servers.sh" stop || true; }
 trap stop_servers EXIT
 bash "$ROOT/scripts/s3-servers.sh" start
-# shellcheck disable=SC1090
-source "$(bash "$ROOT/scripts/s3-servers.sh" env >/dev/null; echo "${NAMIDB_S3_STATE:-${NAMIDB_CACHE:-$HOME/.cache/namidb}/s3-state}/env")"
+eval "$(bash "$ROOT/scripts/s3-servers.sh" env)"
 
 echo "[test] cargo fmt --check"
 cargo fmt --all -- --check
