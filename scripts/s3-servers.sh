@@ -28,7 +28,9 @@ wait_http() { # url seconds
 }
 
 install_moto() {
-  if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/pip" show moto 2>/dev/null | grep -q '^Version: 5.2.5$'; then
+  local installed=""
+  [ -x "$VENV/bin/pip" ] && installed=$("$VENV/bin/pip" show moto 2>/dev/null || true)
+  if [ ! -x "$VENV/bin/moto_server" ] || ! grep -qx 'Version: 5.2.5' <<<"$installed"; then
     log "installing moto 5.2.5 into $VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check 'moto==5.2.5' flask flask-cors boto3
