@@ -355,3 +355,69 @@ async fn malformed_uris_are_rejected_before_any_request() {
     assert!(error.to_string().contains("ambiguous"), "{error}");
     let _ = Arc::new(0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_conditional_writes_have_exactly_one_winner() {
+    for_each_backend(|backend| async move {
+        let uri = StoreUri::parse(&backend.fresh_uri()).unwrap();
+        let root = Bucket::open(&uri, BucketOptions::default()).unwrap();
+        // Independent handles, as in separate processes: nothing is shared but the store.
+        let racers: Vec<Bucket> = (0..8)
+            .map(|_| {
+                Bucket::open(&uri, BucketOptions::default()).unwrap().scoped(uri.namespace.as_str())
+            })
+            .collect();
+        let bucket = root.scoped(uri.namespace.as_str());
+        for round in 0..10 {
+            let key = format!("race/{round}");
+            let tag =
+                bucket.put_if_absent(&key, Bytes::from_static(b"base")).await.unwrap().unwrap();
+            let tasks: Vec<_> = racers
+                .iter()
+                .enumerate()
+                .map(|(i, racer)| {
+                    let (racer, key, tag) = (racer.clone(), key.clone(), tag.clone());
+                    tokio::spawn(async move {
+                        racer
+                            .put_if_match(&key, Bytes::from(format!("racer{i}")), &tag)
+                            .await
+                            .map(|_| i)
+                    })
+                })
+                .collect();
+            let mut winners = Vec::new();
+            for task in tasks {
+                match task.await.unwrap() {
+                    Ok(i) => winners.push(i),
+                    Err(ObjectStoreError::PreconditionFailed { .. }) => {}
+                    Err(other) => panic!("{}: unexpected {other}", backend.name),
+                }
+            }
+            assert_eq!(winners.len(), 1, "{} round {round}: winners {winners:?}", backend.name);
+            let stored = bucket.get(&key).await.unwrap().bytes;
+            assert_eq!(stored, Bytes::from(format!("racer{}", winners[0])), "{}", backend.name);
+
+            let created_key = format!("race/{round}-created");
+            let tasks: Vec<_> = racers
+                .iter()
+                .enumerate()
+                .map(|(i, racer)| {
+                    let (racer, key) = (racer.clone(), created_key.clone());
+                    tokio::spawn(async move {
+                        racer.put_if_absent(&key, Bytes::from(format!("c{i}"))).await.map(|_| i)
+                    })
+                })
+                .collect();
+            let mut created = Vec::new();
+            for task in tasks {
+                match task.await.unwrap() {
+                    Ok(i) => created.push(i),
+                    Err(ObjectStoreError::AlreadyExists { .. }) => {}
+                    Err(other) => panic!("{}: unexpected {other}", backend.name),
+                }
+            }
+            assert_eq!(created.len(), 1, "{} round {round}: creators {created:?}", backend.name);
+        }
+    })
+    .await;
+}
