@@ -11,3 +11,13 @@
 pub mod backends;
 pub mod batches;
 pub mod writer_protocol;
+
+/// Sends `tracing` events to stderr when `RUST_LOG` is set (e.g. `RUST_LOG=namidb_storage=debug`).
+pub fn init_tracing_from_env() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}

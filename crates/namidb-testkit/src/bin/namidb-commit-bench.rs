@@ -109,12 +109,7 @@ async fn run(
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    if std::env::var_os("RUST_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .init();
-    }
+    namidb_testkit::init_tracing_from_env();
     let Some(base) = args.uri.or_else(|| std::env::var("NAMIDB_TEST_MOTO").ok()) else {
         eprintln!("namidb-commit-bench: give --uri or set NAMIDB_TEST_MOTO");
         return std::process::ExitCode::from(2);

@@ -52,12 +52,7 @@ fn kind(error: &StorageError) -> &'static str {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    if std::env::var_os("RUST_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .init();
-    }
+    namidb_testkit::init_tracing_from_env();
     let db = match Db::open(&args.uri, DbOptions::default()).await {
         Ok(db) => db,
         Err(error) => {
