@@ -309,6 +309,9 @@ impl Committer {
     async fn commit_group(&mut self, mut slots: Vec<Option<PendingCommit>>) {
         let mut attempts: Vec<Attempt> = Vec::new();
         let mut round: u32 = 0;
+        // Set while the last CAS failed without a definite answer and the manifest still carries
+        // the ETag it was conditioned on: that request may yet land, so no error may be reported.
+        let mut ambiguous = false;
         loop {
             if slots.iter().all(Option::is_none) {
                 return;
@@ -320,18 +323,18 @@ impl Committer {
                     self.shared.options.max_commit_attempts
                 );
                 self.shared.stats.conflicts.fetch_add(count(&slots), Ordering::Relaxed);
-                fail_all(&mut slots, &StorageError::Conflict { reason });
+                self.fail_group(&mut slots, StorageError::Conflict { reason }, ambiguous);
                 return;
             }
             if self.check_fencing().is_err() {
                 // The cached manifest may be stale: the holder may have let go since.
                 if let Err(error) = self.refresh().await {
-                    fail_all(&mut slots, &error);
+                    self.fail_group(&mut slots, error, ambiguous);
                     return;
                 }
             }
             if let Err(error) = self.check_fencing() {
-                fail_all(&mut slots, &error);
+                self.fail_group(&mut slots, error, ambiguous);
                 return;
             }
             let members = self.validate(&mut slots);
@@ -370,14 +373,14 @@ impl Committer {
                         self.succeed(&mut slots, &attempt.members, attempt.base, epoch);
                     }
                     if let Err(error) = caught_up {
-                        fail_all(&mut slots, &error);
+                        self.fail_group(&mut slots, error, ambiguous);
                         return;
                     }
                     continue;
                 }
                 Err(error) => {
                     // No manifest names the segment, so nothing of the group is applied.
-                    fail_all(&mut slots, &error);
+                    self.fail_group(&mut slots, error, ambiguous);
                     return;
                 }
             };
@@ -394,6 +397,7 @@ impl Committer {
             next.next_wal_seq = next.next_wal_seq.max(seq + 1);
             self.shared.stats.cas_attempts.fetch_add(1, Ordering::Relaxed);
             let cas_started = self.shared.options.clock.now_micros();
+            let sent_etag = self.etag.clone();
             tracing::debug!(slot = seq, round, version = next.version, "manifest CAS");
             let outcome =
                 self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await;
@@ -423,11 +427,14 @@ impl Committer {
                 Ok(found) => found,
                 Err(error) => {
                     self.latch_closed(error.clone());
-                    fail_all(&mut slots, &error);
+                    self.fail_group(&mut slots, error, ambiguous);
                     return;
                 }
             };
             let landed = find_landed(&attempts, &current);
+            ambiguous = landed.is_none()
+                && etag == sent_etag
+                && !matches!(outcome, Err(ObjectStoreError::PreconditionFailed { .. }));
             let epoch = current.epoch;
             let caught_up = self.catch_up(current, etag).await;
             if let Some(attempt) = landed {
@@ -440,7 +447,7 @@ impl Committer {
             if let Err(error) = caught_up {
                 // Nothing still pending has landed, and the committer's state is unchanged (replay
                 // applies nothing unless every segment was read), so the handle stays usable.
-                fail_all(&mut slots, &error);
+                self.fail_group(&mut slots, error, ambiguous);
                 return;
             }
             if !matches!(outcome, Err(ObjectStoreError::PreconditionFailed { .. }) | Ok(None)) {
@@ -453,6 +460,26 @@ impl Committer {
                 self.shared.options.clock.sleep(wait).await;
             }
         }
+    }
+
+    /// Answers every pending caller with `error`, unless an earlier CAS of the group may still land:
+    /// then the honest answer is [`StorageError::OutcomeUnknown`], and the handle closes.
+    fn fail_group(
+        &self,
+        slots: &mut [Option<PendingCommit>],
+        error: StorageError,
+        ambiguous: bool,
+    ) {
+        let error = if ambiguous {
+            let unknown = StorageError::OutcomeUnknown {
+                reason: format!("a manifest update whose answer was lost may still land: {error}"),
+            };
+            self.latch_closed(unknown.clone());
+            unknown
+        } else {
+            error
+        };
+        fail_all(slots, &error);
     }
 
     /// Writes a segment at the first free WAL slot at or above the manifest's `next_wal_seq`.
