@@ -446,6 +446,9 @@ impl Parser<'_> {
         if self.peek_at(lookahead) == TokenKind::LParen {
             return self.function_call();
         }
+        if !self.at_variable() {
+            return Err(self.unexpected("an expression"));
+        }
         let variable = self.variable()?;
         if self.at(TokenKind::LBrace) {
             return self.map_projection(variable);
