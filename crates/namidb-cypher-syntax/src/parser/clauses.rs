@@ -215,19 +215,7 @@ impl Parser<'_> {
         while self.eat(TokenKind::Dot) {
             name.push(self.name("a procedure name")?);
         }
-        let args = if self.eat(TokenKind::LParen) {
-            let mut args = Vec::new();
-            if !self.at(TokenKind::RParen) {
-                args.push(self.expr()?);
-                while self.eat(TokenKind::Comma) {
-                    args.push(self.expr()?);
-                }
-            }
-            self.expect(TokenKind::RParen, "`,` or `)`")?;
-            Some(args)
-        } else {
-            None
-        };
+        let args = if self.eat(TokenKind::LParen) { Some(self.arguments()?) } else { None };
         let mut yield_all = false;
         let mut yields = Vec::new();
         let mut where_ = None;

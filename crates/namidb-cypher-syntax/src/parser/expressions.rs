@@ -128,30 +128,32 @@ impl Parser<'_> {
     }
 
     fn additive(&mut self) -> PResult<Expr> {
-        let mut left = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                TokenKind::Plus => BinaryOp::Add,
-                TokenKind::Minus if self.at_ascii_minus() => BinaryOp::Sub,
-                _ => break,
-            };
-            self.bump();
-            left = binary(op, left, self.multiplicative()?);
-        }
-        Ok(left)
+        self.left_assoc(Self::multiplicative, |parser| match parser.peek() {
+            TokenKind::Plus => Some(BinaryOp::Add),
+            TokenKind::Minus if parser.at_ascii_minus() => Some(BinaryOp::Sub),
+            _ => None,
+        })
     }
 
     fn multiplicative(&mut self) -> PResult<Expr> {
-        let mut left = self.power()?;
-        loop {
-            let op = match self.peek() {
-                TokenKind::Star => BinaryOp::Mul,
-                TokenKind::Slash => BinaryOp::Div,
-                TokenKind::Percent => BinaryOp::Mod,
-                _ => break,
-            };
+        self.left_assoc(Self::power, |parser| match parser.peek() {
+            TokenKind::Star => Some(BinaryOp::Mul),
+            TokenKind::Slash => Some(BinaryOp::Div),
+            TokenKind::Percent => Some(BinaryOp::Mod),
+            _ => None,
+        })
+    }
+
+    /// `operand (op operand)*`, left-associative, with `op` recognised by `operator`.
+    fn left_assoc(
+        &mut self,
+        operand: fn(&mut Self) -> PResult<Expr>,
+        operator: fn(&Self) -> Option<BinaryOp>,
+    ) -> PResult<Expr> {
+        let mut left = operand(self)?;
+        while let Some(op) = operator(self) {
             self.bump();
-            left = binary(op, left, self.power()?);
+            left = binary(op, left, operand(self)?);
         }
         Ok(left)
     }
@@ -526,6 +528,12 @@ impl Parser<'_> {
         }
         self.expect(TokenKind::LParen, "`(`")?;
         let distinct = self.eat_keyword("DISTINCT");
+        let args = self.arguments()?;
+        Ok(node(ExprKind::Function { name, distinct, args }, start.to(self.prev_span())))
+    }
+
+    /// After `(`: `[expr (, expr)*] )`.
+    pub(crate) fn arguments(&mut self) -> PResult<Vec<Expr>> {
         let mut args = Vec::new();
         if !self.at(TokenKind::RParen) {
             args.push(self.expr()?);
@@ -534,7 +542,7 @@ impl Parser<'_> {
             }
         }
         self.expect(TokenKind::RParen, "`,` or `)`")?;
-        Ok(node(ExprKind::Function { name, distinct, args }, start.to(self.prev_span())))
+        Ok(args)
     }
 
     fn case_expr(&mut self) -> PResult<Expr> {
