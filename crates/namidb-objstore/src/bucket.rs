@@ -160,16 +160,6 @@ impl Bucket {
         self.shared.options.faults.as_ref()
     }
 
-    /// The injected clock.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.shared.options.clock
-    }
-
-    /// The injected randomness.
-    pub fn random(&self) -> &Arc<dyn RandomSource> {
-        &self.shared.options.random
-    }
-
     /// Reads a whole object.
     pub async fn get(&self, key: &str) -> Result<StoredObject, ObjectStoreError> {
         let path = self.path(key);

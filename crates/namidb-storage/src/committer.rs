@@ -31,15 +31,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::layout::{wal_segment_key, MANIFEST_KEY};
 use crate::manifest::{Manifest, WalSegmentRef};
 use crate::memtable::Memtable;
+use crate::pacing::Pacing;
 use crate::replay::{apply_records, read_manifest, read_segments_after};
 use crate::wal_segment::{segment_checksum, WalRecord, WalSegment};
 use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
-
-/// How long after last seeing another writer a winner keeps yielding (at least).
-const CONTENTION_MEMORY: Duration = Duration::from_secs(1);
-
-/// Longest wait for more callers before a group commit starts.
-const MAX_GROUP_LINGER: Duration = Duration::from_millis(2);
 
 /// A request to the committer task.
 pub(crate) enum Request {
@@ -98,18 +93,8 @@ pub(crate) struct Committer {
     applied: Lsn,
     /// The lowest WAL slot not known to be taken.
     next_probe_seq: u64,
-    /// Smoothed duration of a winning commit round (WAL PUT + manifest CAS), in µs.
-    round_trip_micros: u64,
-    /// Until when (µs since the epoch) this writer yields to others after each win, because it saw
-    /// another writer recently (see `yield_after_win`).
-    contended_until_micros: u64,
-    /// How many times longer than usual the next yield is: doubled after each win while no other
-    /// writer got a commit through, reset when one does.
-    yield_multiplier: u64,
-    /// Whether another writer's commit was replayed since this writer's last win.
-    foreign_commit_seen: bool,
-    /// Batches in the last group committed.
-    last_group_size: usize,
+    /// Waits for group filling and fairness between writers.
+    pacing: Pacing,
 }
 
 impl Committer {
@@ -123,22 +108,14 @@ impl Committer {
             etag: ETag::new(""),
             applied: Lsn::ZERO,
             next_probe_seq: 1,
-            round_trip_micros: 0,
-            contended_until_micros: 0,
-            yield_multiplier: 1,
-            foreign_commit_seen: false,
-            last_group_size: 0,
+            pacing: Pacing::new(),
         }
     }
 
     /// Serves requests until the handle is closed or dropped.
     pub(crate) async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
         while let Some(first) = requests.recv().await {
-            if self.last_group_size > 1 {
-                // Callers answered a moment ago are about to send their next batch; waiting a
-                // sliver of a round trip lets them join this group instead of the next one.
-                let linger =
-                    Duration::from_micros(self.round_trip_micros / 16).min(MAX_GROUP_LINGER);
+            if let Some(linger) = self.pacing.group_linger() {
                 self.shared.options.clock.sleep(linger).await;
             }
             let mut group: Vec<Option<PendingCommit>> = Vec::new();
@@ -245,7 +222,7 @@ impl Committer {
         }
         self.shared.stats.records_replayed.fetch_add(records.len() as u64, Ordering::Relaxed);
         if !records.is_empty() {
-            self.foreign_commit_seen = true;
+            self.pacing.note_foreign_commit();
         }
         self.applied = applied;
         self.shared.visible_lsn.store(applied.get(), Ordering::Release);
@@ -412,14 +389,11 @@ impl Committer {
                 self.shared.visible_lsn.store(self.applied.get(), Ordering::Release);
                 self.install(next, etag);
                 self.succeed(&mut slots, &members, base, epoch);
-                // A commit round trip is about two requests: the segment PUT and the CAS.
-                let took = 2 * self.shared.options.clock.now_micros().saturating_sub(cas_started);
-                self.round_trip_micros = if self.round_trip_micros == 0 {
-                    took
-                } else {
-                    (3 * self.round_trip_micros + took) / 4
-                };
-                self.yield_after_win().await;
+                let now = self.shared.options.clock.now_micros();
+                self.pacing.note_cas_duration(now.saturating_sub(cas_started));
+                if let Some(pause) = self.pacing.yield_after_win(&self.shared.options) {
+                    self.shared.options.clock.sleep(pause).await;
+                }
                 return;
             }
             // The CAS failed or its answer is unknown: the stored manifest tells what happened.
@@ -442,7 +416,7 @@ impl Committer {
             } else {
                 self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(round, ?outcome, "manifest CAS lost");
-                self.note_contention();
+                self.pacing.note_contention(self.shared.options.clock.now_micros());
             }
             if let Err(error) = caught_up {
                 // Nothing still pending has landed, and the committer's state is unchanged (replay
@@ -455,7 +429,7 @@ impl Committer {
                 tracing::debug!(?outcome, "manifest update failed; retrying");
             }
             if slots.iter().any(Option::is_some) {
-                let wait = self.backoff(round);
+                let wait = self.pacing.backoff(round, &self.shared.options);
                 tracing::debug!(?wait, "backing off after a lost race");
                 self.shared.options.clock.sleep(wait).await;
             }
@@ -514,7 +488,7 @@ impl Committer {
                         Ok(_) | Err(ObjectStoreError::NotFound { .. }) => {}
                         Err(e) => return Err(e.into()),
                     }
-                    self.note_contention();
+                    self.pacing.note_contention(self.shared.options.clock.now_micros());
                     let (current, etag) = self.read_manifest_patiently().await?;
                     if current.next_wal_seq > seq || etag != self.etag {
                         // Stale. The segment is still stored before the round restarts: the
@@ -564,7 +538,15 @@ impl Committer {
                 Err(error) if !matches!(error, StorageError::ObjectStore(_)) => {
                     return Err(StorageError::OutcomeUnknown { reason: error.to_string() });
                 }
-                Err(_) => clock.sleep(self.backoff(round).max(Duration::from_millis(50))).await,
+                Err(_) => {
+                    clock
+                        .sleep(
+                            self.pacing
+                                .backoff(round, &self.shared.options)
+                                .max(Duration::from_millis(50)),
+                        )
+                        .await
+                }
             }
         }
     }
@@ -671,7 +653,7 @@ impl Committer {
         epoch: u64,
     ) {
         let group_size = members.len();
-        self.last_group_size = group_size;
+        self.pacing.note_group(group_size);
         self.shared.stats.groups_committed.fetch_add(1, Ordering::Relaxed);
         self.shared.stats.batches_committed.fetch_add(group_size as u64, Ordering::Relaxed);
         for (i, idx) in members.iter().enumerate() {
@@ -699,55 +681,6 @@ impl Committer {
         *self.shared.manifest.lock() = Arc::new(manifest.clone());
         self.manifest = manifest;
         self.etag = etag;
-    }
-
-    /// The wait after losing round `round` of a manifest race: full jitter over a ceiling that
-    /// starts at a quarter of the measured commit round trip and doubles per lost round, capped.
-    /// The first retry is prompt on purpose: the winner yields (see `yield_after_win`).
-    fn backoff(&self, round: u32) -> Duration {
-        let options = &self.shared.options;
-        let unit =
-            Duration::from_micros(self.round_trip_micros / 4).max(options.commit_backoff_initial);
-        let ceiling = unit
-            .saturating_mul(1 << round.saturating_sub(1).min(3))
-            .min(options.commit_backoff_max);
-        Duration::from_micros(options.random.below(ceiling.as_micros() as u64 + 1))
-    }
-
-    /// Remembers that another writer is active, for 64 round trips (between `CONTENTION_MEMORY`
-    /// and ten times that).
-    fn note_contention(&mut self) {
-        let memory = CONTENTION_MEMORY.as_micros() as u64;
-        let window = memory.max(self.round_trip_micros.saturating_mul(64)).min(10 * memory);
-        self.contended_until_micros = self.shared.options.clock.now_micros().saturating_add(window);
-    }
-
-    /// After a win, while other writers were seen recently, pauses for about two commit round trips
-    /// so a writer that is catching up gets its turn at the manifest. Without this, the writer that
-    /// wins once keeps winning: its next round (PUT + CAS) is shorter than the loser's (GET the new
-    /// manifest and segments, then PUT + CAS). Batches queued meanwhile join the next group, so
-    /// callers in this process lose little throughput.
-    async fn yield_after_win(&mut self) {
-        let options = &self.shared.options;
-        let foreign_commit_seen = std::mem::replace(&mut self.foreign_commit_seen, false);
-        if options.clock.now_micros() >= self.contended_until_micros {
-            self.yield_multiplier = 1;
-            return;
-        }
-        // The other writer's cycle (read the manifest and segments, then PUT and CAS) may be much
-        // longer than ours; while it gets nothing through, keep doubling the pause.
-        self.yield_multiplier =
-            if foreign_commit_seen { 1 } else { (self.yield_multiplier * 2).min(64) };
-        let unit = self.round_trip_micros.max(options.commit_backoff_initial.as_micros() as u64);
-        // A loser needs about two round trips (read the manifest and the winner's segment, then
-        // PUT and CAS); pausing 1.5 to 2.5 round trips lets its CAS arrive first.
-        let pause = (unit * 3 / 2 + options.random.below(unit)) * self.yield_multiplier;
-        tracing::debug!(
-            pause_micros = pause,
-            multiplier = self.yield_multiplier,
-            "yielding after a win"
-        );
-        options.clock.sleep(Duration::from_micros(pause).min(options.commit_backoff_max)).await;
     }
 
     fn closed_reason(&self) -> Option<StorageError> {

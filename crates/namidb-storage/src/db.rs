@@ -9,7 +9,7 @@ use parking_lot::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::committer::{CommitStats, Committer, Request, Shared};
-use crate::layout::{wal_segment_key, MANIFEST_KEY, SCHEMA_KEY};
+use crate::layout::{MANIFEST_KEY, SCHEMA_KEY};
 use crate::manifest::Manifest;
 use crate::memtable::Memtable;
 use crate::replay::{read_manifest, read_segments_after};
@@ -274,9 +274,4 @@ async fn create_namespace(
     read_manifest(bucket, namespace.as_str()).await?.ok_or_else(|| {
         StorageError::Internal(format!("manifest `{MANIFEST_KEY}` vanished right after creation"))
     })
-}
-
-/// The WAL key of segment `seq` (re-exported for tools).
-pub fn segment_key(seq: u64) -> String {
-    wal_segment_key(seq)
 }

@@ -24,6 +24,7 @@ pub mod layout;
 mod manifest;
 mod memtable;
 mod options;
+mod pacing;
 mod replay;
 mod schema_file;
 mod snapshot;
@@ -31,7 +32,7 @@ mod transaction;
 mod wal_segment;
 
 pub use batch::{Precondition, WriteBatch, WriteOp, MAX_KEY_LEN, MAX_VALUE_LEN};
-pub use db::{segment_key, CommitInfo, Db, DbMetrics};
+pub use db::{CommitInfo, Db, DbMetrics};
 pub use error::{StorageError, WalReadProblem};
 pub use manifest::{
     Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry,

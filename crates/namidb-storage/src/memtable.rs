@@ -67,11 +67,7 @@ impl Memtable {
 
     /// The LSN of the newest version of `key`, if any.
     pub fn latest_lsn(&self, key: &[u8]) -> Option<Lsn> {
-        self.get_version_lsn(key, Lsn(u64::MAX))
-    }
-
-    fn get_version_lsn(&self, key: &[u8], at: Lsn) -> Option<Lsn> {
-        let probe = VersionKey { key: Bytes::copy_from_slice(key), lsn: at };
+        let probe = VersionKey { key: Bytes::copy_from_slice(key), lsn: Lsn(u64::MAX) };
         let entry = self.versions.lower_bound(Bound::Included(&probe))?;
         (entry.key().key.as_ref() == key).then(|| entry.key().lsn)
     }

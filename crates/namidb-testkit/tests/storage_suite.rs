@@ -288,7 +288,7 @@ async fn corrupt_manifest_and_wal_give_typed_errors() {
         db.commit_batch(batch(&[("a", "1")])).await.unwrap();
         db.close().await.unwrap();
 
-        let segment_key = namidb_storage::segment_key(db.manifest().wal[0].seq);
+        let segment_key = namidb_storage::layout::wal_segment_key(db.manifest().wal[0].seq);
         let segment = bucket.get(&segment_key).await.unwrap().bytes;
         bucket.put(&segment_key, segment.slice(..segment.len() - 3)).await.unwrap();
         let torn = Db::open(&uri, DbOptions::default()).await;

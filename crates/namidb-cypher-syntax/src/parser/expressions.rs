@@ -30,27 +30,15 @@ impl Parser<'_> {
     }
 
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut left = self.xor_expr()?;
-        while self.eat_keyword("OR") {
-            left = binary(BinaryOp::Or, left, self.xor_expr()?);
-        }
-        Ok(left)
+        self.left_assoc(Self::xor_expr, |parser| parser.at_keyword("OR").then_some(BinaryOp::Or))
     }
 
     fn xor_expr(&mut self) -> PResult<Expr> {
-        let mut left = self.and_expr()?;
-        while self.eat_keyword("XOR") {
-            left = binary(BinaryOp::Xor, left, self.and_expr()?);
-        }
-        Ok(left)
+        self.left_assoc(Self::and_expr, |parser| parser.at_keyword("XOR").then_some(BinaryOp::Xor))
     }
 
     fn and_expr(&mut self) -> PResult<Expr> {
-        let mut left = self.not_expr()?;
-        while self.eat_keyword("AND") {
-            left = binary(BinaryOp::And, left, self.not_expr()?);
-        }
-        Ok(left)
+        self.left_assoc(Self::not_expr, |parser| parser.at_keyword("AND").then_some(BinaryOp::And))
     }
 
     fn not_expr(&mut self) -> PResult<Expr> {
@@ -159,11 +147,7 @@ impl Parser<'_> {
     }
 
     fn power(&mut self) -> PResult<Expr> {
-        let mut left = self.unary()?;
-        while self.eat(TokenKind::Caret) {
-            left = binary(BinaryOp::Pow, left, self.unary()?);
-        }
-        Ok(left)
+        self.left_assoc(Self::unary, |parser| parser.at(TokenKind::Caret).then_some(BinaryOp::Pow))
     }
 
     fn unary(&mut self) -> PResult<Expr> {
