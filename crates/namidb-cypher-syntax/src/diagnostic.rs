@@ -1,12 +1,17 @@
-//! Syntax errors: what was found, what was expected, where, rendered with the line and a caret.
+//! Compile-time errors: what was found, what was expected, where, and which openCypher error
+//! code it is; rendered with the line and a caret.
 
 use std::fmt;
 
+pub use crate::error_code::ErrorCode;
 use crate::span::{SourceMap, Span};
 
-/// One syntax error.
+/// One compile-time error: grammatical (from the lexer or parser) or semantic (from
+/// [`crate::semantic`]). The openCypher TCK calls both kinds `SyntaxError`; [`ErrorCode`] says which.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// The openCypher error code (`UnexpectedSyntax` for grammar errors).
+    pub code: ErrorCode,
     /// What is wrong, e.g. "unexpected `)`".
     pub message: String,
     /// Where.
@@ -18,7 +23,23 @@ pub struct SyntaxError {
 impl SyntaxError {
     /// An error at `span`.
     pub fn new(message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { message: message.into(), span, expected: Vec::new() }
+        SyntaxError {
+            code: ErrorCode::UnexpectedSyntax,
+            message: message.into(),
+            span,
+            expected: Vec::new(),
+        }
+    }
+
+    /// A semantic error with its code at `span`.
+    pub fn semantic(code: ErrorCode, message: impl Into<String>, span: Span) -> SyntaxError {
+        SyntaxError { code, message: message.into(), span, expected: Vec::new() }
+    }
+
+    /// The same error with another code.
+    pub fn with_code(mut self, code: ErrorCode) -> SyntaxError {
+        self.code = code;
+        self
     }
 
     /// The same error, listing what was expected.
@@ -37,8 +58,14 @@ impl SyntaxError {
         let line = map.line_text(at.line);
         let width = (self.span.end.saturating_sub(self.span.start) as usize)
             .clamp(1, line.chars().count().saturating_sub(at.column - 1).max(1));
-        let mut out =
-            format!("syntax error at line {}, column {}: {}", at.line, at.column, self.message);
+        let what = if self.code == ErrorCode::UnexpectedSyntax {
+            "syntax error".to_owned()
+        } else if self.code.is_grammatical() {
+            format!("syntax error ({})", self.code.name())
+        } else {
+            format!("{} ({})", self.code.category().to_lowercase_words(), self.code.name())
+        };
+        let mut out = format!("{what} at line {}, column {}: {}", at.line, at.column, self.message);
         if !self.expected.is_empty() {
             out.push_str(&format!("; expected {}", join_alternatives(&self.expected)));
         }
@@ -50,7 +77,7 @@ impl SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.message, self.span)?;
+        write!(f, "{}: {} at {}", self.code.name(), self.message, self.span)?;
         if !self.expected.is_empty() {
             write!(f, "; expected {}", join_alternatives(&self.expected))?;
         }
@@ -100,6 +127,20 @@ mod tests {
         assert_eq!(
             error.render(source),
             "syntax error at line 2, column 10: unexpected end of input; expected an expression\n  RETURN n,\n           ^"
+        );
+    }
+
+    #[test]
+    fn semantic_errors_render_their_code() {
+        let source = "RETURN x";
+        let error = SyntaxError::semantic(
+            ErrorCode::UndefinedVariable,
+            "variable `x` is not defined",
+            Span::new(7, 8),
+        );
+        assert_eq!(
+            error.render(source),
+            "semantic error (UndefinedVariable) at line 1, column 8: variable `x` is not defined\n  RETURN x\n         ^"
         );
     }
 }

@@ -5,7 +5,7 @@
 //! (property keys, labels, map keys, function names). Comments (`//…` and `/*…*/`) and white space
 //! are skipped. Lexical errors are collected and lexing goes on, so one pass reports them all.
 
-use crate::diagnostic::SyntaxError;
+use crate::diagnostic::{ErrorCode, SyntaxError};
 use crate::span::Span;
 
 /// Kinds of token.
@@ -200,10 +200,18 @@ impl Lexer<'_> {
             ('>' | '\u{27e9}' | '\u{3009}' | '\u{fe65}' | '\u{ff1e}', _) => (TokenKind::Gt, 1),
             _ => {
                 self.pos += 1;
-                self.errors.push(SyntaxError::new(
-                    format!("unexpected character {c:?}"),
-                    Span::new(start, self.offset()),
-                ));
+                let code = if c.is_ascii() {
+                    ErrorCode::UnexpectedSyntax
+                } else {
+                    ErrorCode::InvalidUnicodeCharacter
+                };
+                self.errors.push(
+                    SyntaxError::new(
+                        format!("unexpected character {c:?}"),
+                        Span::new(start, self.offset()),
+                    )
+                    .with_code(code),
+                );
                 return;
             }
         };
@@ -291,10 +299,13 @@ impl Lexer<'_> {
                         .and_then(char::from_u32)
                     {
                         Some(ch) => value.push(ch),
-                        None => self.errors.push(SyntaxError::new(
-                            format!("invalid unicode escape `\\{u}{hex}`"),
-                            Span::new(escape_start, self.offset()),
-                        )),
+                        None => self.errors.push(
+                            SyntaxError::new(
+                                format!("invalid unicode escape `\\{u}{hex}`"),
+                                Span::new(escape_start, self.offset()),
+                            )
+                            .with_code(ErrorCode::InvalidUnicodeLiteral),
+                        ),
                     }
                 }
                 other => {
@@ -404,10 +415,13 @@ impl Lexer<'_> {
         if self.peek(0).is_some_and(is_ident_start) {
             // `123abc` is one malformed token, not a number followed by a name.
             digits_while(self, |c| is_ident_part(*c));
-            self.errors.push(SyntaxError::new(
-                format!("invalid number literal `{}`", &self.source[start..self.offset()]),
-                Span::new(start, self.offset()),
-            ));
+            self.errors.push(
+                SyntaxError::new(
+                    format!("invalid number literal `{}`", &self.source[start..self.offset()]),
+                    Span::new(start, self.offset()),
+                )
+                .with_code(ErrorCode::InvalidNumberLiteral),
+            );
         }
         let text = self.source[start..self.offset()].to_owned();
         self.push(if float { TokenKind::Float } else { TokenKind::Integer }, start, text);

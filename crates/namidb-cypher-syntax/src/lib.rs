@@ -5,19 +5,25 @@
 //!   nesting limit, covering openCypher 9 and the Neo4j 5 forms the TCK and LDBC use;
 //! - [`ast`]: the tree, every node with its [`Span`];
 //! - [`diagnostic`]: syntax errors that render the line, a caret and what was expected;
-//! - [`semantic`]: checks the grammar cannot express (the start of semantic analysis).
+//! - [`semantic`]: semantic analysis — scoping, patterns, aggregation, projections, functions and
+//!   static types — raising the openCypher compile-time error codes ([`ErrorCode`]);
+//! - [`unparse`]: the tree back to canonical Cypher (golden dumps, expression identity).
 //!
 //! Architecture invariant: knows nothing about the catalog, storage or execution.
-//! API boundary: [`parse`], [`parse_statement`], [`ast`], [`SyntaxError`], [`SyntaxErrors`], [`Span`].
+//! API boundary: [`parse`], [`parse_statement`], [`ast`], [`SyntaxError`], [`SyntaxErrors`],
+//! [`ErrorCode`], [`Span`], [`semantic::Type`], [`semantic::builtin_function`].
 
 pub mod ast;
 pub mod diagnostic;
+mod error_code;
 pub mod lexer;
 mod parser;
 pub mod semantic;
 pub mod span;
+pub mod unparse;
 
 pub use diagnostic::{SyntaxError, SyntaxErrors};
+pub use error_code::{ErrorCategory, ErrorCode};
 pub use parser::MAX_DEPTH;
 pub use span::{LineColumn, SourceMap, Span};
 

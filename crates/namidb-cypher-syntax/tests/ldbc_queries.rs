@@ -1,4 +1,5 @@
-//! Every LDBC SNB Interactive query text in `../shared/ldbc/queries` parses unchanged.
+//! Every LDBC SNB Interactive query text in `../shared/ldbc/queries` parses unchanged, passes
+//! semantic analysis, and its canonical text parses back to the same tree.
 
 use std::path::PathBuf;
 
@@ -32,6 +33,20 @@ fn every_ldbc_query_parses() {
             match namidb_cypher_syntax::parse(&text) {
                 Ok(script) => {
                     assert!(!script.statements.is_empty(), "{}: no statement", file.display());
+                    let canonical = script.to_string();
+                    match namidb_cypher_syntax::parse(&canonical) {
+                        Ok(again) => assert_eq!(
+                            again.to_string(),
+                            canonical,
+                            "{}: canonical text changed on re-parse",
+                            file.display()
+                        ),
+                        Err(errors) => failures.push(format!(
+                            "{} (canonical text):\n{}",
+                            file.display(),
+                            errors.render(&canonical)
+                        )),
+                    }
                     parsed += 1;
                 }
                 Err(errors) => {

@@ -4,10 +4,10 @@
 //! `>=`, chainable); `STARTS WITH`, `ENDS WITH`, `CONTAINS`, `=~`, `IN`, `IS [NOT] NULL`; `+ -`;
 //! `* / %`; `^`; unary `+ -`; postfix `.key`, `[i]`, `[a..b]`, `:Label`.
 
-use super::patterns::parse_integer_text;
+use super::patterns::{integer_text_is_well_formed, parse_integer_text};
 use super::{PResult, Parser};
 use crate::ast::*;
-use crate::diagnostic::SyntaxError;
+use crate::diagnostic::{ErrorCode, SyntaxError};
 use crate::lexer::TokenKind;
 use crate::span::Span;
 
@@ -164,10 +164,7 @@ impl Parser<'_> {
                 .map(|n| -n)
                 .and_then(|n| i64::try_from(n).ok())
                 .ok_or_else(|| {
-                    SyntaxError::new(
-                        format!("integer literal `-{}` is out of range", token.text),
-                        start.to(token.span),
-                    )
+                    integer_literal_error(&format!("-{}", token.text), start.to(token.span))
                 })?;
             let literal = node(ExprKind::Literal(Literal::Integer(value)), start.to(token.span));
             return self.postfix_from(literal, true);
@@ -247,12 +244,7 @@ impl Parser<'_> {
                 let token = self.bump();
                 let value = parse_integer_text(&token.text)
                     .and_then(|n| i64::try_from(n).ok())
-                    .ok_or_else(|| {
-                        SyntaxError::new(
-                            format!("integer literal `{}` is out of range", token.text),
-                            token.span,
-                        )
-                    })?;
+                    .ok_or_else(|| integer_literal_error(&token.text, token.span))?;
                 Ok(node(ExprKind::Literal(Literal::Integer(value)), token.span))
             }
             TokenKind::Float => {
@@ -263,6 +255,7 @@ impl Parser<'_> {
                             format!("float literal `{}` is out of range", token.text),
                             token.span,
                         )
+                        .with_code(ErrorCode::FloatingPointOverflow)
                     })?;
                 Ok(node(ExprKind::Literal(Literal::Float(value)), token.span))
             }
@@ -586,5 +579,16 @@ impl Parser<'_> {
         };
         self.expect(TokenKind::RBrace, "`}`")?;
         Ok(body)
+    }
+}
+
+/// The error for an integer literal that does not parse: out of range, or not a number at all.
+fn integer_literal_error(text: &str, span: Span) -> SyntaxError {
+    if integer_text_is_well_formed(text.trim_start_matches('-')) {
+        SyntaxError::new(format!("integer literal `{text}` is out of range"), span)
+            .with_code(ErrorCode::IntegerOverflow)
+    } else {
+        SyntaxError::new(format!("`{text}` is not a valid number literal"), span)
+            .with_code(ErrorCode::InvalidNumberLiteral)
     }
 }

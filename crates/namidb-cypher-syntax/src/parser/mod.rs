@@ -12,7 +12,7 @@ mod expressions;
 mod patterns;
 
 use crate::ast::Ident;
-use crate::diagnostic::SyntaxError;
+use crate::diagnostic::{ErrorCode, SyntaxError};
 use crate::lexer::{Token, TokenKind};
 use crate::span::Span;
 
@@ -163,7 +163,15 @@ impl<'a> Parser<'a> {
             TokenKind::String => "unexpected string literal".to_owned(),
             _ => format!("unexpected `{}`", token.span.text(self.source)),
         };
-        SyntaxError::new(found, token.span).expecting([expected.to_owned()])
+        let error = SyntaxError::new(found, token.span).expecting([expected.to_owned()]);
+        // A Unicode look-alike of an operator (an en dash for a minus) outside a pattern arrow.
+        let lookalike = matches!(token.kind, TokenKind::Minus | TokenKind::Lt | TokenKind::Gt)
+            && !token.text.is_ascii();
+        if lookalike {
+            error.with_code(ErrorCode::InvalidUnicodeCharacter)
+        } else {
+            error
+        }
     }
 
     /// Any name: identifiers, back-quoted names and keywords (for labels, keys, functions).

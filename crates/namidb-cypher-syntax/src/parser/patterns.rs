@@ -2,7 +2,7 @@
 
 use super::{PResult, Parser};
 use crate::ast::*;
-use crate::diagnostic::SyntaxError;
+use crate::diagnostic::{ErrorCode, SyntaxError};
 use crate::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -168,6 +168,12 @@ impl Parser<'_> {
             }
             if self.eat(TokenKind::Star) {
                 length = Some(self.range_literal()?);
+            } else if self.at(TokenKind::DotDot) || self.at(TokenKind::Integer) {
+                return Err(SyntaxError::new(
+                    "a variable length needs `*` before it, as in `-[:KNOWS*1..3]->`",
+                    self.span(),
+                )
+                .with_code(ErrorCode::InvalidRelationshipPattern));
             }
             properties = self.pattern_properties()?;
             if self.eat_keyword("WHERE") {
@@ -208,6 +214,10 @@ impl Parser<'_> {
     }
 
     fn range_bound(&mut self) -> PResult<Option<u64>> {
+        if self.at(TokenKind::Minus) {
+            return Err(SyntaxError::new("a path length cannot be negative", self.span())
+                .with_code(ErrorCode::InvalidRelationshipPattern));
+        }
         if !self.at(TokenKind::Integer) {
             return Ok(None);
         }
@@ -216,6 +226,22 @@ impl Parser<'_> {
             || SyntaxError::new(format!("invalid path length `{}`", token.text), token.span),
         )
     }
+}
+
+/// Whether an integer literal's text has only digits of its radix (so a failure to parse it means
+/// it is out of range rather than malformed).
+pub(crate) fn integer_text_is_well_formed(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let (digits, radix) = if let Some(hex) = lower.strip_prefix("0x") {
+        (hex, 16)
+    } else if let Some(octal) = lower.strip_prefix("0o") {
+        (octal, 8)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (&lower[1..], 8)
+    } else {
+        (lower.as_str(), 10)
+    };
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
 }
 
 /// Parses an integer literal's text (decimal, `0x` hex, `0o` or leading-zero octal).
