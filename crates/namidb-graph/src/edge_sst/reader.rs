@@ -1,0 +1,207 @@
+//! Reading an edge SST: the footer with one ranged GET of the file's tail, then only the blocks
+//! an expand needs, each verified against its checksum.
+
+use bytes::Bytes;
+use namidb_objstore::Bucket;
+
+use super::block::{decode_property_cells, AdjacencyBlock, AdjacencyEntry};
+use super::footer::{BlockRef, EdgeSstFooter, Section, TRAILER_LEN};
+use super::{Direction, FORMAT_VERSION, HEADER_LEN, MAGIC};
+use crate::error::GraphError;
+
+/// Bytes fetched from the end of the file on open: the trailer and, usually, the whole footer.
+pub const TAIL_FETCH_BYTES: u64 = 16 * 1024;
+
+/// An open edge SST: its name, size and decoded footer.
+#[derive(Debug, Clone)]
+pub struct EdgeSstReader {
+    object: String,
+    size: u64,
+    footer: EdgeSstFooter,
+}
+
+impl EdgeSstReader {
+    /// Parses a whole SST held in memory (tests, tools, fuzzing).
+    pub fn from_bytes(object: &str, file: &[u8]) -> Result<EdgeSstReader, GraphError> {
+        let corrupt =
+            |detail: String| GraphError::CorruptEdgeSst { object: object.to_owned(), detail };
+        if file.len() < HEADER_LEN + TRAILER_LEN || &file[..8] != MAGIC {
+            return Err(corrupt("too short or missing the header magic".into()));
+        }
+        let reader = Self::from_tail(object, file.len() as u64, file)?;
+        let header_version = u16::from_le_bytes([file[8], file[9]]);
+        if header_version != FORMAT_VERSION || file[10..HEADER_LEN].iter().any(|&b| b != 0) {
+            return Err(corrupt("header version or reserved bytes are wrong".into()));
+        }
+        Ok(reader)
+    }
+
+    /// Opens `key` of `size` bytes: one ranged GET of the tail (a second only for a huge footer).
+    pub async fn open(bucket: &Bucket, key: &str, size: u64) -> Result<EdgeSstReader, GraphError> {
+        if size < (HEADER_LEN + TRAILER_LEN) as u64 {
+            return Err(GraphError::CorruptEdgeSst {
+                object: key.to_owned(),
+                detail: format!("{size} bytes is too short for an edge SST"),
+            });
+        }
+        let start = size.saturating_sub(TAIL_FETCH_BYTES);
+        let tail = bucket.get_range(key, start..size).await?;
+        match Self::from_tail(key, size, &tail) {
+            Err(GraphError::CorruptEdgeSst { detail, .. }) if detail.starts_with(NEED_MORE) => {
+                let whole_tail = bucket.get_range(key, HEADER_LEN as u64..size).await?;
+                Self::from_tail(key, size, &whole_tail)
+            }
+            other => other,
+        }
+    }
+
+    /// Parses the footer from the last bytes of a file of `size` bytes.
+    fn from_tail(object: &str, size: u64, tail: &[u8]) -> Result<EdgeSstReader, GraphError> {
+        let corrupt =
+            |detail: String| GraphError::CorruptEdgeSst { object: object.to_owned(), detail };
+        if tail.len() < TRAILER_LEN {
+            return Err(corrupt("truncated trailer".into()));
+        }
+        let (footer_len, footer_crc, version) =
+            EdgeSstFooter::parse_trailer(&tail[tail.len() - TRAILER_LEN..])
+                .map_err(|e| corrupt(e.to_string()))?;
+        if version == 0 || version > FORMAT_VERSION {
+            return Err(GraphError::UnsupportedEdgeSstVersion {
+                object: object.to_owned(),
+                version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let footer_len = footer_len as usize;
+        if (footer_len + TRAILER_LEN + HEADER_LEN) as u64 > size {
+            return Err(corrupt(format!("footer length {footer_len} exceeds the file")));
+        }
+        if footer_len + TRAILER_LEN > tail.len() {
+            return Err(corrupt(format!("{NEED_MORE}: footer of {footer_len} bytes")));
+        }
+        let footer_bytes = &tail[tail.len() - TRAILER_LEN - footer_len..tail.len() - TRAILER_LEN];
+        if crc32c::crc32c(footer_bytes) != footer_crc {
+            return Err(corrupt("footer checksum mismatch".into()));
+        }
+        let data_end = size - (footer_len + TRAILER_LEN) as u64;
+        let footer = EdgeSstFooter::decode(footer_bytes, data_end)
+            .map_err(|e| corrupt(format!("footer {e}")))?;
+        Ok(EdgeSstReader { object: object.to_owned(), size, footer })
+    }
+
+    /// The object key.
+    pub fn object(&self) -> &str {
+        &self.object
+    }
+
+    /// The file size.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The decoded footer.
+    pub fn footer(&self) -> &EdgeSstFooter {
+        &self.footer
+    }
+
+    /// The block of `rel_type` in `direction` that would hold `vertex`.
+    pub fn block_for(
+        &self,
+        rel_type: &str,
+        direction: Direction,
+        vertex: u64,
+    ) -> Option<&BlockRef> {
+        self.footer.group(rel_type, direction)?.block_for(vertex)
+    }
+
+    fn verified<'a>(&self, section: &Section, bytes: &'a [u8]) -> Result<&'a [u8], GraphError> {
+        if bytes.len() as u64 != section.len || crc32c::crc32c(bytes) != section.crc {
+            return Err(GraphError::CorruptEdgeSst {
+                object: self.object.clone(),
+                detail: format!("block at offset {} fails its checksum", section.offset),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Decodes an adjacency block from its bytes (as fetched).
+    pub fn decode_adjacency(
+        &self,
+        block: &BlockRef,
+        bytes: &[u8],
+    ) -> Result<AdjacencyBlock, GraphError> {
+        let bytes = self.verified(&block.adjacency, bytes)?;
+        let decoded = AdjacencyBlock::decode(bytes).map_err(|e| GraphError::CorruptEdgeSst {
+            object: self.object.clone(),
+            detail: format!("adjacency block at offset {}: {e}", block.adjacency.offset),
+        })?;
+        if decoded.entries.len() as u64 != block.entry_count {
+            return Err(GraphError::CorruptEdgeSst {
+                object: self.object.clone(),
+                detail: "block entry count disagrees with the footer".into(),
+            });
+        }
+        Ok(decoded)
+    }
+
+    /// Splits a property block into one cell per entry (empty for tombstones).
+    pub fn decode_properties(
+        &self,
+        block: &BlockRef,
+        bytes: &Bytes,
+    ) -> Result<Vec<Bytes>, GraphError> {
+        let verified = self.verified(&block.properties, bytes)?;
+        let cells = decode_property_cells(verified, block.entry_count as usize).map_err(|e| {
+            GraphError::CorruptEdgeSst {
+                object: self.object.clone(),
+                detail: format!("property block at offset {}: {e}", block.properties.offset),
+            }
+        })?;
+        let base = bytes.as_ptr() as usize;
+        Ok(cells
+            .into_iter()
+            .map(|c| bytes.slice(c.as_ptr() as usize - base..c.as_ptr() as usize - base + c.len()))
+            .collect())
+    }
+
+    /// Fetches and decodes one adjacency block (one ranged GET).
+    pub async fn fetch_adjacency(
+        &self,
+        bucket: &Bucket,
+        block: &BlockRef,
+    ) -> Result<AdjacencyBlock, GraphError> {
+        let range = block.adjacency.offset..block.adjacency.offset + block.adjacency.len;
+        let bytes = bucket.get_range(&self.object, range).await?;
+        self.decode_adjacency(block, &bytes)
+    }
+
+    /// Fetches one property block (one ranged GET) split into cells.
+    pub async fn fetch_properties(
+        &self,
+        bucket: &Bucket,
+        block: &BlockRef,
+    ) -> Result<Vec<Bytes>, GraphError> {
+        let range = block.properties.offset..block.properties.offset + block.properties.len;
+        let bytes = bucket.get_range(&self.object, range).await?;
+        self.decode_properties(block, &bytes)
+    }
+
+    /// Every version this SST holds of `vertex`'s relationships of `rel_type` in `direction`:
+    /// zero GETs when no block can hold it, else one.
+    pub async fn expand(
+        &self,
+        bucket: &Bucket,
+        rel_type: &str,
+        direction: Direction,
+        vertex: u64,
+    ) -> Result<Vec<AdjacencyEntry>, GraphError> {
+        let Some(block) = self.block_for(rel_type, direction, vertex) else {
+            return Ok(Vec::new());
+        };
+        let decoded = self.fetch_adjacency(bucket, block).await?;
+        Ok(decoded.neighbours(vertex).to_vec())
+    }
+}
+
+/// Marker in the error detail that the footer did not fit in the first tail fetch.
+const NEED_MORE: &str = "tail too short";

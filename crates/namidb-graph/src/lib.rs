@@ -1,0 +1,19 @@
+//! The NamiDB graph store's storage formats and key space.
+//!
+//! - [`model`]: nodes and relationships with 64-bit ids and typed properties;
+//! - [`record_codec`]: the binary encoding of node records and property maps;
+//! - [`keys`]: the graph's keys in the storage spine's key-value memtable and WAL;
+//! - [`edge_sst`]: relationships as CSR SSTs, forward and reverse, with block-level ranged reads.
+//!
+//! Architecture invariant: knows the graph model and its byte formats; knows nothing of Cypher,
+//! plans or execution. Talks to object storage only through `namidb_objstore::Bucket`.
+//! API boundary: [`model`], [`record_codec`], [`keys`], [`edge_sst`], [`GraphError`].
+
+pub mod edge_sst;
+pub mod error;
+pub mod keys;
+pub mod model;
+pub mod record_codec;
+pub mod varint;
+
+pub use error::{CodecError, GraphError};
