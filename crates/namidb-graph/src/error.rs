@@ -33,6 +33,14 @@ pub enum GraphError {
         /// What was wrong.
         detail: String,
     },
+    /// A node SST does not decode (Parquet error, missing metadata, wrong column types).
+    #[error("corrupt node SST {object}: {detail}")]
+    CorruptNodeSst {
+        /// The object key.
+        object: String,
+        /// What was wrong.
+        detail: String,
+    },
     /// An edge SST written by a newer format version.
     #[error("edge SST {object} has format version {version}; this build reads up to {supported}")]
     UnsupportedEdgeSstVersion {

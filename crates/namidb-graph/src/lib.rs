@@ -3,16 +3,18 @@
 //! - [`model`]: nodes and relationships with 64-bit ids and typed properties;
 //! - [`record_codec`]: the binary encoding of node records and property maps;
 //! - [`keys`]: the graph's keys in the storage spine's key-value memtable and WAL;
-//! - [`edge_sst`]: relationships as CSR SSTs, forward and reverse, with block-level ranged reads.
+//! - [`edge_sst`]: relationships as CSR SSTs, forward and reverse, with block-level ranged reads;
+//! - [`node_sst`]: node versions of one label set in Parquet, a typed column per property.
 //!
 //! Architecture invariant: knows the graph model and its byte formats; knows nothing of Cypher,
 //! plans or execution. Talks to object storage only through `namidb_objstore::Bucket`.
-//! API boundary: [`model`], [`record_codec`], [`keys`], [`edge_sst`], [`GraphError`].
+//! API boundary: [`model`], [`record_codec`], [`keys`], [`edge_sst`], [`node_sst`], [`GraphError`].
 
 pub mod edge_sst;
 pub mod error;
 pub mod keys;
 pub mod model;
+pub mod node_sst;
 pub mod record_codec;
 pub mod varint;
 

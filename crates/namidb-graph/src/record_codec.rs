@@ -218,6 +218,21 @@ fn read_map_entries(
     Ok(entries)
 }
 
+/// Encodes one value on its own (a node SST cell of a mixed-type property column).
+pub fn encode_value(value: &PropertyValue) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_value(&mut out, value);
+    out
+}
+
+/// Decodes one value encoded by [`encode_value`].
+pub fn decode_value(bytes: &[u8]) -> Result<PropertyValue, CodecError> {
+    let mut reader = Reader::new(bytes);
+    let value = read_value(&mut reader, 0)?;
+    expect_end(&reader)?;
+    Ok(value)
+}
+
 /// Encodes a property map (a relationship's value, an SST property cell).
 pub fn encode_properties(properties: &Properties) -> Vec<u8> {
     let mut out = vec![RECORD_VERSION];
