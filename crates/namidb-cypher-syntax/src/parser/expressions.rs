@@ -197,6 +197,8 @@ impl Parser<'_> {
                 expr = node(ExprKind::Property(Box::new(expr), key), span);
             } else if self.at(TokenKind::LBracket) {
                 self.bump();
+                // `[index]`, `[from..to]`, `[..to]`, `[from..]`.
+                let from = if self.at(TokenKind::DotDot) { None } else { Some(self.expr()?) };
                 if self.eat(TokenKind::DotDot) {
                     let to = if self.at(TokenKind::RBracket) {
                         None
@@ -205,21 +207,10 @@ impl Parser<'_> {
                     };
                     self.expect(TokenKind::RBracket, "`]`")?;
                     let span = expr.span.to(self.prev_span());
-                    expr = node(ExprKind::Slice(Box::new(expr), None, to), span);
+                    expr = node(ExprKind::Slice(Box::new(expr), from.map(Box::new), to), span);
                     continue;
                 }
-                let index = self.expr()?;
-                if self.eat(TokenKind::DotDot) {
-                    let to = if self.at(TokenKind::RBracket) {
-                        None
-                    } else {
-                        Some(Box::new(self.expr()?))
-                    };
-                    self.expect(TokenKind::RBracket, "`]`")?;
-                    let span = expr.span.to(self.prev_span());
-                    expr = node(ExprKind::Slice(Box::new(expr), Some(Box::new(index)), to), span);
-                    continue;
-                }
+                let Some(index) = from else { return Err(self.unexpected("an index")) };
                 self.expect(TokenKind::RBracket, "`]` or `..`")?;
                 let span = expr.span.to(self.prev_span());
                 expr = node(ExprKind::Index(Box::new(expr), Box::new(index)), span);

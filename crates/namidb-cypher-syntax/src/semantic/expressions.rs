@@ -230,9 +230,7 @@ impl Analyzer {
                 match body.as_ref() {
                     Subquery::Pattern(pattern, filter) => {
                         let mut inner = scope.clone();
-                        for part in &pattern.parts {
-                            self.element(&part.element, &mut inner, PatternUse::Comprehension);
-                        }
+                        self.pattern(pattern, &mut inner, PatternUse::Comprehension);
                         if let Some(filter) = filter {
                             self.expr(filter, &inner, Context::predicate("a subquery's WHERE"));
                         }

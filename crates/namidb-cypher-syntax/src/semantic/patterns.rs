@@ -122,6 +122,31 @@ impl Analyzer {
         }
     }
 
+    fn introduced_in_predicate(&mut self, variable: &Ident) {
+        self.error(
+            ErrorCode::UndefinedVariable,
+            format!(
+                "variable `{}` is not defined; a pattern predicate cannot introduce new variables",
+                variable.name
+            ),
+            variable.span,
+        );
+    }
+
+    /// The property map and inline `WHERE` of a node or relationship pattern.
+    fn filler(
+        &mut self,
+        properties: Option<&Expr>,
+        filter: Option<&Expr>,
+        scope: &Scope,
+        usage: PatternUse,
+    ) {
+        self.properties(properties, scope, usage);
+        if let Some(filter) = filter {
+            self.expr(filter, scope, Context::predicate("a pattern's WHERE"));
+        }
+    }
+
     fn properties(&mut self, properties: Option<&Expr>, scope: &Scope, usage: PatternUse) {
         let Some(properties) = properties else { return };
         if let ExprKind::Parameter(name) = &properties.kind {
@@ -171,23 +196,14 @@ impl Analyzer {
                     format!("`{name}` is {}, it cannot be used as a node", other.with_article()),
                     variable.span,
                 ),
-                None if usage == PatternUse::Predicate => self.error(
-                    ErrorCode::UndefinedVariable,
-                    format!(
-                        "variable `{name}` is not defined; a pattern predicate cannot introduce new variables"
-                    ),
-                    variable.span,
-                ),
+                None if usage == PatternUse::Predicate => self.introduced_in_predicate(variable),
                 None => {
                     scope.bind(name, Type::Node);
                     local.names.insert(name.clone());
                 }
             }
         }
-        self.properties(node.properties.as_deref(), scope, usage);
-        if let Some(filter) = &node.where_ {
-            self.expr(filter, scope, Context::predicate("a pattern's WHERE"));
-        }
+        self.filler(node.properties.as_deref(), node.where_.as_deref(), scope, usage);
     }
 
     fn relationship(
@@ -214,7 +230,10 @@ impl Analyzer {
             match scope.get(name).cloned() {
                 Some(ty) if !fits(&ty) => self.error(
                     ErrorCode::VariableTypeConflict,
-                    format!("`{name}` is {}, it cannot be used as a relationship here", ty.with_article()),
+                    format!(
+                        "`{name}` is {}, it cannot be used as a relationship here",
+                        ty.with_article()
+                    ),
                     variable.span,
                 ),
                 Some(_) if local.names.contains(name) => self.error(
@@ -224,17 +243,14 @@ impl Analyzer {
                 ),
                 Some(_) if usage.creates() => self.error(
                     ErrorCode::VariableAlreadyBound,
-                    format!("the relationship `{name}` is already bound; {} cannot create it again", usage.clause()),
-                    variable.span,
-                ),
-                Some(_) => {}
-                None if usage == PatternUse::Predicate => self.error(
-                    ErrorCode::UndefinedVariable,
                     format!(
-                        "variable `{name}` is not defined; a pattern predicate cannot introduce new variables"
+                        "the relationship `{name}` is already bound; {} cannot create it again",
+                        usage.clause()
                     ),
                     variable.span,
                 ),
+                Some(_) => {}
+                None if usage == PatternUse::Predicate => self.introduced_in_predicate(variable),
                 None => {
                     let ty = if var_length {
                         Type::list_of(Type::Relationship)
@@ -246,10 +262,12 @@ impl Analyzer {
                 }
             }
         }
-        self.properties(relationship.properties.as_deref(), scope, usage);
-        if let Some(filter) = &relationship.where_ {
-            self.expr(filter, scope, Context::predicate("a pattern's WHERE"));
-        }
+        self.filler(
+            relationship.properties.as_deref(),
+            relationship.where_.as_deref(),
+            scope,
+            usage,
+        );
     }
 
     /// A relationship that `CREATE` or `MERGE` may create: one type, fixed length, and for

@@ -106,6 +106,9 @@ impl Analyzer {
                 out.bind(name, ty.clone());
             }
         }
+        let aggregating = projection.items.iter().any(|i| contains_aggregate(&i.expr));
+        // Only an aggregating or DISTINCT projection names its expressions for what follows.
+        let restricted = aggregating || projection.distinct;
         let item_ctx = Context { predicate: false, aggregation: Aggregation::Allowed };
         let mut projected: HashMap<String, Type> = HashMap::new();
         let mut seen: HashSet<String> = HashSet::new();
@@ -126,11 +129,12 @@ impl Analyzer {
                     item.span,
                 );
             }
-            projected.insert(expr_text(&item.expr), ty.clone());
+            if restricted {
+                projected.insert(expr_text(&item.expr), ty.clone());
+            }
             out.bind(&name, ty);
             columns.push(name);
         }
-        let aggregating = projection.items.iter().any(|i| contains_aggregate(&i.expr));
         let keys = aggregating.then(|| self.grouping_keys(projection));
         if let Some(keys) = &keys {
             for item in projection.items.iter().filter(|i| contains_aggregate(&i.expr)) {

@@ -58,8 +58,8 @@ impl AdjacencyBlock {
         self.starts.push(self.entries.len());
     }
 
-    /// Encodes the block.
-    pub fn encode(&self) -> Vec<u8> {
+    /// Encodes the block (entries must be in order, as the writer builds them).
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         put_u64(&mut out, self.vertices.len() as u64);
         let mut previous = 0u64;
@@ -167,16 +167,18 @@ pub(crate) fn encode_property_cells(cells: &[Option<&[u8]>]) -> Vec<u8> {
     out
 }
 
-/// Splits a property block into its cells (`entries` of them).
+/// Splits a property block into its cells (`entries` of them): the byte range of each.
 pub(crate) fn decode_property_cells(
     bytes: &[u8],
     entries: usize,
-) -> Result<Vec<&[u8]>, CodecError> {
+) -> Result<Vec<std::ops::Range<usize>>, CodecError> {
     let mut reader = Reader::new(bytes);
     let mut cells = Vec::with_capacity(entries.min(bytes.len()));
     for _ in 0..entries {
         let len = reader.length()?;
-        cells.push(reader.take(len)?);
+        let start = reader.position();
+        reader.take(len)?;
+        cells.push(start..start + len);
     }
     if reader.remaining() != 0 {
         return Err(CodecError::new(reader.position(), "trailing bytes after the property cells"));

@@ -36,7 +36,8 @@ impl EdgeSstReader {
         Ok(reader)
     }
 
-    /// Opens `key` of `size` bytes: one ranged GET of the tail (a second only for a huge footer).
+    /// Opens `key` of `size` bytes: one ranged GET of the tail (a second only for a footer
+    /// longer than [`TAIL_FETCH_BYTES`]).
     pub async fn open(bucket: &Bucket, key: &str, size: u64) -> Result<EdgeSstReader, GraphError> {
         if size < (HEADER_LEN + TRAILER_LEN) as u64 {
             return Err(GraphError::CorruptEdgeSst {
@@ -46,17 +47,17 @@ impl EdgeSstReader {
         }
         let start = size.saturating_sub(TAIL_FETCH_BYTES);
         let tail = bucket.get_range(key, start..size).await?;
-        match Self::from_tail(key, size, &tail) {
-            Err(GraphError::CorruptEdgeSst { detail, .. }) if detail.starts_with(NEED_MORE) => {
-                let whole_tail = bucket.get_range(key, HEADER_LEN as u64..size).await?;
-                Self::from_tail(key, size, &whole_tail)
-            }
-            other => other,
+        let needed = Self::trailer(key, size, &tail)?.0 as u64 + TRAILER_LEN as u64;
+        if needed <= tail.len() as u64 {
+            return Self::from_tail(key, size, &tail);
         }
+        let tail = bucket.get_range(key, size - needed..size).await?;
+        Self::from_tail(key, size, &tail)
     }
 
-    /// Parses the footer from the last bytes of a file of `size` bytes.
-    fn from_tail(object: &str, size: u64, tail: &[u8]) -> Result<EdgeSstReader, GraphError> {
+    /// Checks the trailer at the end of `tail` (the last bytes of a file of `size` bytes);
+    /// returns the footer's length and checksum.
+    fn trailer(object: &str, size: u64, tail: &[u8]) -> Result<(usize, u32), GraphError> {
         let corrupt =
             |detail: String| GraphError::CorruptEdgeSst { object: object.to_owned(), detail };
         if tail.len() < TRAILER_LEN {
@@ -76,8 +77,17 @@ impl EdgeSstReader {
         if (footer_len + TRAILER_LEN + HEADER_LEN) as u64 > size {
             return Err(corrupt(format!("footer length {footer_len} exceeds the file")));
         }
+        Ok((footer_len, footer_crc))
+    }
+
+    /// Parses the footer from the last bytes of a file of `size` bytes; `tail` must hold the
+    /// whole footer and trailer.
+    fn from_tail(object: &str, size: u64, tail: &[u8]) -> Result<EdgeSstReader, GraphError> {
+        let corrupt =
+            |detail: String| GraphError::CorruptEdgeSst { object: object.to_owned(), detail };
+        let (footer_len, footer_crc) = Self::trailer(object, size, tail)?;
         if footer_len + TRAILER_LEN > tail.len() {
-            return Err(corrupt(format!("{NEED_MORE}: footer of {footer_len} bytes")));
+            return Err(corrupt(format!("footer of {footer_len} bytes is cut off")));
         }
         let footer_bytes = &tail[tail.len() - TRAILER_LEN - footer_len..tail.len() - TRAILER_LEN];
         if crc32c::crc32c(footer_bytes) != footer_crc {
@@ -157,11 +167,7 @@ impl EdgeSstReader {
                 detail: format!("property block at offset {}: {e}", block.properties.offset),
             }
         })?;
-        let base = bytes.as_ptr() as usize;
-        Ok(cells
-            .into_iter()
-            .map(|c| bytes.slice(c.as_ptr() as usize - base..c.as_ptr() as usize - base + c.len()))
-            .collect())
+        Ok(cells.into_iter().map(|range| bytes.slice(range)).collect())
     }
 
     /// Fetches and decodes one adjacency block (one ranged GET).
@@ -202,6 +208,3 @@ impl EdgeSstReader {
         Ok(decoded.neighbours(vertex).to_vec())
     }
 }
-
-/// Marker in the error detail that the footer did not fit in the first tail fetch.
-const NEED_MORE: &str = "tail too short";

@@ -1,6 +1,6 @@
 //! Writing a node SST: sorted node versions of one label set into one Parquet file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, UInt64Array};
@@ -63,14 +63,11 @@ impl NodeSstWriter {
                 pair[0].id.0, pair[0].lsn
             )));
         }
-        let mut by_key: BTreeMap<&str, Vec<&PropertyValue>> = BTreeMap::new();
-        for row in &rows {
-            if let Some(record) = &row.record {
-                for (key, value) in &record.properties {
-                    by_key.entry(key.as_str()).or_default().push(value);
-                }
-            }
-        }
+        let keys: BTreeSet<&str> = rows
+            .iter()
+            .filter_map(|r| r.record.as_ref())
+            .flat_map(|record| record.properties.keys().map(String::as_str))
+            .collect();
         let mut fields = vec![
             Field::new(ID_COLUMN, DataType::UInt64, false),
             Field::new(LSN_COLUMN, DataType::UInt64, false),
@@ -81,12 +78,12 @@ impl NodeSstWriter {
             Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.lsn))),
             Arc::new(BooleanArray::from_iter(rows.iter().map(|r| Some(r.record.is_none())))),
         ];
-        for (key, values) in &by_key {
-            let kind = ColumnKind::for_values(values.iter().copied());
+        for key in keys {
             let cells: Vec<Option<&PropertyValue>> = rows
                 .iter()
-                .map(|r| r.record.as_ref().and_then(|rec| rec.properties.get(*key)))
+                .map(|r| r.record.as_ref().and_then(|rec| rec.properties.get(key)))
                 .collect();
+            let kind = ColumnKind::for_values(cells.iter().flatten().copied());
             fields.push(
                 Field::new(format!("{PROPERTY_PREFIX}{key}"), kind.data_type(), true)
                     .with_metadata(HashMap::from([(
