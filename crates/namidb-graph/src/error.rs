@@ -54,6 +54,9 @@ pub enum GraphError {
     /// Input that cannot be written (entries out of order, a name too long).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The storage spine failed (commit, manifest edit, recovery).
+    #[error(transparent)]
+    Storage(#[from] namidb_storage::StorageError),
     /// The object store failed.
     #[error(transparent)]
     ObjectStore(#[from] namidb_objstore::ObjectStoreError),

@@ -16,6 +16,8 @@ pub mod keys;
 pub mod model;
 pub mod node_sst;
 pub mod record_codec;
+pub mod store;
 pub mod varint;
 
 pub use error::{CodecError, GraphError};
+pub use store::{GraphBatch, GraphSnapshot, GraphStore, LsmOptions, Relationship};

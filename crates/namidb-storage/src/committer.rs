@@ -25,13 +25,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use namidb_core::{Lsn, NamespaceName, WriterId};
 use namidb_objstore::{Bucket, ETag, ObjectStoreError};
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::layout::{wal_segment_key, MANIFEST_KEY};
 use crate::manifest::{Manifest, WalSegmentRef};
-use crate::memtable::Memtable;
+use crate::manifest_edit::ManifestEdit;
 use crate::pacing::Pacing;
+use crate::read_state::{FrozenMemtables, ReadState};
 use crate::replay::{apply_records, read_manifest, read_segments_after};
 use crate::wal_segment::{segment_checksum, WalRecord, WalSegment};
 use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
@@ -40,6 +41,8 @@ use crate::{CommitInfo, DbOptions, Precondition, StorageError, WriteBatch};
 pub(crate) enum Request {
     Commit { batch: WriteBatch, reply: oneshot::Sender<Result<CommitInfo, StorageError>> },
     Refresh { reply: oneshot::Sender<Result<Lsn, StorageError>> },
+    Freeze { reply: oneshot::Sender<Result<Option<FrozenMemtables>, StorageError>> },
+    Install { edit: ManifestEdit, reply: oneshot::Sender<Result<Arc<Manifest>, StorageError>> },
     Close { reply: oneshot::Sender<Result<(), StorageError>> },
 }
 
@@ -60,15 +63,26 @@ pub(crate) struct CommitStats {
 pub(crate) struct Shared {
     pub(crate) namespace: NamespaceName,
     pub(crate) bucket: Bucket,
-    pub(crate) memtable: Arc<Memtable>,
+    /// What snapshots read: the newest manifest this handle knows and the memtables above it.
+    /// Replaced whole by the committer, never edited in place.
+    pub(crate) state: RwLock<Arc<ReadState>>,
     pub(crate) visible_lsn: AtomicU64,
     pub(crate) writer: WriterId,
     pub(crate) options: DbOptions,
     pub(crate) stats: CommitStats,
-    /// The newest manifest this handle knows.
-    pub(crate) manifest: Mutex<Arc<Manifest>>,
     /// Set when the handle is closed, with the reason if a failure closed it.
     pub(crate) closed: Mutex<Option<StorageError>>,
+}
+
+impl Shared {
+    /// The current read state.
+    pub(crate) fn read_state(&self) -> Arc<ReadState> {
+        Arc::clone(&self.state.read())
+    }
+
+    fn set_read_state(&self, state: ReadState) {
+        *self.state.write() = Arc::new(state);
+    }
 }
 
 struct PendingCommit {
@@ -155,6 +169,20 @@ impl Committer {
                         };
                         let _ = reply.send(result);
                     }
+                    Request::Freeze { reply } => {
+                        let result = match self.closed_reason() {
+                            Some(reason) => Err(reason),
+                            None => Ok(self.freeze()),
+                        };
+                        let _ = reply.send(result);
+                    }
+                    Request::Install { edit, reply } => {
+                        let result = match self.closed_reason() {
+                            Some(reason) => Err(reason),
+                            None => self.install_edit(edit).await,
+                        };
+                        let _ = reply.send(result);
+                    }
                     Request::Close { reply } => {
                         let result = self.release_exclusive().await;
                         self.latch_closed(StorageError::Closed { reason: None });
@@ -196,24 +224,16 @@ impl Committer {
                 ),
             });
         }
-        if manifest.flushed_lsn() > self.applied {
-            return Err(StorageError::Internal(format!(
-                "LSNs up to {} were flushed to SSTs, which this build cannot read",
-                manifest.flushed_lsn()
-            )));
-        }
+        // Commits at or below the flushed watermark are in the SSTs the manifest names.
+        let start = self.applied.max(manifest.flushed_lsn());
         let options = &self.shared.options;
-        let records: Vec<WalRecord> = read_segments_after(
-            &self.shared.bucket,
-            &manifest,
-            self.applied,
-            options.replay_parallelism,
-        )
-        .await?
-        .into_iter()
-        .flat_map(|(_, records)| records)
-        .collect();
-        let applied = apply_records(&self.shared.memtable, self.applied, &records)?;
+        let records: Vec<WalRecord> =
+            read_segments_after(&self.shared.bucket, &manifest, start, options.replay_parallelism)
+                .await?
+                .into_iter()
+                .flat_map(|(_, records)| records)
+                .collect();
+        let applied = apply_records(self.shared.read_state().active(), start, &records)?;
         if applied != manifest.last_lsn() {
             return Err(StorageError::Internal(format!(
                 "replay reached LSN {applied} but the manifest ends at {}",
@@ -225,9 +245,10 @@ impl Committer {
             self.pacing.note_foreign_commit();
         }
         self.applied = applied;
-        self.shared.visible_lsn.store(applied.get(), Ordering::Release);
         self.next_probe_seq = self.next_probe_seq.max(manifest.next_wal_seq);
+        // The state names the new SSTs before the visible LSN covers what they hold.
         self.install(manifest, etag);
+        self.shared.visible_lsn.store(applied.get(), Ordering::Release);
         Ok(())
     }
 
@@ -381,13 +402,13 @@ impl Committer {
             if let Ok(Some(etag)) = outcome {
                 let epoch = next.epoch;
                 if let Err(error) =
-                    apply_records(&self.shared.memtable, self.applied, &segment.records)
+                    apply_records(self.shared.read_state().active(), self.applied, &segment.records)
                 {
                     self.latch_closed(error);
                 }
                 self.applied = next.last_lsn();
-                self.shared.visible_lsn.store(self.applied.get(), Ordering::Release);
                 self.install(next, etag);
+                self.shared.visible_lsn.store(self.applied.get(), Ordering::Release);
                 self.succeed(&mut slots, &members, base, epoch);
                 let now = self.shared.options.clock.now_micros();
                 self.pacing.note_cas_duration(now.saturating_sub(cas_started));
@@ -597,7 +618,7 @@ impl Committer {
         batch: &WriteBatch,
         written: &BTreeSet<Bytes>,
     ) -> Result<(), String> {
-        let memtable = &self.shared.memtable;
+        let memtable = self.shared.read_state();
         for precondition in batch.preconditions() {
             match precondition {
                 Precondition::KeyUnchanged { key, since } => {
@@ -677,8 +698,13 @@ impl Committer {
         )
     }
 
+    /// Makes `manifest` the current version; memtables it has flushed leave the read state.
     fn install(&mut self, manifest: Manifest, etag: ETag) {
-        *self.shared.manifest.lock() = Arc::new(manifest.clone());
+        let state = self.shared.read_state();
+        let flushed = manifest.flushed_lsn();
+        self.shared.set_read_state(
+            state.with_manifest(Arc::new(manifest.clone())).without_flushed(flushed),
+        );
         self.manifest = manifest;
         self.etag = etag;
     }
@@ -694,6 +720,8 @@ impl Committer {
         }
     }
 }
+
+mod edits;
 
 /// How a segment write ended.
 enum SegmentSlot {

@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use namidb_core::{Lsn, NamespaceName, WriterId};
 use namidb_objstore::{Bucket, MetricsSnapshot, ObjectStoreError, StoreUri};
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::committer::{CommitStats, Committer, Request, Shared};
 use crate::layout::{MANIFEST_KEY, SCHEMA_KEY};
 use crate::manifest::Manifest;
-use crate::memtable::Memtable;
+use crate::manifest_edit::ManifestEdit;
+use crate::read_state::{FrozenMemtables, ReadState};
 use crate::replay::{read_manifest, read_segments_after};
 use crate::schema_file::initial_schema;
 use crate::wal_segment::WalRecord;
@@ -98,12 +99,11 @@ impl Db {
         let shared = Arc::new(Shared {
             namespace,
             bucket,
-            memtable: Arc::new(Memtable::new()),
+            state: RwLock::new(Arc::new(ReadState::new(Arc::new(manifest.clone())))),
             visible_lsn: Default::default(),
             writer,
             options,
             stats: CommitStats::default(),
-            manifest: Mutex::new(Arc::new(manifest.clone())),
             closed: Mutex::new(None),
         });
         let mut committer = Committer::empty(Arc::clone(&shared));
@@ -133,7 +133,9 @@ impl Db {
     /// A snapshot of everything this handle has seen committed (its own commits, and other
     /// writers' commits up to its last refresh).
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot::new(Arc::clone(&self.shared.memtable), self.visible_lsn())
+        // The LSN first: the state read after it holds everything up to it.
+        let lsn = self.visible_lsn();
+        Snapshot::new(self.shared.read_state(), lsn)
     }
 
     /// Picks up other writers' commits, then returns a snapshot of the newest state.
@@ -206,7 +208,31 @@ impl Db {
 
     /// The newest manifest this handle knows.
     pub fn manifest(&self) -> Arc<Manifest> {
-        Arc::clone(&self.shared.manifest.lock())
+        Arc::clone(self.shared.read_state().manifest())
+    }
+
+    /// Freezes the memtable receiving commits so that it can be flushed; returns every frozen
+    /// memtable not yet flushed, oldest first (`None` when there is nothing to flush). New commits
+    /// go to a fresh memtable meanwhile; frozen ones stay readable until an edit with
+    /// `flushed_lsn` covering them is installed.
+    pub async fn freeze(&self) -> Result<Option<FrozenMemtables>, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Freeze { reply }).await?;
+        answer.await.map_err(|_| self.closed_error())?
+    }
+
+    /// Installs `edit` (SSTs added or removed, the flushed watermark raised, garbage forgotten)
+    /// by compare-and-swap on the manifest, re-applying it after lost races. Returns the manifest
+    /// version that holds it. An error means it was not installed.
+    pub async fn install(&self, edit: ManifestEdit) -> Result<Arc<Manifest>, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Install { edit, reply }).await?;
+        answer.await.map_err(|_| self.closed_error())?
+    }
+
+    /// The options this handle was opened with.
+    pub fn options(&self) -> &DbOptions {
+        &self.shared.options
     }
 
     /// The bucket handle, scoped to the namespace.

@@ -81,6 +81,13 @@ pub enum StorageError {
         /// Why it could not be confirmed.
         reason: String,
     },
+    /// A manifest edit (flush or compaction output, garbage collected) no longer applies: an SST
+    /// it removes is gone, or an object it adds is too old to name safely. Nothing was installed.
+    #[error("manifest edit rejected, nothing installed: {reason}")]
+    EditRejected {
+        /// Why.
+        reason: String,
+    },
     /// The handle is closed.
     #[error("the namespace handle is closed{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
     Closed {

@@ -7,6 +7,9 @@
 //!   concurrent callers share one WAL PUT and one manifest CAS;
 //! - the [`Memtable`]: every version above the flushed watermark, read through [`Snapshot`]s;
 //! - [`Transaction`]: optimistic read-modify-write that stays correct across processes;
+//! - flush and compaction support: [`Db::freeze`] hands the memtables to flush to the layer that
+//!   writes SSTs, and [`Db::install`] installs a [`ManifestEdit`] (SSTs added and removed, the
+//!   flushed watermark, garbage) by compare-and-swap;
 //! - recovery: [`Db::open`] reads the manifest and replays the WAL it names;
 //! - several writers (threads, processes, hosts) on one namespace, serialized by the manifest CAS,
 //!   and an exclusive mode that fences the others.
@@ -22,9 +25,11 @@ mod db;
 mod error;
 pub mod layout;
 mod manifest;
+mod manifest_edit;
 mod memtable;
 mod options;
 mod pacing;
+mod read_state;
 mod replay;
 mod schema_file;
 mod snapshot;
@@ -35,11 +40,13 @@ pub use batch::{Precondition, WriteBatch, WriteOp, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use db::{CommitInfo, Db, DbMetrics};
 pub use error::{StorageError, WalReadProblem};
 pub use manifest::{
-    Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry,
+    GarbageRef, Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry,
     MANIFEST_FORMAT_VERSION,
 };
-pub use memtable::Memtable;
+pub use manifest_edit::{ManifestEdit, SstPlacement};
+pub use memtable::{KeyVersion, Memtable};
 pub use options::DbOptions;
+pub use read_state::{FrozenMemtables, ReadState};
 pub use schema_file::SCHEMA_FORMAT_VERSION;
 pub use snapshot::Snapshot;
 pub use transaction::Transaction;

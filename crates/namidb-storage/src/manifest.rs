@@ -14,6 +14,8 @@ use namidb_core::{Lsn, NamespaceName, WriterId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::layout::SstKind;
+
 /// The manifest format version this build writes and reads.
 pub const MANIFEST_FORMAT_VERSION: u32 = 1;
 const FORMAT_TAG: &str = "namidb.manifest";
@@ -52,6 +54,24 @@ pub struct SstRef {
     pub min_lsn: u64,
     /// Largest LSN of any version in it.
     pub max_lsn: u64,
+    /// A partition tag the layer above uses to prune reads (node SSTs: their label set).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub partition: String,
+    /// When its writer created it (ms since the epoch); an edit may only name fresh objects.
+    #[serde(default)]
+    pub created_at_millis: u64,
+}
+
+/// An object the manifest stopped naming, kept until no reader can need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GarbageRef {
+    /// The object's key, relative to the namespace.
+    pub key: String,
+    /// The first manifest version that no longer names it.
+    pub removed_in_version: u64,
+    /// When it was removed (ms since the epoch).
+    pub removed_at_millis: u64,
 }
 
 /// Live SSTs per kind, each a list of levels (index 0 is L0).
@@ -62,6 +82,33 @@ pub struct SstLevels {
     pub node: Vec<Vec<SstRef>>,
     /// Edge SSTs.
     pub edge: Vec<Vec<SstRef>>,
+}
+
+impl SstLevels {
+    /// The levels of one kind.
+    pub fn of(&self, kind: SstKind) -> &Vec<Vec<SstRef>> {
+        match kind {
+            SstKind::Node => &self.node,
+            SstKind::Edge => &self.edge,
+        }
+    }
+
+    /// The levels of one kind, for editing.
+    pub fn of_mut(&mut self, kind: SstKind) -> &mut Vec<Vec<SstRef>> {
+        match kind {
+            SstKind::Node => &mut self.node,
+            SstKind::Edge => &mut self.edge,
+        }
+    }
+
+    /// Every live SST with its kind and level.
+    pub fn all(&self) -> impl Iterator<Item = (SstKind, u32, &SstRef)> {
+        [SstKind::Node, SstKind::Edge].into_iter().flat_map(move |kind| {
+            self.of(kind).iter().enumerate().flat_map(move |(level, ssts)| {
+                ssts.iter().map(move |sst| (kind, level as u32, sst))
+            })
+        })
+    }
 }
 
 /// What the manifest remembers about a writer, so the writer can resolve a lost CAS response.
@@ -100,6 +147,9 @@ pub struct Manifest {
     pub wal: Vec<WalSegmentRef>,
     /// Live SSTs.
     pub ssts: SstLevels,
+    /// Objects no longer named, awaiting deletion by GC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub garbage: Vec<GarbageRef>,
     /// Version of `schema/current.json`.
     pub schema_version: u64,
     /// Recently active writers.
@@ -161,6 +211,7 @@ impl Manifest {
             next_wal_seq: 1,
             wal: Vec::new(),
             ssts: SstLevels::default(),
+            garbage: Vec::new(),
             schema_version: 1,
             writers: BTreeMap::new(),
             created_at_millis: now_millis,
@@ -290,6 +341,20 @@ impl Manifest {
                 ));
             }
             expected_next = Some((segment.seq, segment.last_lsn + 1));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for (kind, levels) in [("node", &self.ssts.node), ("edge", &self.ssts.edge)] {
+            for sst in levels.iter().flatten() {
+                if !ids.insert(sst.id.as_str()) {
+                    return Err(format!("{kind} SST `{}` is named twice", sst.id));
+                }
+                if sst.min_lsn > sst.max_lsn || sst.max_lsn > self.flushed_lsn {
+                    return Err(format!(
+                        "{kind} SST `{}` holds LSNs {}..={} beyond the flushed LSN {}",
+                        sst.id, sst.min_lsn, sst.max_lsn, self.flushed_lsn
+                    ));
+                }
+            }
         }
         let wal_end =
             self.wal.last().map_or(self.flushed_lsn, |s| s.last_lsn.max(self.flushed_lsn));

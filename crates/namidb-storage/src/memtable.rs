@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 use std::ops::Bound;
-use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
 
 use bytes::Bytes;
 use crossbeam_skiplist::SkipMap;
@@ -39,6 +39,19 @@ impl PartialOrd for VersionKey {
 pub struct Memtable {
     versions: SkipMap<VersionKey, Option<Bytes>>,
     approx_bytes: AtomicUsize,
+    /// The highest LSN applied (0 while empty).
+    max_lsn: AtomicU64,
+}
+
+/// One stored version: a key, the LSN that wrote it, and its value (`None` for a tombstone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyVersion {
+    /// The key.
+    pub key: Bytes,
+    /// The LSN of the batch that wrote it.
+    pub lsn: Lsn,
+    /// The value, `None` for a delete.
+    pub value: Option<Bytes>,
 }
 
 impl Memtable {
@@ -55,6 +68,41 @@ impl Memtable {
             self.approx_bytes.fetch_add(bytes, AtomicOrdering::Relaxed);
             self.versions.insert(VersionKey { key: op.key().clone(), lsn }, op.value().cloned());
         }
+        self.max_lsn.fetch_max(lsn.get(), AtomicOrdering::Release);
+    }
+
+    /// The highest LSN applied, `Lsn::ZERO` while empty.
+    pub fn max_lsn(&self) -> Lsn {
+        Lsn(self.max_lsn.load(AtomicOrdering::Acquire))
+    }
+
+    /// Every version held, by key ascending then LSN descending (what a flush writes).
+    pub fn versions(&self) -> impl Iterator<Item = KeyVersion> + '_ {
+        self.versions.iter().map(|entry| KeyVersion {
+            key: entry.key().key.clone(),
+            lsn: entry.key().lsn,
+            value: entry.value().clone(),
+        })
+    }
+
+    /// Every version of keys in `start..end` at or below `at`, by key then LSN descending.
+    pub fn versions_in(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        at: Lsn,
+    ) -> impl Iterator<Item = KeyVersion> + '_ {
+        let probe = VersionKey { key: Bytes::copy_from_slice(start), lsn: Lsn(u64::MAX) };
+        let end = end.map(Bytes::copy_from_slice);
+        self.versions
+            .range(probe..)
+            .take_while(move |entry| end.as_ref().is_none_or(|end| entry.key().key < *end))
+            .filter(move |entry| entry.key().lsn <= at)
+            .map(|entry| KeyVersion {
+                key: entry.key().key.clone(),
+                lsn: entry.key().lsn,
+                value: entry.value().clone(),
+            })
     }
 
     /// The newest version of `key` at or below `at`: `None` if the memtable has none,
@@ -104,6 +152,14 @@ impl Memtable {
             out.push((version.key.clone(), entry.value().clone()));
         }
         out
+    }
+
+    /// The smallest key in `start..end` with any version, tombstones included.
+    pub fn first_key(&self, start: &[u8], end: Option<&[u8]>) -> Option<Bytes> {
+        let probe = VersionKey { key: Bytes::copy_from_slice(start), lsn: Lsn(u64::MAX) };
+        let entry = self.versions.lower_bound(Bound::Included(&probe))?;
+        let key = &entry.key().key;
+        end.is_none_or(|end| key.as_ref() < end).then(|| key.clone())
     }
 
     /// Approximate bytes held.

@@ -31,6 +31,9 @@ pub struct DbOptions {
     pub outcome_timeout: Duration,
     /// How long the manifest remembers an idle writer (default 1 hour).
     pub writer_ttl: Duration,
+    /// Longest time between writing an SST object and naming it in the manifest (default 10
+    /// minutes). Garbage collection must use a longer grace period for unnamed objects.
+    pub max_install_age: Duration,
     /// Segment fetches in flight during replay (default 16).
     pub replay_parallelism: usize,
     /// Retry policy of the object store.
@@ -55,6 +58,7 @@ impl Default for DbOptions {
             commit_backoff_max: Duration::from_millis(500),
             outcome_timeout: Duration::from_secs(600),
             writer_ttl: Duration::from_secs(3600),
+            max_install_age: Duration::from_secs(600),
             replay_parallelism: 16,
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),

@@ -5,19 +5,25 @@ use std::sync::Arc;
 use bytes::Bytes;
 use namidb_core::Lsn;
 
-use crate::memtable::Memtable;
+use crate::manifest::Manifest;
+use crate::read_state::ReadState;
 use crate::StorageError;
 
-/// A consistent view of a namespace at one LSN. Cheap to clone; never changes.
+/// A consistent view of a namespace at one LSN: a manifest version (its SSTs) and the memtables
+/// above it. Cheap to clone; never changes.
+///
+/// The key-value reads here see the memtables only. SSTs hold graph data in formats this crate
+/// does not read, so on a namespace that has SSTs they return an error; the graph store reads
+/// such namespaces, merging [`Snapshot::state`] with its SSTs.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
-    memtable: Arc<Memtable>,
+    state: Arc<ReadState>,
     lsn: Lsn,
 }
 
 impl Snapshot {
-    pub(crate) fn new(memtable: Arc<Memtable>, lsn: Lsn) -> Snapshot {
-        Snapshot { memtable, lsn }
+    pub(crate) fn new(state: Arc<ReadState>, lsn: Lsn) -> Snapshot {
+        Snapshot { state, lsn }
     }
 
     /// The LSN this snapshot reads at: it sees exactly the batches `1..=lsn`.
@@ -25,9 +31,29 @@ impl Snapshot {
         self.lsn
     }
 
+    /// The manifest version it reads.
+    pub fn manifest(&self) -> &Arc<Manifest> {
+        self.state.manifest()
+    }
+
+    /// The manifest and memtables it reads.
+    pub fn state(&self) -> &ReadState {
+        &self.state
+    }
+
     /// The value of `key`, or `None` if it is absent or deleted.
     pub async fn get(&self, key: &[u8]) -> Result<Option<Bytes>, StorageError> {
-        Ok(self.memtable.get(key, self.lsn).flatten())
+        self.memtables_only()?;
+        Ok(self.state.memtable_get(key, self.lsn).flatten())
+    }
+
+    fn memtables_only(&self) -> Result<(), StorageError> {
+        if self.manifest().flushed_lsn > 0 {
+            return Err(StorageError::Internal(
+                "this namespace has SSTs; read it through the graph store".to_owned(),
+            ));
+        }
+        Ok(())
     }
 
     /// Live keys and values in `start..end` (`end` `None` for unbounded), in key order.
@@ -36,9 +62,10 @@ impl Snapshot {
         start: &[u8],
         end: Option<&[u8]>,
     ) -> Result<Vec<(Bytes, Bytes)>, StorageError> {
+        self.memtables_only()?;
         Ok(self
-            .memtable
-            .scan(start, end, self.lsn)
+            .state
+            .memtable_scan(start, end, self.lsn)
             .into_iter()
             .filter_map(|(key, value)| value.map(|value| (key, value)))
             .collect())

@@ -6,8 +6,10 @@ use namidb_objstore::Bucket;
 
 use super::block::{decode_property_cells, AdjacencyBlock, AdjacencyEntry};
 use super::footer::{BlockRef, EdgeSstFooter, Section, TRAILER_LEN};
+use super::writer::EdgeVersion;
 use super::{Direction, FORMAT_VERSION, HEADER_LEN, MAGIC};
 use crate::error::GraphError;
+use crate::model::{NodeId, RelId, RelKey};
 
 /// Bytes fetched from the end of the file on open: the trailer and, usually, the whole footer.
 pub const TAIL_FETCH_BYTES: u64 = 16 * 1024;
@@ -206,5 +208,50 @@ impl EdgeSstReader {
         };
         let decoded = self.fetch_adjacency(bucket, block).await?;
         Ok(decoded.neighbours(vertex).to_vec())
+    }
+
+    /// Every version in the groups of `direction`, decoded from the whole file (compaction).
+    pub fn versions(
+        &self,
+        file: &Bytes,
+        direction: Direction,
+    ) -> Result<Vec<EdgeVersion>, GraphError> {
+        let mut out = Vec::new();
+        for group in self.footer.groups.iter().filter(|g| g.direction == direction) {
+            for block in &group.blocks {
+                let section = |s: &Section| -> Result<Bytes, GraphError> {
+                    let end = s.offset.checked_add(s.len).filter(|end| *end <= file.len() as u64);
+                    end.map(|end| file.slice(s.offset as usize..end as usize)).ok_or_else(|| {
+                        GraphError::CorruptEdgeSst {
+                            object: self.object.clone(),
+                            detail: "block beyond the end of the file".into(),
+                        }
+                    })
+                };
+                let adjacency = self.decode_adjacency(block, &section(&block.adjacency)?)?;
+                let cells = self.decode_properties(block, &section(&block.properties)?)?;
+                for &vertex in &adjacency.vertices {
+                    for index in adjacency.entry_range(vertex) {
+                        let entry = adjacency.entries[index];
+                        let (src, dst) = match direction {
+                            Direction::Forward => (vertex, entry.neighbour),
+                            Direction::Reverse => (entry.neighbour, vertex),
+                        };
+                        out.push(EdgeVersion {
+                            rel: RelKey {
+                                rel_type: group.rel_type.clone(),
+                                src: NodeId(src),
+                                dst: NodeId(dst),
+                                id: RelId(entry.rel_id),
+                            },
+                            lsn: entry.lsn,
+                            properties: (!entry.tombstone)
+                                .then(|| cells.get(index).map(|c| c.to_vec()).unwrap_or_default()),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 }

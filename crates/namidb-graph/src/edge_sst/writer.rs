@@ -57,6 +57,15 @@ impl EdgeSstWriter {
 
     /// Writes `versions` (any order; each (relationship, LSN) at most once) as one SST.
     pub fn write(&self, versions: &[EdgeVersion]) -> Result<(Vec<u8>, EdgeSstSummary), GraphError> {
+        self.write_directions(versions, &[Direction::Forward, Direction::Reverse])
+    }
+
+    /// Writes `versions` as one SST holding only the groups of `directions`.
+    pub fn write_directions(
+        &self,
+        versions: &[EdgeVersion],
+        directions: &[Direction],
+    ) -> Result<(Vec<u8>, EdgeSstSummary), GraphError> {
         let mut out = Vec::with_capacity(HEADER_LEN + versions.len() * 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -66,7 +75,7 @@ impl EdgeSstWriter {
         let mut groups = Vec::new();
         for chunk in by_type.chunk_by(|a, b| a.rel.rel_type == b.rel.rel_type) {
             let rel_type = &chunk[0].rel.rel_type;
-            for direction in [Direction::Forward, Direction::Reverse] {
+            for &direction in directions {
                 let rows = rows(chunk, direction)?;
                 groups.push(self.write_group(&mut out, rel_type, direction, &rows));
             }

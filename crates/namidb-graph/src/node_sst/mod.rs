@@ -10,10 +10,12 @@
 
 mod columns;
 mod reader;
+mod remote;
 mod writer;
 
 pub use columns::ColumnKind;
 pub use reader::{read_node_sst, NodeSstMetadata};
+pub use remote::{NodeColumns, RemoteNodeSst, SparseFile, NODE_TAIL_FETCH_BYTES};
 pub use writer::{NodeSstWriter, NodeVersion};
 
 /// Format version written into the file metadata.

@@ -8,6 +8,7 @@ use arrow_array::{
 };
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::ParquetMetaData;
 
 use super::writer::NodeVersion;
 use super::{
@@ -37,29 +38,10 @@ pub fn read_node_sst(
     let corrupt = |detail: String| GraphError::CorruptNodeSst { object: object.to_owned(), detail };
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(e.to_string()))?;
-    let file_meta = builder.metadata().file_metadata();
-    let kv: BTreeMap<&str, &str> = file_meta
-        .key_value_metadata()
-        .map(|kvs| {
-            kvs.iter().filter_map(|kv| Some((kv.key.as_str(), kv.value.as_deref()?))).collect()
-        })
-        .unwrap_or_default();
-    if kv.get(META_FORMAT) != Some(&"node-sst") {
-        return Err(corrupt("not a node SST (format metadata missing)".into()));
-    }
-    let version: u32 = kv.get(META_VERSION).and_then(|v| v.parse().ok()).unwrap_or(0);
-    if version == 0 || version > FORMAT_VERSION {
-        return Err(corrupt(format!(
-            "format version {version}; this build reads up to {FORMAT_VERSION}"
-        )));
-    }
-    let labels = kv
-        .get(META_LABELS)
-        .and_then(|l| decode_labels(l))
-        .ok_or_else(|| corrupt("label set metadata missing or malformed".into()))?;
+    let labels = check_metadata(builder.metadata()).map_err(corrupt)?;
     let metadata = NodeSstMetadata {
         labels: labels.clone(),
-        rows: file_meta.num_rows().max(0) as u64,
+        rows: builder.metadata().file_metadata().num_rows().max(0) as u64,
         row_groups: builder.metadata().num_row_groups(),
     };
     let reader = builder.build().map_err(|e| corrupt(e.to_string()))?;
@@ -71,6 +53,27 @@ pub fn read_node_sst(
     Ok((metadata, versions))
 }
 
+/// Checks a node SST's format metadata; returns its label set.
+pub(super) fn check_metadata(metadata: &ParquetMetaData) -> Result<Vec<String>, String> {
+    let kv: BTreeMap<&str, &str> = metadata
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kvs| {
+            kvs.iter().filter_map(|kv| Some((kv.key.as_str(), kv.value.as_deref()?))).collect()
+        })
+        .unwrap_or_default();
+    if kv.get(META_FORMAT) != Some(&"node-sst") {
+        return Err("not a node SST (format metadata missing)".into());
+    }
+    let version: u32 = kv.get(META_VERSION).and_then(|v| v.parse().ok()).unwrap_or(0);
+    if version == 0 || version > FORMAT_VERSION {
+        return Err(format!("format version {version}; this build reads up to {FORMAT_VERSION}"));
+    }
+    kv.get(META_LABELS)
+        .and_then(|l| decode_labels(l))
+        .ok_or_else(|| "label set metadata missing or malformed".into())
+}
+
 fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Result<&'a T, String> {
     batch
         .column_by_name(name)
@@ -78,7 +81,8 @@ fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Result<&'a T, S
         .ok_or_else(|| format!("column {name} missing or of the wrong type"))
 }
 
-fn decode_batch(
+/// Appends the node versions of a decoded batch (any projection of the property columns).
+pub(super) fn decode_batch(
     batch: &RecordBatch,
     labels: &[String],
     out: &mut Vec<NodeVersion>,

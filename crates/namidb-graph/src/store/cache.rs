@@ -1,0 +1,250 @@
+//! [`SstCache`]: decoded SST pieces shared by every snapshot of a store, under one memory budget.
+//!
+//! It holds what reads fetch from immutable SST objects: node SST metadata, bloom filters and
+//! decoded row groups; edge SST footers, adjacency blocks and property blocks. SST objects never
+//! change, so entries never go stale; they leave only when the budget needs room (least recently
+//! used first). Hits and misses are counted per kind.
+
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::error::GraphError;
+
+/// What a cache entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CacheKind {
+    /// A node SST's Parquet metadata.
+    NodeMetadata,
+    /// A node SST row group's bloom filter on `_id`.
+    NodeBloom,
+    /// A node SST row group, decoded.
+    NodeRows,
+    /// An edge SST's footer.
+    EdgeFooter,
+    /// An edge SST adjacency block, decoded.
+    EdgeAdjacency,
+    /// An edge SST property block, split into cells.
+    EdgeProperties,
+}
+
+const KINDS: [CacheKind; 6] = [
+    CacheKind::NodeMetadata,
+    CacheKind::NodeBloom,
+    CacheKind::NodeRows,
+    CacheKind::EdgeFooter,
+    CacheKind::EdgeAdjacency,
+    CacheKind::EdgeProperties,
+];
+
+/// Identifies a cached piece: the object, what it is, and where in the object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    /// The SST object key.
+    pub object: Arc<str>,
+    /// What the entry holds.
+    pub kind: CacheKind,
+    /// Which piece (row group, block offset; 0 for whole-object metadata).
+    pub index: u64,
+}
+
+/// Hit and miss counts of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindStats {
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that had to load.
+    pub misses: u64,
+}
+
+/// A snapshot of the cache's counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Counters per kind.
+    pub kinds: BTreeMap<CacheKind, KindStats>,
+    /// Bytes held.
+    pub bytes: usize,
+    /// Entries held.
+    pub entries: usize,
+    /// The budget.
+    pub budget: usize,
+}
+
+impl CacheStats {
+    /// Hits over every kind.
+    pub fn hits(&self) -> u64 {
+        self.kinds.values().map(|k| k.hits).sum()
+    }
+
+    /// Misses over every kind.
+    pub fn misses(&self) -> u64 {
+        self.kinds.values().map(|k| k.misses).sum()
+    }
+}
+
+struct Entry {
+    value: Arc<dyn Any + Send + Sync>,
+    size: usize,
+    tick: u64,
+}
+
+#[derive(Default)]
+struct State {
+    map: HashMap<CacheKey, Entry>,
+    /// Entries by last use.
+    order: BTreeMap<u64, CacheKey>,
+    bytes: usize,
+    tick: u64,
+}
+
+/// A memory-bounded cache of decoded SST pieces.
+pub struct SstCache {
+    budget: usize,
+    state: Mutex<State>,
+    hits: [AtomicU64; KINDS.len()],
+    misses: [AtomicU64; KINDS.len()],
+}
+
+impl std::fmt::Debug for SstCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SstCache").field("budget", &self.budget).finish()
+    }
+}
+
+fn slot(kind: CacheKind) -> usize {
+    KINDS.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+impl SstCache {
+    /// A cache holding at most `budget` bytes.
+    pub fn new(budget: usize) -> SstCache {
+        SstCache {
+            budget,
+            state: Mutex::new(State::default()),
+            hits: Default::default(),
+            misses: Default::default(),
+        }
+    }
+
+    fn lookup<T: Any + Send + Sync>(&self, key: &CacheKey) -> Option<Arc<T>> {
+        let mut state = self.state.lock();
+        state.tick += 1;
+        let tick = state.tick;
+        let entry = state.map.get_mut(key)?;
+        let old = std::mem::replace(&mut entry.tick, tick);
+        let value = Arc::clone(&entry.value).downcast::<T>().ok()?;
+        state.order.remove(&old);
+        state.order.insert(tick, key.clone());
+        Some(value)
+    }
+
+    fn insert<T: Any + Send + Sync>(&self, key: CacheKey, value: Arc<T>, size: usize) {
+        if size > self.budget {
+            return;
+        }
+        let mut state = self.state.lock();
+        state.tick += 1;
+        let tick = state.tick;
+        if let Some(old) = state.map.insert(key.clone(), Entry { value, size, tick }) {
+            state.order.remove(&old.tick);
+            state.bytes -= old.size;
+        }
+        state.order.insert(tick, key);
+        state.bytes += size;
+        while state.bytes > self.budget {
+            let Some((_, victim)) = state.order.pop_first() else { break };
+            if let Some(gone) = state.map.remove(&victim) {
+                state.bytes -= gone.size;
+            }
+        }
+    }
+
+    /// The entry for `key`, loading (and caching) it with `load` on a miss. `load` returns the
+    /// value and its approximate size in bytes.
+    pub async fn get_or_load<T, F, Fut>(&self, key: CacheKey, load: F) -> Result<Arc<T>, GraphError>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(T, usize), GraphError>>,
+    {
+        if let Some(value) = self.lookup::<T>(&key) {
+            self.hits[slot(key.kind)].fetch_add(1, Ordering::Relaxed);
+            return Ok(value);
+        }
+        self.misses[slot(key.kind)].fetch_add(1, Ordering::Relaxed);
+        let (value, size) = load().await?;
+        let value = Arc::new(value);
+        self.insert(key, Arc::clone(&value), size);
+        Ok(value)
+    }
+
+    /// Drops every entry of `object` (after garbage collection deleted it).
+    pub fn forget_object(&self, object: &str) {
+        let mut state = self.state.lock();
+        let keys: Vec<CacheKey> =
+            state.map.keys().filter(|k| &*k.object == object).cloned().collect();
+        for key in keys {
+            if let Some(gone) = state.map.remove(&key) {
+                state.order.remove(&gone.tick);
+                state.bytes -= gone.size;
+            }
+        }
+    }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        *self.state.lock() = State::default();
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> CacheStats {
+        let state = self.state.lock();
+        CacheStats {
+            kinds: KINDS
+                .iter()
+                .map(|&kind| {
+                    let i = slot(kind);
+                    let stats = KindStats {
+                        hits: self.hits[i].load(Ordering::Relaxed),
+                        misses: self.misses[i].load(Ordering::Relaxed),
+                    };
+                    (kind, stats)
+                })
+                .collect(),
+            bytes: state.bytes,
+            entries: state.map.len(),
+            budget: self.budget,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: u64) -> CacheKey {
+        CacheKey { object: Arc::from("o"), kind: CacheKind::NodeRows, index: i }
+    }
+
+    #[tokio::test]
+    async fn evicts_least_recently_used_within_budget() {
+        let cache = SstCache::new(100);
+        for i in 0..3 {
+            cache.get_or_load(key(i), || async move { Ok((i, 40)) }).await.unwrap();
+        }
+        let stats = cache.stats();
+        assert_eq!((stats.entries, stats.bytes), (2, 80));
+        // Entry 0 was evicted; 1 and 2 are hits.
+        cache.get_or_load(key(2), || async { Ok((99u64, 40)) }).await.unwrap();
+        let reloaded = cache.get_or_load(key(0), || async { Ok((7u64, 40)) }).await.unwrap();
+        assert_eq!(*reloaded, 7);
+        let rows = cache.stats().kinds[&CacheKind::NodeRows];
+        assert_eq!((rows.hits, rows.misses), (1, 4));
+        cache.forget_object("o");
+        assert_eq!(cache.stats().entries, 0);
+    }
+}

@@ -1,0 +1,304 @@
+//! [`GraphSnapshot`]: consistent graph reads at one LSN, merging the memtables with the SSTs of
+//! one manifest version.
+//!
+//! Every read takes, per node or relationship, the newest version at or below the snapshot's LSN:
+//! the memtables first (they hold a contiguous run of LSNs ending at the newest commit, so a
+//! version found there is newer than any SST version), then every SST that may hold the key, at
+//! every level (flushes from several processes and late installs mean LSN order across levels is
+//! not assumed). Tombstones hide what is below them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use namidb_core::Lsn;
+use namidb_storage::layout::{sst_key, SstKind};
+use namidb_storage::{Snapshot, SstRef};
+
+use super::lease::SnapshotGuard;
+use super::tables::Tables;
+use super::StoreInner;
+use crate::edge_sst::Direction;
+use crate::error::GraphError;
+use crate::keys::{
+    forward_key, forward_range, node_key, parse_node_key, parse_rel_key, reverse_range,
+    FORWARD_PREFIX, NODE_PREFIX,
+};
+use crate::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
+use crate::node_sst::{decode_labels, NodeColumns};
+use crate::record_codec::{decode_node, decode_properties};
+
+/// A relationship as read: identity, endpoints and properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relationship {
+    /// Type, source, target and id.
+    pub key: RelKey,
+    /// Properties.
+    pub properties: Properties,
+}
+
+/// Edge SST partition tags: both directions (flush output), forward only, reverse only.
+pub(crate) const EDGE_BOTH: &str = "";
+pub(crate) const EDGE_FORWARD: &str = "F";
+pub(crate) const EDGE_REVERSE: &str = "R";
+
+/// A consistent read view of the graph. Cheap to clone.
+#[derive(Clone)]
+pub struct GraphSnapshot {
+    pub(crate) inner: Arc<StoreInner>,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) _guard: Arc<SnapshotGuard>,
+}
+
+impl std::fmt::Debug for GraphSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphSnapshot").field("lsn", &self.snapshot.lsn()).finish()
+    }
+}
+
+fn corrupt(e: crate::error::CodecError) -> GraphError {
+    GraphError::CorruptRecord(e)
+}
+
+fn covers(sst: &SstRef, key: &[u8]) -> bool {
+    let hex = hex(key);
+    sst.min_key <= hex && hex <= sst.max_key
+}
+
+fn overlaps(sst: &SstRef, start: &[u8], end: &[u8]) -> bool {
+    sst.min_key < hex(end) && hex(start) <= sst.max_key
+}
+
+/// Lower-case hex, the manifest's encoding of SST key bounds (order-preserving).
+pub(crate) fn hex(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl GraphSnapshot {
+    /// The LSN it reads at.
+    pub fn lsn(&self) -> Lsn {
+        self.snapshot.lsn()
+    }
+
+    /// The storage snapshot beneath.
+    pub fn storage(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    fn tables(&self) -> Tables<'_> {
+        Tables { bucket: self.inner.db.bucket(), cache: &self.inner.cache }
+    }
+
+    fn ssts(&self, kind: SstKind) -> impl Iterator<Item = (String, &SstRef)> {
+        self.snapshot
+            .manifest()
+            .ssts
+            .all()
+            .filter(move |(k, _, _)| *k == kind)
+            .map(move |(_, level, sst)| (sst_key(kind, level, &sst.id), sst))
+    }
+
+    /// Node `id`, or `None` if it does not exist.
+    pub async fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, GraphError> {
+        let key = node_key(id);
+        if let Some(value) = self.snapshot.state().memtable_get(&key, self.lsn()) {
+            return value.map(|v| decode_node(&v).map_err(corrupt)).transpose();
+        }
+        let mut newest: Option<(u64, Option<NodeRecord>)> = None;
+        for (object, sst) in self.ssts(SstKind::Node) {
+            if !covers(sst, &key) || sst.min_lsn > self.lsn().get() {
+                continue;
+            }
+            for version in self.tables().node_versions_of(&object, sst.size_bytes, id.0).await? {
+                if version.lsn <= self.lsn().get()
+                    && newest.as_ref().is_none_or(|(l, _)| version.lsn > *l)
+                {
+                    newest = Some((version.lsn, version.record));
+                }
+            }
+        }
+        Ok(newest.and_then(|(_, record)| record))
+    }
+
+    /// Every node (with `label`, if given), by id. `columns` limits the properties read from
+    /// SSTs (records from the memtable carry all of theirs).
+    pub async fn nodes(
+        &self,
+        label: Option<&str>,
+        columns: &NodeColumns,
+    ) -> Result<Vec<(NodeId, NodeRecord)>, GraphError> {
+        let at = self.lsn().get();
+        let mut merged: BTreeMap<u64, (u64, Option<NodeRecord>)> = BTreeMap::new();
+        for (object, sst) in self.ssts(SstKind::Node) {
+            if sst.min_lsn > at {
+                continue;
+            }
+            let labels = decode_labels(&sst.partition).unwrap_or_default();
+            // A file without the label only matters for what it shadows: ids and LSNs suffice.
+            let relevant = label.is_none_or(|l| labels.iter().any(|x| x == l));
+            let columns = if relevant { columns.clone() } else { NodeColumns::Keys };
+            for version in self.tables().node_scan(&object, sst.size_bytes, &columns).await? {
+                if version.lsn > at {
+                    continue;
+                }
+                let slot = merged.entry(version.id.0).or_insert((0, None));
+                if version.lsn >= slot.0 {
+                    *slot = (version.lsn, version.record);
+                }
+            }
+        }
+        let start = [NODE_PREFIX];
+        let end = [NODE_PREFIX + 1];
+        for (key, value) in self.snapshot.state().memtable_scan(&start, Some(&end), self.lsn()) {
+            let Some(id) = parse_node_key(&key) else { continue };
+            let record = value.map(|v| decode_node(&v).map_err(corrupt)).transpose()?;
+            merged.insert(id.0, (at, record));
+        }
+        Ok(merged
+            .into_iter()
+            .filter_map(|(id, (_, record))| Some((NodeId(id), record?)))
+            .filter(|(_, record)| label.is_none_or(|l| record.labels.iter().any(|x| x == l)))
+            .collect())
+    }
+
+    /// The relationships of `node` of type `rel_type`: outgoing (`Forward`) or incoming
+    /// (`Reverse`).
+    pub async fn expand(
+        &self,
+        node: NodeId,
+        rel_type: &str,
+        direction: Direction,
+    ) -> Result<Vec<Relationship>, GraphError> {
+        let at = self.lsn().get();
+        let (start, end) = match direction {
+            Direction::Forward => forward_range(rel_type, node)?,
+            Direction::Reverse => reverse_range(rel_type, node)?,
+        };
+        let wanted = match direction {
+            Direction::Forward => EDGE_FORWARD,
+            Direction::Reverse => EDGE_REVERSE,
+        };
+        // (neighbour, rel id) -> (lsn, properties or tombstone)
+        let mut merged: BTreeMap<(u64, u64), (u64, Option<Properties>)> = BTreeMap::new();
+        for (object, sst) in self.ssts(SstKind::Edge) {
+            if sst.min_lsn > at
+                || (sst.partition != EDGE_BOTH && sst.partition != wanted)
+                || (sst.partition == wanted && !overlaps(sst, &start, &end))
+            {
+                continue;
+            }
+            let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+            let Some(block) = reader.block_for(rel_type, direction, node.0) else { continue };
+            let adjacency = self.tables().adjacency(&reader, block).await?;
+            let range = adjacency.entry_range(node.0);
+            let mut cells = None;
+            for index in range {
+                let entry = adjacency.entries[index];
+                let slot = merged.entry((entry.neighbour, entry.rel_id)).or_insert((0, None));
+                if entry.lsn > at || entry.lsn < slot.0 {
+                    continue;
+                }
+                let properties = if entry.tombstone {
+                    None
+                } else {
+                    if cells.is_none() {
+                        cells = Some(self.tables().edge_properties(&reader, block).await?);
+                    }
+                    let cell = cells.as_ref().and_then(|c| c.get(index)).ok_or_else(|| {
+                        GraphError::CorruptEdgeSst {
+                            object: object.clone(),
+                            detail: "fewer property cells than entries".into(),
+                        }
+                    })?;
+                    Some(decode_properties(cell).map_err(corrupt)?)
+                };
+                *slot = (entry.lsn, properties);
+            }
+        }
+        let state = self.snapshot.state();
+        for (key, value) in state.memtable_scan(&start, Some(&end), self.lsn()) {
+            let Some((rel, reverse)) = parse_rel_key(&key) else { continue };
+            let neighbour = if reverse { rel.src.0 } else { rel.dst.0 };
+            let properties = match (value, reverse) {
+                (None, _) => None,
+                (Some(bytes), false) => Some(decode_properties(&bytes).map_err(corrupt)?),
+                (Some(_), true) => match state.memtable_get(&forward_key(&rel)?, self.lsn()) {
+                    Some(Some(bytes)) => Some(decode_properties(&bytes).map_err(corrupt)?),
+                    _ => None,
+                },
+            };
+            merged.insert((neighbour, rel.id.0), (at, properties));
+        }
+        Ok(merged
+            .into_iter()
+            .filter_map(|((neighbour, id), (_, properties))| {
+                let (src, dst) = match direction {
+                    Direction::Forward => (node, NodeId(neighbour)),
+                    Direction::Reverse => (NodeId(neighbour), node),
+                };
+                let key = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(id) };
+                Some(Relationship { key, properties: properties? })
+            })
+            .collect())
+    }
+
+    /// The relationship types that may have relationships (from SST footers and the memtables).
+    pub async fn relationship_types(&self) -> Result<Vec<String>, GraphError> {
+        let mut types = std::collections::BTreeSet::new();
+        for (object, sst) in self.ssts(SstKind::Edge) {
+            let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+            types.extend(reader.footer().groups.iter().map(|g| g.rel_type.clone()));
+        }
+        // Skip-scan the forward keys: one probe per type.
+        let state = self.snapshot.state();
+        let mut start = vec![FORWARD_PREFIX];
+        let end = [FORWARD_PREFIX + 1];
+        while let Some(key) = state.first_key_in(&start, Some(&end)) {
+            let Some((rel, _)) = parse_rel_key(&key) else { break };
+            let (_, next) = forward_range(&rel.rel_type, NodeId(u64::MAX))?;
+            types.insert(rel.rel_type);
+            start = next;
+        }
+        Ok(types.into_iter().collect())
+    }
+
+    /// Every relationship (of `rel_type`, if given), by type, source, target and id.
+    pub async fn relationships(
+        &self,
+        rel_type: Option<&str>,
+    ) -> Result<Vec<Relationship>, GraphError> {
+        let types = match rel_type {
+            Some(t) => vec![t.to_owned()],
+            None => self.relationship_types().await?,
+        };
+        let mut out = Vec::new();
+        for rel_type in types {
+            let mut sources = std::collections::BTreeSet::new();
+            for (object, sst) in self.ssts(SstKind::Edge) {
+                if sst.partition == EDGE_REVERSE || sst.min_lsn > self.lsn().get() {
+                    continue;
+                }
+                let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+                let Some(group) = reader.footer().group(&rel_type, Direction::Forward) else {
+                    continue;
+                };
+                for block in &group.blocks {
+                    sources.extend(
+                        self.tables().adjacency(&reader, block).await?.vertices.iter().copied(),
+                    );
+                }
+            }
+            let state = self.snapshot.state();
+            let (type_start, _) = forward_range(&rel_type, NodeId(0))?;
+            let (_, type_end) = forward_range(&rel_type, NodeId(u64::MAX))?;
+            for (key, _) in state.memtable_scan(&type_start, Some(&type_end), self.lsn()) {
+                if let Some((rel, _)) = parse_rel_key(&key) {
+                    sources.insert(rel.src.0);
+                }
+            }
+            for source in sources {
+                out.extend(self.expand(NodeId(source), &rel_type, Direction::Forward).await?);
+            }
+        }
+        Ok(out)
+    }
+}

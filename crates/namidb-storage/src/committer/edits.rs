@@ -1,0 +1,70 @@
+//! The committer's maintenance requests: freezing the memtable for a flush and installing
+//! [`ManifestEdit`]s (flush and compaction outputs, garbage collected) by compare-and-swap.
+//!
+//! An edit is applied to the newest manifest and stored with `If-Match`; after a lost race the
+//! committer catches up and applies it again to the winner's version, so edits from flushes,
+//! compactions and commits of any number of processes interleave without losing each other.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::Committer;
+use crate::layout::MANIFEST_KEY;
+use crate::manifest::Manifest;
+use crate::manifest_edit::ManifestEdit;
+use crate::read_state::FrozenMemtables;
+use crate::StorageError;
+
+impl Committer {
+    /// Freezes the active memtable; returns every frozen memtable (none if there is nothing to
+    /// flush).
+    pub(super) fn freeze(&mut self) -> Option<FrozenMemtables> {
+        let (next, frozen) = self.shared.read_state().freeze();
+        self.shared.set_read_state(next);
+        frozen
+    }
+
+    /// Applies `edit` to the newest manifest and stores it; returns the version that holds it.
+    pub(super) async fn install_edit(
+        &mut self,
+        edit: ManifestEdit,
+    ) -> Result<Arc<Manifest>, StorageError> {
+        let options = &self.shared.options;
+        let max_attempts = options.max_commit_attempts;
+        let max_age = options.max_install_age.as_millis() as u64;
+        let clock = Arc::clone(&options.clock);
+        if edit.is_empty() {
+            return Ok(Arc::clone(self.shared.read_state().manifest()));
+        }
+        for round in 1..=max_attempts {
+            if self.check_fencing().is_err() {
+                self.refresh().await?;
+            }
+            self.check_fencing()?;
+            let mut next = self.successor();
+            edit.apply(&mut next, clock.now_millis(), max_age)
+                .map_err(|reason| StorageError::EditRejected { reason })?;
+            self.shared.stats.cas_attempts.fetch_add(1, Ordering::Relaxed);
+            let outcome =
+                self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await;
+            if let Ok(Some(etag)) = outcome {
+                tracing::debug!(version = next.version, "manifest edit installed");
+                self.install(next, etag);
+                return Ok(Arc::clone(self.shared.read_state().manifest()));
+            }
+            let (current, etag) = self.read_manifest_patiently().await?;
+            let landed = edit.is_reflected_in(&current);
+            self.catch_up(current, etag).await?;
+            if landed {
+                return Ok(Arc::clone(self.shared.read_state().manifest()));
+            }
+            self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(round, ?outcome, "manifest edit lost the race");
+            let wait = self.pacing.backoff(round, &self.shared.options);
+            clock.sleep(wait).await;
+        }
+        Err(StorageError::Conflict {
+            reason: format!("the manifest edit lost the race {max_attempts} times in a row"),
+        })
+    }
+}
