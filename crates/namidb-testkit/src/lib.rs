@@ -3,6 +3,7 @@
 //! - [`backends`]: the object stores every storage test runs against;
 //! - [`writer_protocol`]: the line protocol a writer process prints (`ack`, `err`, …) and its parser;
 //! - [`batches`]: the batches the writer commits and how to check them after a reopen;
+//! - [`graph_model`]: a model graph and the check that a graph snapshot reads exactly it;
 //! - binaries: `namidb-writer` (commits a stream of batches, used by the two-process and SIGKILL
 //!   tests) and `namidb-commit-bench` (commit latency and throughput with injected latency).
 //!
@@ -10,6 +11,7 @@
 
 pub mod backends;
 pub mod batches;
+pub mod graph_model;
 pub mod writer_protocol;
 
 /// Sends `tracing` events to stderr when `RUST_LOG` is set (e.g. `RUST_LOG=namidb_storage=debug`).
