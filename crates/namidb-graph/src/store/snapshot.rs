@@ -188,10 +188,13 @@ impl GraphSnapshot {
             }
             let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
             let Some(block) = reader.block_for(rel_type, direction, node.0) else { continue };
-            let adjacency = self.tables().adjacency(&reader, block).await?;
-            let range = adjacency.entry_range(node.0);
-            let mut cells = None;
-            for index in range {
+            // Adjacency and properties in parallel: one round trip when cold.
+            let tables = self.tables();
+            let (adjacency, cells) = futures::try_join!(
+                tables.adjacency(&reader, block),
+                tables.edge_properties(&reader, block)
+            )?;
+            for index in adjacency.entry_range(node.0) {
                 let entry = adjacency.entries[index];
                 let slot = merged.entry((entry.neighbour, entry.rel_id)).or_insert((0, None));
                 if entry.lsn > at || entry.lsn < slot.0 {
@@ -200,14 +203,9 @@ impl GraphSnapshot {
                 let properties = if entry.tombstone {
                     None
                 } else {
-                    if cells.is_none() {
-                        cells = Some(self.tables().edge_properties(&reader, block).await?);
-                    }
-                    let cell = cells.as_ref().and_then(|c| c.get(index)).ok_or_else(|| {
-                        GraphError::CorruptEdgeSst {
-                            object: object.clone(),
-                            detail: "fewer property cells than entries".into(),
-                        }
+                    let cell = cells.get(index).ok_or_else(|| GraphError::CorruptEdgeSst {
+                        object: object.clone(),
+                        detail: "fewer property cells than entries".into(),
                     })?;
                     Some(decode_properties(cell).map_err(corrupt)?)
                 };

@@ -1,0 +1,99 @@
+//! Request accounting on a compacted namespace: a cold point lookup and a cold 1-hop expand cost
+//! a bounded number of GETs, independent of the data size; warm ones cost none.
+//!
+//! The bound, for a fully compacted tree (one level, files of one partition not overlapping):
+//! - point lookup: per node label set whose file range covers the id, one GET of the Parquet tail
+//!   (metadata), one of the `_id` bloom filter of the row group the statistics admit, and — when
+//!   the bloom says yes — one for that row group's column chunks (coalesced): at most
+//!   `3 × label sets` GETs;
+//! - expand: one file of the forward partition covers the vertex: one GET of its footer, one of
+//!   the adjacency block, one of the property block: 3 GETs.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+use namidb_graph::edge_sst::Direction;
+use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
+use namidb_graph::{GraphBatch, GraphStore, LsmOptions};
+use namidb_objstore::OpKind;
+use namidb_storage::DbOptions;
+
+const NODES: u64 = 20_000;
+const RELS_PER_NODE: u64 = 10;
+
+fn gets(store: &GraphStore) -> (u64, u64) {
+    let metrics = store.db().metrics().requests;
+    let get = metrics.op(OpKind::Get);
+    let range = metrics.op(OpKind::GetRange);
+    (get.requests + range.requests, get.bytes_read + range.bytes_read)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cold_reads_cost_bounded_gets_and_warm_reads_none() {
+    let uri = "memory://lsm-requests?ns=n";
+    let options = LsmOptions {
+        background: false,
+        target_sst_rows: 40_000,
+        node_row_group_rows: 4_096,
+        ..LsmOptions::default()
+    };
+    let store = GraphStore::open(uri, DbOptions::default(), options.clone()).await.unwrap();
+    let labels = ["Person", "Post"];
+    for chunk in 0..4u64 {
+        let mut batch = GraphBatch::new();
+        for id in (chunk * NODES / 4)..((chunk + 1) * NODES / 4) {
+            let record = NodeRecord {
+                labels: vec![labels[(id % 2) as usize].to_owned()],
+                properties: [("name".to_owned(), PropertyValue::String(format!("n{id}")))].into(),
+            };
+            batch.put_node(NodeId(id), &record);
+            for r in 0..RELS_PER_NODE {
+                let key = RelKey {
+                    rel_type: "KNOWS".into(),
+                    src: NodeId(id),
+                    dst: NodeId((id * 7919 + r * 104_729) % NODES),
+                    id: RelId(id * RELS_PER_NODE + r),
+                };
+                let properties = Properties::from([("w".to_owned(), PropertyValue::Int(r as i64))]);
+                batch.put_relationship(&key, &properties).unwrap();
+            }
+        }
+        store.commit(batch).await.unwrap();
+        store.flush().await.unwrap();
+    }
+    store.compact_fully().await.unwrap();
+    let manifest = store.db().manifest();
+    let node_files: usize = manifest.ssts.node.iter().map(Vec::len).sum();
+    let edge_files: usize = manifest.ssts.edge.iter().map(Vec::len).sum();
+    assert!(node_files >= 2 && edge_files >= 4, "{node_files} node and {edge_files} edge SSTs");
+    store.close().await.unwrap();
+
+    let store = GraphStore::open(uri, DbOptions::default(), options).await.unwrap();
+    let snapshot = store.snapshot();
+    let probe = NodeId(12_345);
+    let before = gets(&store);
+    let node = snapshot.node(probe).await.unwrap().unwrap();
+    let cold_lookup = gets(&store).0 - before.0;
+    assert_eq!(node.labels, vec!["Post".to_owned()]);
+    assert!(cold_lookup <= 3 * labels.len() as u64, "cold point lookup took {cold_lookup} GETs");
+
+    let before = gets(&store);
+    let out = snapshot.expand(probe, "KNOWS", Direction::Forward).await.unwrap();
+    let cold_expand = gets(&store).0 - before.0;
+    assert_eq!(out.len() as u64, RELS_PER_NODE);
+    assert!(cold_expand <= 3, "cold expand took {cold_expand} GETs");
+
+    let before = store.db().metrics().requests.total_requests();
+    snapshot.node(probe).await.unwrap().unwrap();
+    snapshot.expand(probe, "KNOWS", Direction::Forward).await.unwrap();
+    let warm = store.db().metrics().requests.total_requests() - before;
+    assert_eq!(warm, 0, "warm reads made {warm} requests");
+    let stats = store.cache_stats();
+    eprintln!(
+        "{NODES} nodes, {} relationships, {node_files} node / {edge_files} edge SSTs: cold lookup \
+         {cold_lookup} GETs, cold expand {cold_expand} GETs, warm 0; cache {} hits / {} misses",
+        NODES * RELS_PER_NODE,
+        stats.hits(),
+        stats.misses()
+    );
+    store.close().await.unwrap();
+}
