@@ -155,3 +155,39 @@ proptest! {
         });
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_task_flushes_and_compacts_by_itself() {
+    let options = LsmOptions {
+        background: true,
+        maintenance_interval: std::time::Duration::from_millis(5),
+        flush_threshold_bytes: 1,
+        ..options()
+    };
+    let uri = "memory://lsm-background?ns=n";
+    let store = GraphStore::open(uri, DbOptions::default(), options).await.unwrap();
+    let mut model = Model::default();
+    for id in 0..12 {
+        let mut batch = GraphBatch::new();
+        let rec = record((id % 4) as u8, id as i64);
+        batch.put_node(NodeId(id), &rec);
+        model.nodes.insert(id, rec);
+        store.commit(batch).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let manifest = store.db().manifest();
+        let compacted = manifest.ssts.node.iter().skip(1).any(|level| !level.is_empty());
+        if manifest.flushed_lsn == manifest.last_lsn && compacted {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "background work did not happen: {manifest:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    check(&store.snapshot(), &model, "after background maintenance").await;
+    store.close().await.unwrap();
+}

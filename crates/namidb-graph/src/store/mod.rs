@@ -68,6 +68,8 @@ pub struct LsmOptions {
     pub background: bool,
     /// How often the background task looks for work (default 1 s).
     pub maintenance_interval: Duration,
+    /// How often the background task collects garbage (default 60 s).
+    pub gc_interval: Duration,
 }
 
 impl Default for LsmOptions {
@@ -87,6 +89,7 @@ impl Default for LsmOptions {
             lease_ttl: Duration::from_secs(300),
             background: true,
             maintenance_interval: Duration::from_secs(1),
+            gc_interval: Duration::from_secs(60),
         }
     }
 }
@@ -271,30 +274,45 @@ impl StoreInner {
         store_lease(self.db.bucket(), &holder, self.snapshots.horizon(), expires).await
     }
 
-    /// One round of background work.
-    async fn maintain(&self, last_flush_millis: &mut u64) -> Result<(), GraphError> {
+    /// One round of background work; each kind of work runs when it is due.
+    async fn maintain(&self, due: &mut Schedule) -> Result<(), GraphError> {
         let now = self.db.options().clock.now_millis();
+        let elapsed =
+            |since: u64, every: Duration| now.saturating_sub(since) >= every.as_millis() as u64;
         let state_bytes = self.db.snapshot().state().active_bytes();
-        let interval_due = now.saturating_sub(*last_flush_millis)
-            >= self.options.flush_interval.as_millis() as u64;
+        let interval_due = elapsed(due.flush, self.options.flush_interval);
         if state_bytes >= self.options.flush_threshold_bytes || (interval_due && state_bytes > 0) {
             self.flush().await?;
-            *last_flush_millis = now;
+            due.flush = now;
         }
         while self.compact_once().await?.is_some() {}
-        self.renew_lease().await?;
-        self.collect_garbage().await?;
+        if elapsed(due.lease, self.options.lease_ttl / 3) {
+            self.renew_lease().await?;
+            due.lease = now;
+        }
+        if elapsed(due.gc, self.options.gc_interval) {
+            self.collect_garbage().await?;
+            due.gc = now;
+        }
         Ok(())
     }
 }
 
+/// When each kind of background work last ran (ms since the epoch).
+#[derive(Debug, Default)]
+struct Schedule {
+    flush: u64,
+    lease: u64,
+    gc: u64,
+}
+
 /// The background task: runs until the store is dropped or its handle closed.
 async fn background(store: Weak<StoreInner>) {
-    let mut last_flush_millis = 0;
+    let mut schedule = Schedule::default();
     loop {
         let Some(inner) = store.upgrade() else { return };
         let interval = inner.options.maintenance_interval;
-        if let Err(error) = inner.maintain(&mut last_flush_millis).await {
+        if let Err(error) = inner.maintain(&mut schedule).await {
             if matches!(error, GraphError::Storage(namidb_storage::StorageError::Closed { .. })) {
                 return;
             }
