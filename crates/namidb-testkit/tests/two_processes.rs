@@ -15,7 +15,7 @@ use namidb_testkit::writer_protocol::WriterReport;
 const BATCHES: u64 = 500;
 const KEYS: u32 = 3;
 
-fn spawn_writer(uri: &str, tag: &str) -> std::process::Child {
+fn spawn_writer(uri: &str, tag: &str, start_at_millis: u64) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_namidb-writer"))
         .args([
             "--uri",
@@ -26,6 +26,8 @@ fn spawn_writer(uri: &str, tag: &str) -> std::process::Child {
             &BATCHES.to_string(),
             "--keys",
             &KEYS.to_string(),
+            "--start-at-millis",
+            &start_at_millis.to_string(),
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -60,7 +62,12 @@ async fn two_processes_commit_concurrently_to_one_namespace() {
         // Create the namespace first so both processes race on commits, not on creation.
         Db::open(&uri, DbOptions::default()).await.unwrap().close().await.unwrap();
         let started = std::time::Instant::now();
-        let (a, b) = (spawn_writer(&uri, "a"), spawn_writer(&uri, "b"));
+        // Both start committing at one instant, however long spawning and opening take under load.
+        let start_at =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+                as u64
+                + 3_000;
+        let (a, b) = (spawn_writer(&uri, "a", start_at), spawn_writer(&uri, "b", start_at));
         let (out_a, out_b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
         let elapsed = started.elapsed();
         let (report_a, report_b) = (

@@ -27,6 +27,10 @@ struct Args {
     /// Concurrent committers.
     #[arg(long, default_value_t = 1)]
     concurrency: u32,
+    /// Wait after opening until this wall-clock time (ms since the epoch) before committing, so
+    /// that several writer processes start together however long each took to spawn.
+    #[arg(long)]
+    start_at_millis: Option<u64>,
 }
 
 fn emit(line: String) {
@@ -61,6 +65,10 @@ async fn main() -> std::process::ExitCode {
         }
     };
     emit(format!("ready {}", db.writer_id()));
+    if let Some(start) = args.start_at_millis {
+        let now = (now_micros() / 1000) as u64;
+        tokio::time::sleep(std::time::Duration::from_millis(start.saturating_sub(now))).await;
+    }
     let next = Arc::new(AtomicU64::new(0));
     let acks = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
