@@ -488,6 +488,7 @@ impl Committer {
         let bucket = self.shared.bucket.clone();
         let mut seq = self.next_probe_seq.max(self.manifest.next_wal_seq);
         let mut stale: Option<(Manifest, ETag)> = None;
+        let mut stale_misses = 0u32;
         for _ in 0..1024 {
             let key = wal_segment_key(seq);
             match bucket.put_if_absent(&key, bytes.clone()).await {
@@ -514,9 +515,13 @@ impl Committer {
                     if current.next_wal_seq > seq || etag != self.etag {
                         // Stale. The segment is still stored before the round restarts: the
                         // orphan it becomes is how the other writer learns that someone is
-                        // waiting, and starts yielding after its wins. It skips one slot, which
-                        // the other writer is probably writing right now, so as not to chase it.
-                        seq = (seq + 1).max(current.next_wal_seq + 1);
+                        // waiting, and starts yielding after its wins. It skips ahead of the
+                        // other writer's next slot — one slot, then twice as far after every miss
+                        // — so that a writer committing faster than this loop runs cannot be
+                        // chased forever without ever meeting the orphan.
+                        let ahead = 1u64 << stale_misses.min(6);
+                        stale_misses += 1;
+                        seq = (seq + 1).max(current.next_wal_seq + ahead);
                         tracing::debug!(slot = seq, "segment slot taken: view is stale");
                         stale = Some((current, etag));
                     } else {
