@@ -203,8 +203,6 @@ impl GraphStore {
                         (occupied.len() > 1 || first == 0).then_some((kind, first as u32))
                     });
             let Some((kind, level)) = pick else { return Ok(reports) };
-            drop(_maintenance);
-            let _maintenance = self.inner.maintenance.lock().await;
             reports.push(self.inner.compact_level(&manifest, kind, level).await?);
         }
     }
