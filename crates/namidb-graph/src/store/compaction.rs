@@ -8,7 +8,6 @@
 //! edit removing the inputs and adding the outputs. The edit is refused if another process
 //! compacted any input meanwhile; then the outputs are unnamed garbage and nothing changed.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use namidb_objstore::Bucket;
@@ -19,7 +18,6 @@ use super::snapshot::EDGE_REVERSE;
 use super::StoreInner;
 use crate::edge_sst::{Direction, EdgeSstReader, EdgeVersion};
 use crate::error::GraphError;
-use crate::model::RelKey;
 use crate::node_sst::{read_node_sst, NodeVersion};
 
 /// What a compaction did.
@@ -73,6 +71,45 @@ pub(crate) fn surviving<T>(
         break;
     }
     kept
+}
+
+/// What a compaction may drop: see [`surviving`].
+pub(crate) struct Retention {
+    /// The oldest LSN a reader may read.
+    pub(crate) retain_lsn: u64,
+    /// Whether the output level is the last one.
+    pub(crate) last_level: bool,
+    /// The smallest LSN of any SST outside the compaction.
+    pub(crate) min_lsn_outside: u64,
+}
+
+/// The versions of every key that survive: `rows` (key, LSN, value or tombstone) in any order,
+/// duplicates of one (key, LSN) from overlapping inputs collapsed, [`surviving`] applied per key.
+/// The result is ordered by key, then newest first.
+pub(crate) fn merge_versions<K: Ord + Clone, V>(
+    mut rows: Vec<(K, u64, Option<V>)>,
+    retention: &Retention,
+    dropped_tombstone: &mut u64,
+) -> Vec<(K, u64, Option<V>)> {
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    rows.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some((key, lsn, value)) = rows.next() {
+        let mut versions = vec![(lsn, value)];
+        while let Some((_, lsn, value)) = rows.next_if(|next| next.0 == key) {
+            versions.push((lsn, value));
+        }
+        let kept = surviving(
+            versions,
+            retention.retain_lsn,
+            retention.last_level,
+            retention.min_lsn_outside,
+            dropped_tombstone,
+        );
+        out.extend(kept.into_iter().map(|(lsn, value)| (key.clone(), lsn, value)));
+    }
+    out
 }
 
 impl StoreInner {
@@ -148,63 +185,36 @@ impl StoreInner {
             bytes_out: 0,
             seconds: 0.0,
         };
+        let retention = Retention { retain_lsn, last_level, min_lsn_outside };
         let mut dropped = 0u64;
         let outputs = match kind {
             SstKind::Node => {
-                let mut by_id: BTreeMap<u64, BTreeMap<std::cmp::Reverse<u64>, Option<_>>> =
-                    BTreeMap::new();
+                let mut rows = Vec::new();
                 for input in &inputs {
                     let object = bucket.get(&input.key()).await?;
                     let (_, versions) = read_node_sst(&input.key(), object.bytes)?;
-                    report.versions_in += versions.len() as u64;
-                    for v in versions {
-                        by_id.entry(v.id.0).or_default().insert(std::cmp::Reverse(v.lsn), v.record);
-                    }
+                    rows.extend(versions.into_iter().map(|v| (v.id, v.lsn, v.record)));
                 }
-                let mut survivors = Vec::new();
-                for (id, versions) in by_id {
-                    let newest_first = versions.into_iter().map(|(l, r)| (l.0, r)).collect();
-                    for (lsn, record) in surviving(
-                        newest_first,
-                        retain_lsn,
-                        last_level,
-                        min_lsn_outside,
-                        &mut dropped,
-                    ) {
-                        survivors.push(NodeVersion { id: crate::model::NodeId(id), lsn, record });
-                    }
-                }
+                report.versions_in = rows.len() as u64;
+                let survivors: Vec<NodeVersion> = merge_versions(rows, &retention, &mut dropped)
+                    .into_iter()
+                    .map(|(id, lsn, record)| NodeVersion { id, lsn, record })
+                    .collect();
                 report.versions_out = survivors.len() as u64;
                 self.write_node_ssts(target, survivors).await?
             }
             SstKind::Edge => {
-                let mut by_rel: BTreeMap<
-                    RelKey,
-                    BTreeMap<std::cmp::Reverse<u64>, Option<Vec<u8>>>,
-                > = BTreeMap::new();
+                let mut rows = Vec::new();
                 // Forward and reverse files of a level hold the same versions: read one side.
                 for input in inputs.iter().filter(|i| i.sst.partition != EDGE_REVERSE) {
-                    for v in read_edge_versions(bucket, input).await? {
-                        report.versions_in += 1;
-                        by_rel
-                            .entry(v.rel)
-                            .or_default()
-                            .insert(std::cmp::Reverse(v.lsn), v.properties);
-                    }
+                    let versions = read_edge_versions(bucket, input).await?;
+                    rows.extend(versions.into_iter().map(|v| (v.rel, v.lsn, v.properties)));
                 }
-                let mut survivors = Vec::new();
-                for (rel, versions) in by_rel {
-                    let newest_first = versions.into_iter().map(|(l, p)| (l.0, p)).collect();
-                    for (lsn, properties) in surviving(
-                        newest_first,
-                        retain_lsn,
-                        last_level,
-                        min_lsn_outside,
-                        &mut dropped,
-                    ) {
-                        survivors.push(EdgeVersion { rel: rel.clone(), lsn, properties });
-                    }
-                }
+                report.versions_in = rows.len() as u64;
+                let survivors: Vec<EdgeVersion> = merge_versions(rows, &retention, &mut dropped)
+                    .into_iter()
+                    .map(|(rel, lsn, properties)| EdgeVersion { rel, lsn, properties })
+                    .collect();
                 report.versions_out = survivors.len() as u64;
                 self.write_edge_ssts(target, survivors).await?
             }
@@ -240,7 +250,7 @@ async fn read_edge_versions(
 
 #[cfg(test)]
 mod tests {
-    use super::surviving;
+    use super::{merge_versions, surviving, Retention};
 
     #[test]
     fn keeps_what_snapshots_need_and_drops_dead_tombstones() {
@@ -262,5 +272,16 @@ mod tests {
             vec![(9, Some('c')), (7, None)]
         );
         assert_eq!(none, 0);
+    }
+
+    #[test]
+    fn merging_collapses_duplicate_versions_and_orders_by_key() {
+        let rows = vec![("b", 3, Some(1)), ("a", 2, None), ("b", 3, Some(1)), ("b", 5, Some(2))];
+        let retention = Retention { retain_lsn: 10, last_level: false, min_lsn_outside: 0 };
+        let mut dropped = 0;
+        assert_eq!(
+            merge_versions(rows, &retention, &mut dropped),
+            vec![("a", 2, None), ("b", 5, Some(2))]
+        );
     }
 }
