@@ -59,13 +59,14 @@ fn corrupt(e: crate::error::CodecError) -> GraphError {
     GraphError::CorruptRecord(e)
 }
 
-fn covers(sst: &SstRef, key: &[u8]) -> bool {
-    let hex = hex(key);
-    sst.min_key <= hex && hex <= sst.max_key
+/// Whether `sst`'s key range holds `key` (hex, as the manifest stores bounds).
+fn covers(sst: &SstRef, key: &str) -> bool {
+    sst.min_key.as_str() <= key && key <= sst.max_key.as_str()
 }
 
-fn overlaps(sst: &SstRef, start: &[u8], end: &[u8]) -> bool {
-    sst.min_key < hex(end) && hex(start) <= sst.max_key
+/// Whether `sst`'s key range meets `[start, end)` (hex).
+fn overlaps(sst: &SstRef, start: &str, end: &str) -> bool {
+    sst.min_key.as_str() < end && start <= sst.max_key.as_str()
 }
 
 /// Lower-case hex, the manifest's encoding of SST key bounds (order-preserving).
@@ -104,6 +105,7 @@ impl GraphSnapshot {
             return value.map(|v| decode_node(&v).map_err(corrupt)).transpose();
         }
         let mut newest: Option<(u64, Option<NodeRecord>)> = None;
+        let key = hex(&key);
         for (object, sst) in self.ssts(SstKind::Node) {
             if !covers(sst, &key) || sst.min_lsn > self.lsn().get() {
                 continue;
@@ -136,13 +138,12 @@ impl GraphSnapshot {
             // A file without the label only matters for what it shadows: ids and LSNs suffice.
             let relevant = label.is_none_or(|l| labels.iter().any(|x| x == l));
             let columns = if relevant { columns.clone() } else { NodeColumns::Keys };
-            for version in self.tables().node_scan(&object, sst.size_bytes, &columns).await? {
-                if version.lsn > at {
-                    continue;
-                }
-                let slot = merged.entry(version.id.0).or_insert((0, None));
-                if version.lsn >= slot.0 {
-                    *slot = (version.lsn, version.record);
+            for row_group in self.tables().node_scan(&object, sst.size_bytes, &columns).await? {
+                for version in row_group.iter().filter(|v| v.lsn <= at) {
+                    let slot = merged.entry(version.id.0).or_insert((0, None));
+                    if version.lsn >= slot.0 {
+                        *slot = (version.lsn, version.record.clone());
+                    }
                 }
             }
         }
@@ -177,12 +178,13 @@ impl GraphSnapshot {
             Direction::Forward => EDGE_FORWARD,
             Direction::Reverse => EDGE_REVERSE,
         };
+        let (start_hex, end_hex) = (hex(&start), hex(&end));
         // (neighbour, rel id) -> (lsn, properties or tombstone)
         let mut merged: BTreeMap<(u64, u64), (u64, Option<Properties>)> = BTreeMap::new();
         for (object, sst) in self.ssts(SstKind::Edge) {
             if sst.min_lsn > at
                 || (sst.partition != EDGE_BOTH && sst.partition != wanted)
-                || (sst.partition == wanted && !overlaps(sst, &start, &end))
+                || (sst.partition == wanted && !overlaps(sst, &start_hex, &end_hex))
             {
                 continue;
             }

@@ -104,17 +104,17 @@ impl Tables<'_> {
             .await
     }
 
-    /// Every version in a node SST, with `columns`.
+    /// Every row group of a node SST with `columns`, as decoded (and cached).
     pub(crate) async fn node_scan(
         &self,
         object: &str,
         size: u64,
         columns: &NodeColumns,
-    ) -> Result<Vec<NodeVersion>, GraphError> {
+    ) -> Result<Vec<Arc<Vec<NodeVersion>>>, GraphError> {
         let sst = self.node_sst(object, size).await?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(sst.row_groups());
         for row_group in 0..sst.row_groups() {
-            out.extend(self.node_rows(&sst, row_group, columns).await?.iter().cloned());
+            out.push(self.node_rows(&sst, row_group, columns).await?);
         }
         Ok(out)
     }
