@@ -260,7 +260,8 @@ impl Committer {
             next.exclusive_writer = Some(me.to_string());
             // Taking over always starts a new epoch, so every earlier writer is fenced.
             next.epoch = self.manifest.epoch + 1;
-            if self.store_manifest(next).await? {
+            let landed = self.holder_change_landed(&next);
+            if self.store_manifest(next, landed).await? {
                 return Ok(());
             }
         }
@@ -277,7 +278,8 @@ impl Committer {
             }
             let mut next = self.successor();
             next.exclusive_writer = None;
-            if self.store_manifest(next).await? {
+            let landed = self.holder_change_landed(&next);
+            if self.store_manifest(next, landed).await? {
                 return Ok(());
             }
         }
@@ -286,19 +288,38 @@ impl Committer {
         })
     }
 
-    /// Stores a manifest that changes no data; on a lost race catches up and returns false.
-    async fn store_manifest(&mut self, next: Manifest) -> Result<bool, StorageError> {
+    /// Whether a stored manifest shows `next`'s change of exclusive holder as made by this writer.
+    fn holder_change_landed(&self, next: &Manifest) -> impl FnOnce(&Manifest) -> bool {
+        let (writer, commits, holder) = (
+            self.shared.writer,
+            next.commits_by(self.shared.writer),
+            next.exclusive_writer.clone(),
+        );
+        move |current| current.commits_by(writer) >= commits && current.exclusive_writer == holder
+    }
+
+    /// Stores a manifest that adds no WAL segment, with `If-Match` on the last ETag read. When the
+    /// CAS fails or its answer is lost, reads the stored manifest, asks `landed` whether it shows
+    /// the change after all, catches up, and answers that (false: the race was lost).
+    async fn store_manifest(
+        &mut self,
+        next: Manifest,
+        landed: impl FnOnce(&Manifest) -> bool,
+    ) -> Result<bool, StorageError> {
+        self.shared.stats.cas_attempts.fetch_add(1, Ordering::Relaxed);
         match self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await {
             Ok(Some(etag)) => {
                 self.install(next, etag);
                 Ok(true)
             }
-            _ => {
+            outcome => {
                 let (current, etag) = self.read_manifest_patiently().await?;
-                let landed = current.commits_by(self.shared.writer)
-                    >= next.commits_by(self.shared.writer)
-                    && current.exclusive_writer == next.exclusive_writer;
+                let landed = landed(&current);
                 self.catch_up(current, etag).await?;
+                if !landed {
+                    self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(?outcome, "manifest update lost the race");
+                }
                 Ok(landed)
             }
         }

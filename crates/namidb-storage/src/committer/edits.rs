@@ -5,11 +5,9 @@
 //! committer catches up and applies it again to the winner's version, so edits from flushes,
 //! compactions and commits of any number of processes interleave without losing each other.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::Committer;
-use crate::layout::MANIFEST_KEY;
 use crate::manifest::Manifest;
 use crate::manifest_edit::ManifestEdit;
 use crate::read_state::FrozenMemtables;
@@ -44,22 +42,11 @@ impl Committer {
             let mut next = self.successor();
             edit.apply(&mut next, clock.now_millis(), max_age)
                 .map_err(|reason| StorageError::EditRejected { reason })?;
-            self.shared.stats.cas_attempts.fetch_add(1, Ordering::Relaxed);
-            let outcome =
-                self.shared.bucket.put_if_match(MANIFEST_KEY, next.encode(), &self.etag).await;
-            if let Ok(Some(etag)) = outcome {
-                tracing::debug!(version = next.version, "manifest edit installed");
-                self.install(next, etag);
+            let version = next.version;
+            if self.store_manifest(next, |current| edit.is_reflected_in(current)).await? {
+                tracing::debug!(version, "manifest edit installed");
                 return Ok(Arc::clone(self.shared.read_state().manifest()));
             }
-            let (current, etag) = self.read_manifest_patiently().await?;
-            let landed = edit.is_reflected_in(&current);
-            self.catch_up(current, etag).await?;
-            if landed {
-                return Ok(Arc::clone(self.shared.read_state().manifest()));
-            }
-            self.shared.stats.cas_lost.fetch_add(1, Ordering::Relaxed);
-            tracing::debug!(round, ?outcome, "manifest edit lost the race");
             let wait = self.pacing.backoff(round, &self.shared.options);
             clock.sleep(wait).await;
         }
