@@ -3,6 +3,7 @@
 //! - [`backends`]: the object stores every storage test runs against;
 //! - [`writer_protocol`]: the line protocol a writer process prints (`ack`, `err`, …) and its parser;
 //! - [`batches`]: the batches the writer commits and how to check them after a reopen;
+//! - [`faults`]: the fault kinds the fault-at-every-call tests inject;
 //! - [`graph_model`]: a model graph and the check that a graph snapshot reads exactly it;
 //! - binaries: `namidb-writer` (commits a stream of batches, used by the two-process and SIGKILL
 //!   tests) and `namidb-commit-bench` (commit latency and throughput with injected latency).
@@ -11,6 +12,7 @@
 
 pub mod backends;
 pub mod batches;
+pub mod faults;
 pub mod graph_model;
 pub mod writer_protocol;
 

@@ -18,9 +18,10 @@ use std::time::Duration;
 use namidb_core::{ManualClock, SeededRandom};
 use namidb_graph::model::{NodeId, Properties, PropertyValue, RelId, RelKey};
 use namidb_graph::{GraphBatch, GraphStore, LsmOptions};
-use namidb_objstore::{FaultAction, FaultInjector, FaultRule, FaultTrigger, RetryPolicy};
+use namidb_objstore::{FaultInjector, FaultRule, FaultTrigger, RetryPolicy};
 use namidb_storage::layout::{sst_key, wal_segment_key, WAL_PREFIX};
 use namidb_storage::DbOptions;
+use namidb_testkit::faults::EVERY_FAULT_ACTION;
 use namidb_testkit::graph_model::{check, record, Model};
 
 const START_MILLIS: u64 = 1_700_000_000_000;
@@ -167,16 +168,9 @@ async fn a_fault_at_every_maintenance_call_loses_nothing() {
     verify(baseline_uri, &model, Arc::clone(&clock), "baseline").await;
     assert!(calls >= 20, "maintenance makes {calls} calls");
 
-    let actions = [
-        FaultAction::FailBefore { transient: false },
-        FaultAction::FailBefore { transient: true },
-        FaultAction::LostResponse,
-        FaultAction::CrashBefore,
-        FaultAction::CrashAfter,
-    ];
     let mut runs = 0;
     let mut seed = 1;
-    for action in actions {
+    for action in EVERY_FAULT_ACTION {
         for nth in 0..calls + 1 {
             seed += 1;
             let clock = Arc::new(ManualClock::new(START_MILLIS));

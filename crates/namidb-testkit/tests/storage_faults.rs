@@ -20,6 +20,7 @@ use namidb_objstore::{
     FaultAction, FaultInjector, FaultRule, FaultTrigger, ObjectStoreError, RetryPolicy,
 };
 use namidb_storage::{Db, DbOptions, StorageError, WriteBatch};
+use namidb_testkit::faults::EVERY_FAULT_ACTION;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -163,16 +164,9 @@ async fn a_fault_at_every_call_loses_nothing_and_applies_nothing_twice() {
     assert!(baseline.values().all(|o| *o == Outcome::Acked), "{baseline:?}");
     assert!(calls >= 12, "the scenario makes {calls} calls");
 
-    let actions = [
-        FaultAction::FailBefore { transient: false },
-        FaultAction::FailBefore { transient: true },
-        FaultAction::LostResponse,
-        FaultAction::CrashBefore,
-        FaultAction::CrashAfter,
-    ];
     let mut runs = 0;
     let mut seed = 1;
-    for action in actions {
+    for action in EVERY_FAULT_ACTION {
         for nth in 0..calls + 2 {
             seed += 1;
             let uri = prepare(seed).await;
