@@ -1,0 +1,190 @@
+//! Aggregate accumulators: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev(P)`,
+//! `percentileCont/Disc`, each optionally `DISTINCT`; nulls are skipped.
+
+use std::collections::HashSet;
+
+use namidb_query::expr::{AggregateCall, AggregateFunction};
+use namidb_value::compare::{compare, order};
+use namidb_value::{GroupKey, Value};
+
+use crate::error::{ExecError, Result};
+
+/// The running state of one aggregate in one group.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    function: AggregateFunction,
+    seen: Option<HashSet<GroupKey>>,
+    count: i64,
+    int_sum: Option<i64>,
+    float_sum: f64,
+    any_float: bool,
+    any_duration: Option<namidb_value::temporal::Duration>,
+    best: Option<Value>,
+    values: Vec<Value>,
+    percentile: Option<f64>,
+}
+
+impl Accumulator {
+    /// A fresh accumulator for `call`.
+    pub fn new(call: &AggregateCall) -> Accumulator {
+        Accumulator {
+            function: call.function,
+            seen: call.distinct.then(HashSet::new),
+            count: 0,
+            int_sum: Some(0),
+            float_sum: 0.0,
+            any_float: false,
+            any_duration: None,
+            best: None,
+            values: Vec::new(),
+            percentile: None,
+        }
+    }
+
+    /// Adds one row's argument values (none for `count(*)`).
+    pub fn add(&mut self, args: &[Value]) -> Result<()> {
+        if self.function == AggregateFunction::CountStar {
+            self.count += 1;
+            return Ok(());
+        }
+        let Some(v) = args.first() else { return Ok(()) };
+        if v.is_null() {
+            return Ok(());
+        }
+        if let Some(seen) = self.seen.as_mut() {
+            if !seen.insert(GroupKey(v.clone())) {
+                return Ok(());
+            }
+        }
+        self.count += 1;
+        match self.function {
+            AggregateFunction::Count | AggregateFunction::CountStar => {}
+            AggregateFunction::Sum | AggregateFunction::Avg => match v {
+                Value::Int(i) => {
+                    self.int_sum = self.int_sum.and_then(|s| s.checked_add(*i));
+                    if self.int_sum.is_none()
+                        && !self.any_float
+                        && self.function == AggregateFunction::Sum
+                    {
+                        return Err(ExecError::cypher(
+                            "ArithmeticError",
+                            "IntegerOverflow",
+                            "sum() overflowed",
+                        ));
+                    }
+                    self.float_sum += *i as f64;
+                }
+                Value::Float(f) => {
+                    self.any_float = true;
+                    self.float_sum += f;
+                }
+                Value::Duration(d) => {
+                    let acc = self.any_duration.unwrap_or_default();
+                    self.any_duration = crate::temporal_ops::add_duration(&acc, d).into();
+                }
+                other => {
+                    return Err(ExecError::type_error(
+                        "InvalidArgumentType",
+                        format!("cannot sum a {}", other.type_name()),
+                    ))
+                }
+            },
+            AggregateFunction::Min | AggregateFunction::Max => {
+                let better = match &self.best {
+                    None => true,
+                    Some(best) => {
+                        let ord = compare(v, best).unwrap_or_else(|| order(v, best));
+                        if self.function == AggregateFunction::Min {
+                            ord.is_lt()
+                        } else {
+                            ord.is_gt()
+                        }
+                    }
+                };
+                if better {
+                    self.best = Some(v.clone());
+                }
+            }
+            AggregateFunction::Collect => self.values.push(v.clone()),
+            AggregateFunction::StDev
+            | AggregateFunction::StDevP
+            | AggregateFunction::PercentileCont
+            | AggregateFunction::PercentileDisc => {
+                if v.as_f64().is_none() {
+                    return Err(ExecError::type_error(
+                        "InvalidArgumentType",
+                        format!("expected a number, got {}", v.type_name()),
+                    ));
+                }
+                if matches!(
+                    self.function,
+                    AggregateFunction::PercentileCont | AggregateFunction::PercentileDisc
+                ) {
+                    let p = args.get(1).and_then(Value::as_f64).unwrap_or(0.5);
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(ExecError::argument(
+                            "NumberOutOfRange",
+                            "percentile must be in [0, 1]",
+                        ));
+                    }
+                    self.percentile = Some(p);
+                }
+                self.values.push(v.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The aggregate's value.
+    pub fn finish(self) -> Value {
+        match self.function {
+            AggregateFunction::Count | AggregateFunction::CountStar => Value::Int(self.count),
+            AggregateFunction::Sum => {
+                if let Some(d) = self.any_duration {
+                    Value::Duration(d)
+                } else if self.any_float {
+                    Value::Float(self.float_sum)
+                } else {
+                    Value::Int(self.int_sum.unwrap_or(0))
+                }
+            }
+            AggregateFunction::Avg => {
+                if self.count == 0 {
+                    Value::Null
+                } else {
+                    Value::Float(self.float_sum / self.count as f64)
+                }
+            }
+            AggregateFunction::Min | AggregateFunction::Max => self.best.unwrap_or(Value::Null),
+            AggregateFunction::Collect => Value::list(self.values),
+            AggregateFunction::StDev | AggregateFunction::StDevP => {
+                let xs: Vec<f64> = self.values.iter().filter_map(Value::as_f64).collect();
+                let n = xs.len() as f64;
+                let sample = self.function == AggregateFunction::StDev;
+                if xs.is_empty() || (sample && xs.len() < 2) {
+                    return Value::Float(0.0);
+                }
+                let mean = xs.iter().sum::<f64>() / n;
+                let ss: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
+                Value::Float((ss / if sample { n - 1.0 } else { n }).sqrt())
+            }
+            AggregateFunction::PercentileCont | AggregateFunction::PercentileDisc => {
+                let mut xs: Vec<Value> = self.values;
+                if xs.is_empty() {
+                    return Value::Null;
+                }
+                xs.sort_by(order);
+                let p = self.percentile.unwrap_or(0.5);
+                if self.function == AggregateFunction::PercentileDisc {
+                    let idx =
+                        ((p * xs.len() as f64).ceil() as usize).saturating_sub(1).min(xs.len() - 1);
+                    return xs[idx].clone();
+                }
+                let pos = p * (xs.len() - 1) as f64;
+                let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+                let (a, b) = (xs[lo].as_f64().unwrap_or(0.0), xs[hi].as_f64().unwrap_or(0.0));
+                Value::Float(a + (b - a) * (pos - lo as f64))
+            }
+        }
+    }
+}

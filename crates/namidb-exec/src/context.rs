@@ -1,0 +1,28 @@
+//! What every operator and expression evaluation reads: the statement's graph view, the
+//! parameters, the procedures, and the row width.
+
+use std::collections::BTreeMap;
+
+use namidb_query::Catalog;
+use namidb_value::Value;
+
+use crate::error::Result;
+use crate::graph::TxGraph;
+
+/// Procedures the executor can call (their signatures come from [`Catalog`]).
+pub trait Procedures: Catalog + Send + Sync {
+    /// Calls procedure `name` with `args`; returns rows of output fields in signature order.
+    fn call(&self, name: &str, args: &[Value]) -> Result<Vec<Vec<Value>>>;
+}
+
+/// The context of one statement's execution.
+pub struct ExecContext<'a> {
+    /// The graph as the statement sees it.
+    pub graph: &'a TxGraph,
+    /// Parameters by name.
+    pub params: &'a BTreeMap<String, Value>,
+    /// Callable procedures.
+    pub procedures: &'a dyn Procedures,
+    /// Slots per row.
+    pub width: usize,
+}

@@ -1,0 +1,366 @@
+//! [`TxGraph`]: one statement's view of the graph — a snapshot plus the statement's own writes.
+//!
+//! Reads go to the overlay of writes first, then to caches of what the statement already read,
+//! then to the snapshot (blocking on the store's async reads, so the executor itself is
+//! synchronous). Writes only touch the overlay; [`TxGraph::into_batch`] turns it into one
+//! [`GraphBatch`] committed at the end of the statement, so a failed statement applies nothing.
+//!
+//! New ids are `(snapshot LSN + 1) << 32 | sequence`: two statements can only draw the same id
+//! when they run on the same snapshot, and then the commit's precondition (nothing changed since
+//! the snapshot) lets only one of them land; the other runs again on a newer snapshot.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use namidb_graph::edge_sst::Direction as EdgeDirection;
+use namidb_graph::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
+use namidb_graph::node_sst::NodeColumns;
+use namidb_graph::{GraphBatch, GraphSnapshot};
+use namidb_value::RelRef;
+use parking_lot::Mutex;
+use tokio::runtime::Handle;
+
+use crate::error::{ExecError, Result};
+
+/// Which relationships of a node to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    /// Outgoing.
+    Out,
+    /// Incoming.
+    In,
+    /// Both (a self-loop counts once).
+    Both,
+}
+
+#[derive(Debug, Clone)]
+struct RelState {
+    rel: Arc<RelRef>,
+    /// `None`: deleted.
+    properties: Option<Arc<Properties>>,
+    created: bool,
+}
+
+#[derive(Default)]
+struct TxState {
+    next_sequence: u64,
+    node_cache: HashMap<u64, Option<Arc<NodeRecord>>>,
+    /// Written nodes; `None`: deleted.
+    nodes: HashMap<u64, Option<Arc<NodeRecord>>>,
+    created_nodes: Vec<u64>,
+    rel_cache: HashMap<u64, Arc<Properties>>,
+    rels: HashMap<u64, RelState>,
+    /// Created relationships by endpoint.
+    created_by_node: HashMap<u64, Vec<u64>>,
+    types_cache: Option<Vec<String>>,
+}
+
+/// A statement's view of the graph.
+pub struct TxGraph {
+    snapshot: GraphSnapshot,
+    handle: Handle,
+    id_base: u64,
+    state: Mutex<TxState>,
+}
+
+impl TxGraph {
+    /// A view over `snapshot`, blocking on `handle` for reads.
+    pub fn new(snapshot: GraphSnapshot, handle: Handle) -> TxGraph {
+        let id_base = (snapshot.lsn().get() + 1) << 32;
+        TxGraph { snapshot, handle, id_base, state: Mutex::new(TxState::default()) }
+    }
+
+    /// The snapshot beneath.
+    pub fn snapshot(&self) -> &GraphSnapshot {
+        &self.snapshot
+    }
+
+    fn block<T>(
+        &self,
+        f: impl std::future::Future<Output = std::result::Result<T, namidb_graph::GraphError>>,
+    ) -> Result<T> {
+        Ok(self.handle.block_on(f)?)
+    }
+
+    fn next_id(&self) -> Result<u64> {
+        let mut state = self.state.lock();
+        if state.next_sequence > u64::from(u32::MAX) {
+            return Err(ExecError::cypher(
+                "DatabaseError",
+                "TooManyEntities",
+                "a statement may create at most 4294967296 nodes and relationships",
+            ));
+        }
+        state.next_sequence += 1;
+        Ok(self.id_base | (state.next_sequence - 1))
+    }
+
+    /// Whether the statement wrote anything.
+    pub fn has_writes(&self) -> bool {
+        let state = self.state.lock();
+        !state.nodes.is_empty() || !state.rels.is_empty()
+    }
+
+    /// Node `id`'s record, or `None` if it does not exist (or was deleted).
+    pub fn node(&self, id: u64) -> Result<Option<Arc<NodeRecord>>> {
+        {
+            let state = self.state.lock();
+            if let Some(written) = state.nodes.get(&id) {
+                return Ok(written.clone());
+            }
+            if let Some(cached) = state.node_cache.get(&id) {
+                return Ok(cached.clone());
+            }
+        }
+        let record = self.block(self.snapshot.node(NodeId(id)))?.map(Arc::new);
+        self.state.lock().node_cache.insert(id, record.clone());
+        Ok(record)
+    }
+
+    /// Whether node `id` was deleted by this statement.
+    pub fn is_deleted_node(&self, id: u64) -> bool {
+        matches!(self.state.lock().nodes.get(&id), Some(None))
+    }
+
+    /// Ids of every live node carrying all of `labels`, by id.
+    pub fn scan(&self, labels: &[String]) -> Result<Vec<u64>> {
+        let first = labels.first().map(String::as_str);
+        let stored = self.block(self.snapshot.nodes(first, &NodeColumns::All))?;
+        let mut state = self.state.lock();
+        let mut ids = Vec::with_capacity(stored.len());
+        for (id, record) in stored {
+            let record = Arc::new(record);
+            state.node_cache.entry(id.0).or_insert_with(|| Some(record.clone()));
+            if state.nodes.contains_key(&id.0) {
+                continue;
+            }
+            if labels.iter().all(|l| record.labels.contains(l)) {
+                ids.push(id.0);
+            }
+        }
+        for (id, record) in &state.nodes {
+            if let Some(record) = record {
+                if labels.iter().all(|l| record.labels.contains(l)) {
+                    ids.push(*id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    fn relationship_types(&self) -> Result<Vec<String>> {
+        if let Some(types) = self.state.lock().types_cache.clone() {
+            return Ok(types);
+        }
+        let types = self.block(self.snapshot.relationship_types())?;
+        self.state.lock().types_cache = Some(types.clone());
+        Ok(types)
+    }
+
+    /// The relationships of `node` of the given types (all when empty), each with the node at
+    /// its other end.
+    pub fn expand(&self, node: u64, types: &[String], dir: Dir) -> Result<Vec<(Arc<RelRef>, u64)>> {
+        let all_types;
+        let types = if types.is_empty() {
+            all_types = self.relationship_types()?;
+            &all_types
+        } else {
+            types
+        };
+        let mut out = Vec::new();
+        let directions: &[EdgeDirection] = match dir {
+            Dir::Out => &[EdgeDirection::Forward],
+            Dir::In => &[EdgeDirection::Reverse],
+            Dir::Both => &[EdgeDirection::Forward, EdgeDirection::Reverse],
+        };
+        let created_node = self.state.lock().created_nodes.binary_search(&node).is_ok();
+        if !created_node {
+            for rel_type in types {
+                let rel_type: Arc<str> = Arc::from(rel_type.as_str());
+                for direction in directions {
+                    let found =
+                        self.block(self.snapshot.expand(NodeId(node), &rel_type, *direction))?;
+                    let mut state = self.state.lock();
+                    for rel in found {
+                        let RelKey { src, dst, id, .. } = rel.key;
+                        if *direction == EdgeDirection::Reverse && dir == Dir::Both && src == dst {
+                            continue; // the self-loop was found going out
+                        }
+                        if matches!(state.rels.get(&id.0), Some(RelState { properties: None, .. }))
+                        {
+                            continue;
+                        }
+                        state.rel_cache.entry(id.0).or_insert_with(|| Arc::new(rel.properties));
+                        let r = Arc::new(RelRef {
+                            id: id.0,
+                            rel_type: rel_type.clone(),
+                            src: src.0,
+                            dst: dst.0,
+                        });
+                        let other =
+                            if *direction == EdgeDirection::Forward { dst.0 } else { src.0 };
+                        out.push((r, other));
+                    }
+                }
+            }
+        }
+        let state = self.state.lock();
+        if let Some(created) = state.created_by_node.get(&node) {
+            for id in created {
+                let Some(RelState { rel, properties: Some(_), .. }) = state.rels.get(id) else {
+                    continue;
+                };
+                if !types.iter().any(|t| **t == *rel.rel_type) {
+                    continue;
+                }
+                let outgoing = rel.src == node;
+                let incoming = rel.dst == node;
+                let take = match dir {
+                    Dir::Out => outgoing,
+                    Dir::In => incoming,
+                    Dir::Both => true,
+                };
+                if take {
+                    let other = if outgoing { rel.dst } else { rel.src };
+                    out.push((rel.clone(), other));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The properties of relationship `rel`; `None` if it was deleted.
+    pub fn rel_properties(&self, rel: &RelRef) -> Result<Option<Arc<Properties>>> {
+        {
+            let state = self.state.lock();
+            if let Some(s) = state.rels.get(&rel.id) {
+                return Ok(s.properties.clone());
+            }
+            if let Some(p) = state.rel_cache.get(&rel.id) {
+                return Ok(Some(p.clone()));
+            }
+        }
+        let found = self.block(self.snapshot.expand(
+            NodeId(rel.src),
+            &rel.rel_type,
+            EdgeDirection::Forward,
+        ))?;
+        let props =
+            found.into_iter().find(|r| r.key.id.0 == rel.id).map(|r| Arc::new(r.properties));
+        if let Some(p) = &props {
+            self.state.lock().rel_cache.insert(rel.id, p.clone());
+        }
+        Ok(props)
+    }
+
+    /// Whether relationship `id` was deleted by this statement.
+    pub fn is_deleted_rel(&self, id: u64) -> bool {
+        matches!(self.state.lock().rels.get(&id), Some(RelState { properties: None, .. }))
+    }
+
+    /// Creates a node.
+    pub fn create_node(&self, labels: Vec<String>, properties: Properties) -> Result<u64> {
+        let id = self.next_id()?;
+        let mut labels = labels;
+        labels.sort();
+        labels.dedup();
+        let mut state = self.state.lock();
+        state.nodes.insert(id, Some(Arc::new(NodeRecord { labels, properties })));
+        state.created_nodes.push(id);
+        Ok(id)
+    }
+
+    /// Replaces node `id`'s record.
+    pub fn set_node(&self, id: u64, record: NodeRecord) {
+        self.state.lock().nodes.insert(id, Some(Arc::new(record)));
+    }
+
+    /// Deletes node `id` (its relationships must be gone).
+    pub fn delete_node(&self, id: u64) {
+        self.state.lock().nodes.insert(id, None);
+    }
+
+    /// Creates a relationship.
+    pub fn create_rel(
+        &self,
+        rel_type: &str,
+        src: u64,
+        dst: u64,
+        properties: Properties,
+    ) -> Result<Arc<RelRef>> {
+        let id = self.next_id()?;
+        let rel = Arc::new(RelRef { id, rel_type: Arc::from(rel_type), src, dst });
+        let mut state = self.state.lock();
+        state.rels.insert(
+            id,
+            RelState { rel: rel.clone(), properties: Some(Arc::new(properties)), created: true },
+        );
+        state.created_by_node.entry(src).or_default().push(id);
+        if dst != src {
+            state.created_by_node.entry(dst).or_default().push(id);
+        }
+        if let Some(types) = state.types_cache.as_mut() {
+            if !types.iter().any(|t| t == rel_type) {
+                types.push(rel_type.to_owned());
+            }
+        }
+        Ok(rel)
+    }
+
+    /// Replaces relationship `rel`'s properties.
+    pub fn set_rel_properties(&self, rel: &Arc<RelRef>, properties: Properties) {
+        let mut state = self.state.lock();
+        let created = state.rels.get(&rel.id).is_some_and(|s| s.created);
+        state.rels.insert(
+            rel.id,
+            RelState { rel: rel.clone(), properties: Some(Arc::new(properties)), created },
+        );
+    }
+
+    /// Deletes relationship `rel`.
+    pub fn delete_rel(&self, rel: &Arc<RelRef>) {
+        let mut state = self.state.lock();
+        let created = state.rels.get(&rel.id).is_some_and(|s| s.created);
+        state.rels.insert(rel.id, RelState { rel: rel.clone(), properties: None, created });
+    }
+
+    /// The statement's writes as one batch.
+    pub fn into_batch(self) -> Result<GraphBatch> {
+        let state = self.state.into_inner();
+        let mut batch = GraphBatch::new();
+        let nodes: BTreeMap<u64, Option<Arc<NodeRecord>>> = state.nodes.into_iter().collect();
+        let created: std::collections::HashSet<u64> = state.created_nodes.into_iter().collect();
+        for (id, record) in nodes {
+            match record {
+                Some(record) => {
+                    batch.put_node(NodeId(id), &record);
+                }
+                None if created.contains(&id) => {}
+                None => {
+                    batch.delete_node(NodeId(id));
+                }
+            }
+        }
+        let rels: BTreeMap<u64, RelState> = state.rels.into_iter().collect();
+        for (_, s) in rels {
+            let key = RelKey {
+                rel_type: s.rel.rel_type.to_string(),
+                src: NodeId(s.rel.src),
+                dst: NodeId(s.rel.dst),
+                id: RelId(s.rel.id),
+            };
+            match s.properties {
+                Some(props) => {
+                    batch.put_relationship(&key, &props)?;
+                }
+                None if s.created => {}
+                None => {
+                    batch.delete_relationship(&key)?;
+                }
+            }
+        }
+        Ok(batch)
+    }
+}

@@ -1,0 +1,25 @@
+//! The query executor: runs a bound plan against one statement's view of the graph.
+//!
+//! - [`graph::TxGraph`]: the statement's view — a snapshot plus its own writes, turned into one
+//!   batch at the end;
+//! - [`operators`]: pull-based operators over batches of rows ([`operators::execute`]);
+//! - [`eval`]: expressions, operators and scalar functions; [`aggregate`]: accumulators;
+//! - [`materialize`]: result values with their graph elements read out.
+//!
+//! Architecture invariant: knows plans, values and the graph store's read/write API; knows
+//! nothing of Cypher text, sessions or commit retries (the facade owns those).
+//! API boundary: [`operators::execute`], [`graph::TxGraph`], [`ExecContext`], [`Procedures`],
+//! [`ExecError`], [`materialize::materialize`].
+
+pub mod aggregate;
+mod context;
+pub mod convert;
+mod error;
+pub mod eval;
+pub mod graph;
+pub mod materialize;
+pub mod operators;
+mod temporal_ops;
+
+pub use context::{ExecContext, Procedures};
+pub use error::{ExecError, Result};

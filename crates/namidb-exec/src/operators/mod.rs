@@ -1,0 +1,166 @@
+//! The executor: each plan operator becomes a pull-based operator yielding batches of rows.
+//!
+//! Row-at-a-time logic (scans, expansions, unwinding, subqueries) is written as a *flat map*
+//! from one input row to its output rows, buffered into batches of [`BATCH_ROWS`]; blocking
+//! operators (aggregation, sort, the updating clauses, which must see every input row before
+//! writing so a statement never reads what it is creating) drain their input first.
+
+mod read;
+mod relational;
+mod write;
+
+use namidb_query::expr::SubqueryKind;
+use namidb_query::Plan;
+use namidb_value::Value;
+
+use crate::context::ExecContext;
+use crate::error::Result;
+
+/// A row: one value per slot.
+pub type Row = Vec<Value>;
+
+/// Rows per batch.
+pub const BATCH_ROWS: usize = 1024;
+
+/// A pull-based operator.
+pub(crate) trait Operator {
+    /// The next batch, or `None` when exhausted. Batches are never empty.
+    fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>>;
+}
+
+type RowFn<'p> = Box<dyn FnMut(Row, &ExecContext<'_>, &mut Vec<Row>) -> Result<()> + 'p>;
+
+/// Applies a function to each input row, collecting its output rows into batches.
+struct FlatMap<'p> {
+    input: Box<dyn Operator + 'p>,
+    f: RowFn<'p>,
+    pending: Vec<Row>,
+    done: bool,
+}
+
+impl Operator for FlatMap<'_> {
+    fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        while self.pending.len() < BATCH_ROWS && !self.done {
+            match self.input.next(ctx)? {
+                None => self.done = true,
+                Some(batch) => {
+                    for row in batch {
+                        (self.f)(row, ctx, &mut self.pending)?;
+                    }
+                }
+            }
+        }
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let take = self.pending.len().min(BATCH_ROWS);
+        let rest = self.pending.split_off(take);
+        Ok(Some(std::mem::replace(&mut self.pending, rest)))
+    }
+}
+
+pub(crate) fn flat_map<'p>(input: Box<dyn Operator + 'p>, f: RowFn<'p>) -> Box<dyn Operator + 'p> {
+    Box::new(FlatMap { input, f, pending: Vec::new(), done: false })
+}
+
+/// Yields given rows once.
+struct Rows {
+    rows: Option<Vec<Row>>,
+}
+
+impl Operator for Rows {
+    fn next(&mut self, _ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        Ok(self.rows.take().filter(|r| !r.is_empty()))
+    }
+}
+
+pub(crate) fn rows<'p>(rows: Vec<Row>) -> Box<dyn Operator + 'p> {
+    Box::new(Rows { rows: Some(rows) })
+}
+
+/// Builds the operator for `plan`; `argument` is the outer row of a subquery.
+pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn Operator + 'p> {
+    let sub = |p: &'p Plan| build(p, argument, width);
+    match plan {
+        Plan::Unit => rows(vec![vec![Value::Null; width]]),
+        Plan::Argument => {
+            let mut row = argument.clone();
+            row.resize(width.max(row.len()), Value::Null);
+            rows(vec![row])
+        }
+        Plan::NodeScan { input, slot, labels } => read::node_scan(sub(input), *slot, labels),
+        Plan::NodeById { input, slot, id, labels } => {
+            read::node_by_id(sub(input), *slot, id, labels)
+        }
+        Plan::Expand { input, expand } => read::expand(sub(input), expand),
+        Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
+        Plan::Project { input, items } => relational::project(sub(input), items),
+        Plan::Aggregate { input, keys, aggregates } => {
+            relational::aggregate(sub(input), keys, aggregates)
+        }
+        Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
+        Plan::Sort { input, keys } => relational::sort(sub(input), keys),
+        Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true),
+        Plan::Limit { input, count } => relational::skip_limit(sub(input), count, false),
+        Plan::Unwind { input, list, slot } => relational::unwind(sub(input), list, *slot),
+        Plan::Optional { input, inner } => relational::apply(sub(input), inner, true),
+        Plan::Apply { input, inner } => relational::apply(sub(input), inner, false),
+        Plan::Union { left, right, all } => relational::union(left, right, *all, argument, width),
+        Plan::Produce { input, columns } => relational::produce(sub(input), columns),
+        Plan::ProcedureCall { input, name, args, yields } => {
+            relational::procedure_call(sub(input), name, args, yields)
+        }
+        Plan::Create { input, .. }
+        | Plan::Merge { input, .. }
+        | Plan::SetItems { input, .. }
+        | Plan::Delete { input, .. }
+        | Plan::Foreach { input, .. } => write::build(plan, sub(input)),
+    }
+}
+
+/// Runs `plan` with `argument` to the end.
+pub(crate) fn drain(plan: &Plan, argument: &Row, ctx: &ExecContext<'_>) -> Result<Vec<Row>> {
+    let mut op = build(plan, argument, ctx.width);
+    let mut out = Vec::new();
+    while let Some(batch) = op.next(ctx)? {
+        out.extend(batch);
+    }
+    Ok(out)
+}
+
+/// Evaluates a subquery expression for `row`.
+pub(crate) fn run_subquery(
+    plan: &Plan,
+    kind: &SubqueryKind,
+    row: &[Value],
+    ctx: &ExecContext<'_>,
+) -> Result<Value> {
+    let argument = row.to_vec();
+    let mut op = build(plan, &argument, ctx.width);
+    match kind {
+        SubqueryKind::Exists => Ok(Value::Bool(op.next(ctx)?.is_some())),
+        SubqueryKind::Count => {
+            let mut n = 0i64;
+            while let Some(batch) = op.next(ctx)? {
+                n += batch.len() as i64;
+            }
+            Ok(Value::Int(n))
+        }
+        SubqueryKind::Collect(slot) => {
+            let mut out = Vec::new();
+            while let Some(batch) = op.next(ctx)? {
+                out.extend(
+                    batch
+                        .into_iter()
+                        .map(|mut r| r.get_mut(*slot).map(std::mem::take).unwrap_or(Value::Null)),
+                );
+            }
+            Ok(Value::list(out))
+        }
+    }
+}
+
+/// Runs a statement's plan; returns its output rows (one value per column).
+pub fn execute(plan: &Plan, ctx: &ExecContext<'_>) -> Result<Vec<Row>> {
+    drain(plan, &Vec::new(), ctx)
+}

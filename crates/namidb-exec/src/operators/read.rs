@@ -1,0 +1,195 @@
+//! Reading operators: node scans, node lookups by id, and expansions along relationships
+//! (one hop, or a variable-length hop with trail semantics: no relationship twice in a path).
+
+use std::sync::Arc;
+
+use namidb_query::plan::{Direction, Expand};
+use namidb_query::Expr;
+use namidb_value::compare::equals;
+use namidb_value::{RelRef, Value};
+
+use super::{flat_map, Operator, Row};
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::eval::eval;
+use crate::graph::Dir;
+
+/// Each input row joined with every node carrying `labels`.
+pub(crate) fn node_scan<'p>(
+    input: Box<dyn Operator + 'p>,
+    slot: usize,
+    labels: &'p [String],
+) -> Box<dyn Operator + 'p> {
+    let mut ids: Option<Vec<u64>> = None;
+    flat_map(
+        input,
+        Box::new(move |row, ctx, out| {
+            if ids.is_none() {
+                ids = Some(ctx.graph.scan(labels)?);
+            }
+            for id in ids.iter().flatten() {
+                let mut r = row.clone();
+                r[slot] = Value::Node(*id);
+                out.push(r);
+            }
+            Ok(())
+        }),
+    )
+}
+
+/// Each input row joined with the node whose id `id` gives, if it exists with `labels`.
+pub(crate) fn node_by_id<'p>(
+    input: Box<dyn Operator + 'p>,
+    slot: usize,
+    id: &'p Expr,
+    labels: &'p [String],
+) -> Box<dyn Operator + 'p> {
+    flat_map(
+        input,
+        Box::new(move |mut row, ctx, out| {
+            let Value::Int(id) = eval(id, &row, ctx)? else { return Ok(()) };
+            let id = id as u64;
+            if let Some(record) = ctx.graph.node(id)? {
+                if labels.iter().all(|l| record.labels.contains(l)) {
+                    row[slot] = Value::Node(id);
+                    out.push(row);
+                }
+            }
+            Ok(())
+        }),
+    )
+}
+
+/// Each input row joined with the relationships (or paths of them) an expansion matches.
+pub(crate) fn expand<'p>(
+    input: Box<dyn Operator + 'p>,
+    expand: &'p Expand,
+) -> Box<dyn Operator + 'p> {
+    if expand.length.is_some() {
+        flat_map(input, Box::new(move |row, ctx, out| var_length(expand, row, ctx, out)))
+    } else {
+        flat_map(input, Box::new(move |row, ctx, out| one_hop(expand, row, ctx, out)))
+    }
+}
+
+fn dir(d: Direction) -> Dir {
+    match d {
+        Direction::Outgoing => Dir::Out,
+        Direction::Incoming => Dir::In,
+        Direction::Both => Dir::Both,
+    }
+}
+
+fn one_hop(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -> Result<()> {
+    let Value::Node(from) = row[e.from] else { return Ok(()) };
+    let bound_rel = match (&row[e.rel], e.rel_bound) {
+        (Value::Relationship(r), true) => Some(r.id),
+        (_, true) => return Ok(()),
+        _ => None,
+    };
+    for (rel, other) in ctx.graph.expand(from, &e.types, dir(e.direction))? {
+        if bound_rel.is_some_and(|id| id != rel.id) {
+            continue;
+        }
+        if e.to_bound && !matches!(row[e.to], Value::Node(n) if n == other) {
+            continue;
+        }
+        let mut r = row.clone();
+        r[e.rel] = Value::Relationship(rel);
+        r[e.to] = Value::Node(other);
+        out.push(r);
+    }
+    Ok(())
+}
+
+fn rel_matches(e: &Expand, rel: &RelRef, row: &Row, ctx: &ExecContext<'_>) -> Result<bool> {
+    if e.rel_properties.is_empty() {
+        return Ok(true);
+    }
+    let Some(props) = ctx.graph.rel_properties(rel)? else { return Ok(false) };
+    for (key, expected) in &e.rel_properties {
+        let expected = eval(expected, row, ctx)?;
+        let actual = props.get(key).map(crate::convert::to_value).unwrap_or(Value::Null);
+        if equals(&actual, &expected) != Some(true) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -> Result<()> {
+    let Value::Node(from) = row[e.from] else { return Ok(()) };
+    let (min, max) = e.length.unwrap_or((1, Some(1)));
+    let bound_list: Option<Vec<u64>> = match (&row[e.rel], e.rel_bound) {
+        (Value::List(items), true) => Some(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Relationship(r) => Some(r.id),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        (_, true) => return Ok(()),
+        _ => None,
+    };
+    let mut path: Vec<Arc<RelRef>> = Vec::new();
+    // Depth-first: a stack of (node, neighbours still to try).
+    let emit = |path: &[Arc<RelRef>], end: u64, out: &mut Vec<Row>| {
+        if e.to_bound && !matches!(row[e.to], Value::Node(n) if n == end) {
+            return;
+        }
+        if let Some(bound) = &bound_list {
+            if bound.len() != path.len() || bound.iter().zip(path).any(|(a, b)| *a != b.id) {
+                return;
+            }
+        }
+        let mut r = row.clone();
+        r[e.rel] = Value::list(path.iter().map(|p| Value::Relationship(p.clone())).collect());
+        r[e.to] = Value::Node(end);
+        out.push(r);
+    };
+    if min == 0 {
+        emit(&path, from, out);
+    }
+    let mut stack: Vec<std::vec::IntoIter<(Arc<RelRef>, u64)>> = Vec::new();
+    if max != Some(0) {
+        stack.push(neighbours(e, from, &row, ctx)?.into_iter());
+    }
+    while let Some(frame) = stack.last_mut() {
+        let Some((rel, next)) = frame.next() else {
+            stack.pop();
+            path.pop();
+            continue;
+        };
+        if path.iter().any(|p| p.id == rel.id) {
+            continue;
+        }
+        path.push(rel);
+        let depth = path.len() as u64;
+        if depth >= min {
+            emit(&path, next, out);
+        }
+        if max.is_none_or(|m| depth < m) {
+            stack.push(neighbours(e, next, &row, ctx)?.into_iter());
+        } else {
+            path.pop();
+        }
+    }
+    Ok(())
+}
+
+fn neighbours(
+    e: &Expand,
+    node: u64,
+    row: &Row,
+    ctx: &ExecContext<'_>,
+) -> Result<Vec<(Arc<RelRef>, u64)>> {
+    let mut out = Vec::new();
+    for (rel, other) in ctx.graph.expand(node, &e.types, dir(e.direction))? {
+        if rel_matches(e, &rel, row, ctx)? {
+            out.push((rel, other));
+        }
+    }
+    Ok(out)
+}

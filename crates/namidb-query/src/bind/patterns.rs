@@ -1,0 +1,372 @@
+//! Binding patterns: `MATCH` (and the pattern subqueries of expressions) to scans, expansions
+//! and filters; `CREATE` patterns to what each row creates.
+//!
+//! A pattern part starts at a node already bound when there is one (its first node, else its
+//! last, walking the chain backwards), otherwise at a label scan of its first node. Property maps
+//! in the pattern become equality filters; relationships of one `MATCH` must be distinct, which a
+//! filter over their slots checks.
+
+use namidb_cypher_syntax::ast::{self, Pattern, PatternPart};
+
+use super::expressions::label_predicate;
+use super::{Binder, Scope};
+use crate::error::PlanError;
+use crate::expr::{BinaryOp, Expr, PathPart};
+use crate::plan::{CreateNode, CreatePattern, CreateRel, Direction, Expand, Plan};
+
+/// Where each element of a bound pattern lives, for `MERGE`'s create half.
+#[derive(Debug, Default)]
+pub(crate) struct PatternSlots {
+    /// Per node: slot, whether bound before the pattern, labels, property map.
+    pub(crate) nodes: Vec<(usize, bool, Vec<String>, Option<Expr>)>,
+    /// Per relationship: slot, type, from-node index, to-node index, direction, property map.
+    pub(crate) rels: Vec<(usize, Vec<String>, usize, usize, Direction, Option<Expr>)>,
+    /// Path variables: slot and path expression.
+    pub(crate) paths: Vec<(usize, Expr)>,
+}
+
+fn direction(d: ast::Direction) -> Direction {
+    match d {
+        ast::Direction::Outgoing => Direction::Outgoing,
+        ast::Direction::Incoming => Direction::Incoming,
+        ast::Direction::Both => Direction::Both,
+    }
+}
+
+fn reversed(d: Direction) -> Direction {
+    match d {
+        Direction::Outgoing => Direction::Incoming,
+        Direction::Incoming => Direction::Outgoing,
+        Direction::Both => Direction::Both,
+    }
+}
+
+/// Plain label names of a conjunction, or `None` for another label expression.
+fn plain_labels(labels: &Option<ast::LabelExpr>) -> Option<Vec<String>> {
+    match labels {
+        None => Some(Vec::new()),
+        Some(ast::LabelExpr::Name(i)) => Some(vec![i.name.clone()]),
+        Some(ast::LabelExpr::And(parts)) => {
+            let mut out = Vec::new();
+            for p in parts {
+                match p {
+                    ast::LabelExpr::Name(i) => out.push(i.name.clone()),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        Some(_) => None,
+    }
+}
+
+fn filter(plan: Plan, predicate: Option<Expr>) -> Plan {
+    match predicate {
+        None => plan,
+        Some(predicate) => Plan::Filter { input: Box::new(plan), predicate },
+    }
+}
+
+fn conjunction(predicates: Vec<Expr>) -> Option<Expr> {
+    predicates.into_iter().reduce(Expr::and)
+}
+
+/// Equality filters for a property map on the entity in `slot`.
+fn property_equalities(slot: usize, map: &Expr) -> Vec<Expr> {
+    match map {
+        Expr::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                Expr::Binary(
+                    BinaryOp::Eq,
+                    Box::new(Expr::Property(Box::new(Expr::Slot(slot)), k.clone())),
+                    Box::new(v.clone()),
+                )
+            })
+            .collect(),
+        other => {
+            vec![Expr::Call("__properties_match".into(), vec![Expr::Slot(slot), other.clone()])]
+        }
+    }
+}
+
+impl Binder<'_> {
+    fn property_map(
+        &mut self,
+        properties: &Option<Box<ast::Expr>>,
+        scope: &Scope,
+    ) -> Result<Option<Expr>, PlanError> {
+        properties.as_ref().map(|p| self.expr(p, scope)).transpose()
+    }
+
+    /// `MATCH` / `OPTIONAL MATCH`.
+    pub(crate) fn match_clause(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        pattern: &Pattern,
+        where_: Option<&ast::Expr>,
+        optional: bool,
+    ) -> Result<Plan, PlanError> {
+        if optional {
+            let mut inner_scope = scope.clone();
+            let inner = self.pattern_plan(Plan::Argument, &mut inner_scope, &pattern.parts)?.0;
+            let predicate = where_.map(|w| self.expr(w, &inner_scope)).transpose()?;
+            *scope = inner_scope;
+            let inner = filter(inner, predicate);
+            return Ok(Plan::Optional { input: Box::new(plan), inner: Box::new(inner) });
+        }
+        let plan = self.pattern_plan(plan, scope, &pattern.parts)?.0;
+        let predicate = where_.map(|w| self.expr(w, scope)).transpose()?;
+        Ok(filter(plan, predicate))
+    }
+
+    /// A subquery plan for a pattern (over the current row) with an optional `WHERE`, and the
+    /// scope inside it.
+    pub(crate) fn pattern_subplan(
+        &mut self,
+        scope: &Scope,
+        parts: &[PatternPart],
+        where_: Option<&ast::Expr>,
+    ) -> Result<(Plan, Scope), PlanError> {
+        let mut inner = scope.clone();
+        let plan = self.pattern_plan(Plan::Argument, &mut inner, parts)?.0;
+        let predicate = where_.map(|w| self.expr(w, &inner)).transpose()?;
+        Ok((filter(plan, predicate), inner))
+    }
+
+    /// The plan matching `parts` after `plan`; binds the pattern's variables in `scope`.
+    pub(crate) fn pattern_plan(
+        &mut self,
+        mut plan: Plan,
+        scope: &mut Scope,
+        parts: &[PatternPart],
+    ) -> Result<(Plan, PatternSlots), PlanError> {
+        let mut slots = PatternSlots::default();
+        let mut fresh_rels: Vec<Expr> = Vec::new();
+        for part in parts {
+            if part.kind != ast::PathKind::Plain {
+                return Err(PlanError::Unsupported("shortestPath / allShortestPaths".into()));
+            }
+            let element = &part.element;
+            // Bind node slots first so a chain can start from its bound end.
+            let mut nodes = Vec::new();
+            for node in std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n))
+            {
+                let bound_before = node.variable.as_ref().and_then(|v| scope.get(&v.name));
+                let slot = match bound_before {
+                    Some(slot) => slot,
+                    None => {
+                        let slot = self.slot();
+                        if let Some(v) = &node.variable {
+                            scope.insert(&v.name, slot);
+                        }
+                        slot
+                    }
+                };
+                let props = self.property_map(&node.properties, scope)?;
+                let labels = plain_labels(&node.labels).unwrap_or_default();
+                slots.nodes.push((slot, bound_before.is_some(), labels, props));
+                nodes.push((slot, bound_before.is_some(), node));
+            }
+            let node_base = slots.nodes.len() - nodes.len();
+            let mut rels = Vec::new();
+            for (i, (rel, _)) in element.chain.iter().enumerate() {
+                let bound_before = rel.variable.as_ref().and_then(|v| scope.get(&v.name));
+                let slot = match bound_before {
+                    Some(slot) => slot,
+                    None => {
+                        let slot = self.slot();
+                        if let Some(v) = &rel.variable {
+                            scope.insert(&v.name, slot);
+                        }
+                        slot
+                    }
+                };
+                if bound_before.is_none() {
+                    fresh_rels.push(Expr::Slot(slot));
+                }
+                let props = self.property_map(&rel.properties, scope)?;
+                let types: Vec<String> = rel.types.iter().map(|t| t.name.clone()).collect();
+                slots.rels.push((
+                    slot,
+                    types.clone(),
+                    node_base + i,
+                    node_base + i + 1,
+                    direction(rel.direction),
+                    props.clone(),
+                ));
+                rels.push((slot, bound_before.is_some(), rel, types, props));
+            }
+            // Start from the first node, or from the last if only it is bound.
+            let last = nodes.len() - 1;
+            let backwards = !nodes[0].1 && last > 0 && nodes[last].1;
+            let order: Vec<usize> =
+                if backwards { (0..=last).rev().collect() } else { (0..=last).collect() };
+            let mut bound_now: Vec<bool> = nodes.iter().map(|n| n.1).collect();
+            let first = order[0];
+            plan = self.node_start(plan, scope, nodes[first].0, nodes[first].1, nodes[first].2)?;
+            bound_now[first] = true;
+            for step in 1..order.len() {
+                let (from_i, to_i) = (order[step - 1], order[step]);
+                let rel_i = from_i.min(to_i);
+                let (rel_slot, rel_bound, rel, types, props) = &rels[rel_i];
+                let dir = direction(rel.direction);
+                let dir = if backwards { reversed(dir) } else { dir };
+                let length = rel.length.map(|(min, max)| (min.unwrap_or(1), max));
+                let rel_properties = match (length, props) {
+                    (Some(_), Some(Expr::Map(entries))) => entries.clone(),
+                    _ => Vec::new(),
+                };
+                let (to_slot, _, to_node) = nodes[to_i];
+                plan = Plan::Expand {
+                    input: Box::new(plan),
+                    expand: Expand {
+                        from: nodes[from_i].0,
+                        to: to_slot,
+                        to_bound: bound_now[to_i],
+                        rel: *rel_slot,
+                        rel_bound: *rel_bound,
+                        types: types.clone(),
+                        direction: dir,
+                        length,
+                        rel_properties,
+                    },
+                };
+                let mut predicates = Vec::new();
+                if length.is_none() {
+                    if let Some(p) = props {
+                        predicates.extend(property_equalities(*rel_slot, p));
+                    }
+                }
+                if let Some(w) = &rel.where_ {
+                    predicates.push(self.expr(w, scope)?);
+                }
+                predicates.extend(self.node_predicates(scope, to_slot, to_node)?);
+                bound_now[to_i] = true;
+                plan = filter(plan, conjunction(predicates));
+            }
+            if let Some(var) = &part.variable {
+                let mut parts = vec![PathPart::Node(nodes[0].0)];
+                for (i, (rel_slot, _, rel, _, _)) in rels.iter().enumerate() {
+                    parts.push(if rel.length.is_some() {
+                        PathPart::RelList(*rel_slot)
+                    } else {
+                        PathPart::Rel(*rel_slot)
+                    });
+                    parts.push(PathPart::Node(nodes[i + 1].0));
+                }
+                let slot = self.slot();
+                scope.insert(&var.name, slot);
+                slots.paths.push((slot, Expr::Path(parts.clone())));
+                plan =
+                    Plan::Project { input: Box::new(plan), items: vec![(slot, Expr::Path(parts))] };
+            }
+        }
+        if fresh_rels.len() > 1 {
+            plan = Plan::Filter {
+                input: Box::new(plan),
+                predicate: Expr::Call("__distinct_relationships".into(), fresh_rels),
+            };
+        }
+        Ok((plan, slots))
+    }
+
+    /// Predicates a pattern node puts on the node in `slot`: labels, properties, inline `WHERE`.
+    fn node_predicates(
+        &mut self,
+        scope: &Scope,
+        slot: usize,
+        node: &ast::NodePattern,
+    ) -> Result<Vec<Expr>, PlanError> {
+        let mut predicates = Vec::new();
+        if let Some(labels) = &node.labels {
+            predicates.push(Expr::HasLabels(Box::new(Expr::Slot(slot)), label_predicate(labels)));
+        }
+        if let Some(props) = self.property_map(&node.properties, scope)? {
+            predicates.extend(property_equalities(slot, &props));
+        }
+        if let Some(w) = &node.where_ {
+            predicates.push(self.expr(w, scope)?);
+        }
+        Ok(predicates)
+    }
+
+    /// The operator that binds (or checks) the first node of a chain.
+    fn node_start(
+        &mut self,
+        plan: Plan,
+        scope: &Scope,
+        slot: usize,
+        bound: bool,
+        node: &ast::NodePattern,
+    ) -> Result<Plan, PlanError> {
+        let mut predicates = self.node_predicates(scope, slot, node)?;
+        if bound {
+            return Ok(filter(plan, conjunction(predicates)));
+        }
+        let labels = plain_labels(&node.labels);
+        let scan_labels = labels.clone().unwrap_or_default();
+        if labels.is_some() {
+            // The scan checks plain labels itself.
+            predicates.retain(|p| !matches!(p, Expr::HasLabels(..)));
+        }
+        let plan = Plan::NodeScan { input: Box::new(plan), slot, labels: scan_labels };
+        Ok(filter(plan, conjunction(predicates)))
+    }
+
+    /// What `CREATE pattern` creates per row; binds the new variables in `scope`.
+    pub(crate) fn create_pattern(
+        &mut self,
+        scope: &mut Scope,
+        pattern: &Pattern,
+    ) -> Result<CreatePattern, PlanError> {
+        let mut out = CreatePattern::default();
+        for part in &pattern.parts {
+            let element = &part.element;
+            let mut node_slots = Vec::new();
+            for node in std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n))
+            {
+                let bound = node.variable.as_ref().and_then(|v| scope.get(&v.name));
+                let slot = match bound {
+                    Some(slot) => slot,
+                    None => {
+                        let slot = self.slot();
+                        let labels = plain_labels(&node.labels).ok_or_else(|| {
+                            PlanError::Unsupported("label expressions in CREATE".into())
+                        })?;
+                        let properties = self.property_map(&node.properties, scope)?;
+                        out.nodes.push(CreateNode { slot, bound: false, labels, properties });
+                        if let Some(v) = &node.variable {
+                            scope.insert(&v.name, slot);
+                        }
+                        slot
+                    }
+                };
+                node_slots.push(slot);
+            }
+            let mut parts = vec![PathPart::Node(node_slots[0])];
+            for (i, (rel, _)) in element.chain.iter().enumerate() {
+                let slot = self.slot();
+                let rel_type = rel.types.first().map(|t| t.name.clone()).unwrap_or_default();
+                let properties = self.property_map(&rel.properties, scope)?;
+                let (src, dst) = match rel.direction {
+                    ast::Direction::Incoming => (node_slots[i + 1], node_slots[i]),
+                    _ => (node_slots[i], node_slots[i + 1]),
+                };
+                out.rels.push(CreateRel { slot, rel_type, src, dst, properties });
+                if let Some(v) = &rel.variable {
+                    scope.insert(&v.name, slot);
+                }
+                parts.push(PathPart::Rel(slot));
+                parts.push(PathPart::Node(node_slots[i + 1]));
+            }
+            if let Some(var) = &part.variable {
+                let slot = self.slot();
+                scope.insert(&var.name, slot);
+                out.paths.push((slot, Expr::Path(parts)));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,80 @@
+//! The plan as text: one operator per line, inputs indented below, with the details that
+//! distinguish it (slots as `#n`, labels, types, directions).
+
+use std::fmt::Write as _;
+
+use crate::plan::{Direction, Plan};
+
+/// Renders `plan` as an indented tree.
+pub fn explain(plan: &Plan) -> String {
+    let mut out = String::new();
+    write_plan(&mut out, plan, 0);
+    out
+}
+
+fn details(plan: &Plan) -> String {
+    match plan {
+        Plan::NodeScan { slot, labels, .. } => format!("#{slot} labels={labels:?}"),
+        Plan::NodeById { slot, .. } => format!("#{slot}"),
+        Plan::Expand { expand, .. } => {
+            let arrow = match expand.direction {
+                Direction::Outgoing => "->",
+                Direction::Incoming => "<-",
+                Direction::Both => "--",
+            };
+            let length = match expand.length {
+                Some((min, Some(max))) => format!("*{min}..{max}"),
+                Some((min, None)) => format!("*{min}.."),
+                None => String::new(),
+            };
+            format!(
+                "(#{}){arrow}[#{} {:?}{length}]{arrow}(#{}{})",
+                expand.from,
+                expand.rel,
+                expand.types,
+                expand.to,
+                if expand.to_bound { " bound" } else { "" }
+            )
+        }
+        Plan::Project { items, .. } => {
+            items.iter().map(|(s, _)| format!("#{s}")).collect::<Vec<_>>().join(", ")
+        }
+        Plan::Aggregate { keys, aggregates, .. } => format!(
+            "keys=[{}] aggregates=[{}]",
+            keys.iter().map(|(s, _)| format!("#{s}")).collect::<Vec<_>>().join(", "),
+            aggregates
+                .iter()
+                .map(|(s, a)| format!("#{s}={:?}", a.function))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Plan::Produce { columns, .. } => {
+            columns.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ")
+        }
+        Plan::Unwind { slot, .. } => format!("#{slot}"),
+        Plan::ProcedureCall { name, .. } => name.clone(),
+        Plan::Union { all, .. } => {
+            if *all {
+                "ALL".into()
+            } else {
+                String::new()
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn write_plan(out: &mut String, plan: &Plan, depth: usize) {
+    let d = details(plan);
+    let _ = writeln!(
+        out,
+        "{}{}{}{}",
+        "  ".repeat(depth),
+        plan.name(),
+        if d.is_empty() { "" } else { " " },
+        d
+    );
+    for child in plan.children() {
+        write_plan(out, child, depth + 1);
+    }
+}

@@ -1,0 +1,25 @@
+//! Query planning: from a checked Cypher syntax tree to a plan the executor runs.
+//!
+//! - [`bind_statement`]: the binder (variables to row slots, patterns to scans and expansions,
+//!   projections and aggregation, updating clauses, subqueries as plans over the outer row);
+//! - [`plan`]: the plan operators; [`expr`]: bound expressions;
+//! - [`explain`]: the plan as text (`EXPLAIN`);
+//! - [`catalog`]: procedure signatures the binder checks calls against.
+//!
+//! Architecture invariant: knows Cypher's syntax tree and values, nothing of storage or of how
+//! operators execute.
+//! API boundary: [`bind_statement`], [`BoundStatement`], [`Plan`], [`Expr`], [`Catalog`],
+//! [`ProcedureSignature`], [`PlanError`].
+
+mod bind;
+pub mod catalog;
+mod error;
+pub mod explain;
+pub mod expr;
+pub mod plan;
+
+pub use bind::{bind_statement, BoundStatement};
+pub use catalog::{Catalog, EmptyCatalog, ProcedureSignature};
+pub use error::PlanError;
+pub use expr::Expr;
+pub use plan::Plan;

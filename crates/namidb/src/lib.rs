@@ -1,0 +1,24 @@
+//! NamiDB: a graph database whose whole state is a set of objects in a bucket.
+//!
+//! ```no_run
+//! let db = namidb::Database::open("memory://demo").unwrap();
+//! db.execute("CREATE (:Person {name: 'Ada'})", &Default::default()).unwrap();
+//! let result = db.execute("MATCH (p:Person) RETURN p.name AS name", &Default::default()).unwrap();
+//! assert_eq!(result.columns, ["name"]);
+//! ```
+//!
+//! Architecture invariant: the facade owns sessions, statement retries and the public error;
+//! it contains no query or storage logic of its own.
+//! API boundary: [`Database`], [`OpenOptions`], [`QueryResult`], [`Error`], [`ErrorKind`],
+//! [`Phase`], [`ProcedureRegistry`], and the re-exported value types.
+
+mod database;
+mod error;
+mod procedures;
+
+pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};
+pub use error::{Error, ErrorKind, Phase, Result};
+pub use namidb_graph::LsmOptions;
+pub use namidb_query::ProcedureSignature;
+pub use namidb_value::{NodeData, PathData, RelData, ResultValue, Value};
+pub use procedures::{ProcedureFn, ProcedureRegistry};
