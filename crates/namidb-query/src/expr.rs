@@ -267,6 +267,7 @@ pub struct AggregateCall {
     pub args: Vec<Expr>,
 }
 
+#[allow(clippy::boxed_local)] // Takes the child's box and returns a new one.
 fn bx(f: &mut dyn FnMut(Expr) -> Expr, e: Box<Expr>) -> Box<Expr> {
     Box::new(f(*e))
 }

@@ -298,6 +298,8 @@ pub enum Plan {
         args: Vec<Expr>,
         /// Output field index and slot.
         yields: Vec<(usize, usize)>,
+        /// A procedure without outputs: each input row passes through once.
+        void: bool,
     },
 }
 

@@ -40,10 +40,16 @@ fn split_row(line: &str) -> Vec<String> {
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if chars.peek() == Some(&'|') => {
-                cell.push('|');
-                chars.next();
-            }
+            '\\' => match chars.next() {
+                Some('|') => cell.push('|'),
+                Some('n') => cell.push('\n'),
+                Some('\\') => cell.push('\\'),
+                Some(other) => {
+                    cell.push('\\');
+                    cell.push(other);
+                }
+                None => cell.push('\\'),
+            },
             '|' => cells.push(std::mem::take(&mut cell).trim().to_owned()),
             c => cell.push(c),
         }

@@ -136,9 +136,9 @@ fn write_time(f: &mut fmt::Formatter<'_>, nanos: u64) -> fmt::Result {
 fn write_fraction(f: &mut fmt::Formatter<'_>, fraction: u64) -> fmt::Result {
     if fraction == 0 {
         Ok(())
-    } else if fraction % 1_000_000 == 0 {
+    } else if fraction.is_multiple_of(1_000_000) {
         write!(f, ".{:03}", fraction / 1_000_000)
-    } else if fraction % 1000 == 0 {
+    } else if fraction.is_multiple_of(1000) {
         write!(f, ".{:06}", fraction / 1000)
     } else {
         write!(f, ".{fraction:09}")
@@ -152,7 +152,7 @@ fn write_offset(f: &mut fmt::Formatter<'_>, offset_seconds: i32) -> fmt::Result 
     let sign = if offset_seconds < 0 { '-' } else { '+' };
     let abs = offset_seconds.unsigned_abs();
     write!(f, "{sign}{:02}:{:02}", abs / 3600, (abs / 60) % 60)?;
-    if abs % 60 != 0 {
+    if !abs.is_multiple_of(60) {
         write!(f, ":{:02}", abs % 60)?;
     }
     Ok(())

@@ -91,7 +91,11 @@ impl Error {
 
     /// From the parser and semantic analysis (the first error; all are in the message).
     pub(crate) fn from_syntax(errors: &namidb_cypher_syntax::SyntaxErrors, source: &str) -> Error {
-        let first = errors.0.first();
+        // Report the root cause: a missing alias or relationship type is often a consequence.
+        let secondary = |e: &&namidb_cypher_syntax::SyntaxError| {
+            matches!(e.code.name(), "NoExpressionAlias" | "NoSingleRelationshipType")
+        };
+        let first = errors.0.iter().find(|e| !secondary(e)).or(errors.0.first());
         let code = first.map(|e| e.code);
         let category = code.map(|c| c.category());
         let class = match category {

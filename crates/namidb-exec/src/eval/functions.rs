@@ -32,8 +32,18 @@ fn arity(name: &str, args: &[Value], n: usize) -> Result<()> {
 fn int_arg(name: &str, v: &Value) -> Result<i64> {
     match v {
         Value::Int(i) => Ok(*i),
-        other => Err(arg_type(name, other)),
+        other => Err(ExecError::argument(
+            "InvalidArgumentType",
+            format!("{name}() expects an integer, got {}", other.type_name()),
+        )),
     }
+}
+
+fn invalid_value(name: &str, v: &Value) -> ExecError {
+    ExecError::type_error(
+        "InvalidArgumentValue",
+        format!("{name}() does not accept a {} argument", v.type_name()),
+    )
 }
 
 fn float_of(name: &str, v: &Value) -> Result<f64> {
@@ -144,12 +154,12 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
             Value::Node(id) => {
                 Value::list(labels_of(id, ctx)?.into_iter().map(Value::string).collect())
             }
-            other => return Err(arg_type(name, &other)),
+            other => return Err(invalid_value(name, &other)),
         },
         "type" => match first {
             Value::Null => Value::Null,
             Value::Relationship(r) => Value::String(r.rel_type.clone()),
-            other => return Err(arg_type(name, &other)),
+            other => return Err(invalid_value(name, &other)),
         },
         "startnode" | "endnode" => match first {
             Value::Null => Value::Null,
@@ -319,7 +329,7 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
             Value::Float(f) => Value::Int(f.trunc() as i64),
             Value::String(s) => parse_int(s).map(Value::Int).unwrap_or(Value::Null),
             Value::Bool(b) => Value::Int(i64::from(*b)),
-            other if name == "tointeger" => return Err(arg_type(name, other)),
+            other if name == "tointeger" => return Err(invalid_value(name, other)),
             _ => Value::Null,
         },
         "tofloat" | "tofloatornull" => match &first {
@@ -327,7 +337,7 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
             Value::Float(_) => first.clone(),
             Value::Int(i) => Value::Float(*i as f64),
             Value::String(s) => s.trim().parse::<f64>().map(Value::Float).unwrap_or(Value::Null),
-            other if name == "tofloat" => return Err(arg_type(name, other)),
+            other if name == "tofloat" => return Err(invalid_value(name, other)),
             _ => Value::Null,
         },
         "toboolean" | "tobooleanornull" => match &first {
@@ -339,7 +349,7 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
                 _ => Value::Null,
             },
             Value::Int(i) => Value::Bool(*i != 0),
-            other if name == "toboolean" => return Err(arg_type(name, other)),
+            other if name == "toboolean" => return Err(invalid_value(name, other)),
             _ => Value::Null,
         },
         "abs" => match first {

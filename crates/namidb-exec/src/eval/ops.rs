@@ -164,6 +164,12 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
+/// A comparison of numbers where one is NaN: false, not null.
+fn is_nan_comparison(a: &Value, b: &Value) -> bool {
+    let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+    a.as_f64().is_some() && b.as_f64().is_some() && (nan(a) || nan(b))
+}
+
 /// Applies a binary operator (not the short-circuit forms of `AND` / `OR`).
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     Ok(match op {
@@ -189,6 +195,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
         },
         BinaryOp::Eq => bool_or_null(equals(a, b)),
         BinaryOp::NotEq => bool_or_null(equals(a, b).map(|e| !e)),
+        BinaryOp::Lt | BinaryOp::Gt | BinaryOp::Le | BinaryOp::Ge if is_nan_comparison(a, b) => {
+            Value::Bool(false)
+        }
         BinaryOp::Lt => bool_or_null(compare(a, b).map(|o| o == Ordering::Less)),
         BinaryOp::Gt => bool_or_null(compare(a, b).map(|o| o == Ordering::Greater)),
         BinaryOp::Le => bool_or_null(compare(a, b).map(|o| o != Ordering::Greater)),
@@ -272,7 +281,7 @@ pub(crate) fn index(base: &Value, idx: &Value, ctx: &ExecContext<'_>) -> Result<
         }
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
             return Err(ExecError::type_error(
-                "InvalidArgumentType",
+                "MapElementAccessByNonString",
                 format!("map key must be a string, got {}", other.type_name()),
             ))
         }

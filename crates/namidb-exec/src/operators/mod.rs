@@ -100,15 +100,17 @@ pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn
         }
         Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),
-        Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true),
-        Plan::Limit { input, count } => relational::skip_limit(sub(input), count, false),
+        Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true, false),
+        Plan::Limit { input, count } => {
+            relational::skip_limit(sub(input), count, false, input.writes())
+        }
         Plan::Unwind { input, list, slot } => relational::unwind(sub(input), list, *slot),
         Plan::Optional { input, inner } => relational::apply(sub(input), inner, true),
         Plan::Apply { input, inner } => relational::apply(sub(input), inner, false),
         Plan::Union { left, right, all } => relational::union(left, right, *all, argument, width),
         Plan::Produce { input, columns } => relational::produce(sub(input), columns),
-        Plan::ProcedureCall { input, name, args, yields } => {
-            relational::procedure_call(sub(input), name, args, yields)
+        Plan::ProcedureCall { input, name, args, yields, void } => {
+            relational::procedure_call(sub(input), name, args, yields, *void)
         }
         Plan::Create { input, .. }
         | Plan::Merge { input, .. }

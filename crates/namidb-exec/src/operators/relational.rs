@@ -114,12 +114,18 @@ pub(crate) fn procedure_call<'p>(
     name: &'p str,
     args: &'p [Expr],
     yields: &'p [(usize, usize)],
+    void: bool,
 ) -> Box<dyn Operator + 'p> {
     flat_map(
         input,
         Box::new(move |row, ctx, out| {
             let values = args.iter().map(|a| eval(a, &row, ctx)).collect::<Result<Vec<_>>>()?;
-            for result in ctx.procedures.call(name, &values)? {
+            let results = ctx.procedures.call(name, &values)?;
+            if void {
+                out.push(row);
+                return Ok(());
+            }
+            for result in results {
                 let mut r = row.clone();
                 for (field, slot) in yields {
                     r[*slot] = result.get(*field).cloned().unwrap_or(Value::Null);
@@ -173,6 +179,8 @@ struct SkipLimit<'p> {
     count: &'p Expr,
     skip: bool,
     remaining: Option<usize>,
+    /// Whether the input writes: then it runs to the end even when no more rows are wanted.
+    drain_writes: bool,
 }
 
 impl Operator for SkipLimit<'_> {
@@ -184,6 +192,9 @@ impl Operator for SkipLimit<'_> {
         loop {
             let remaining = self.remaining.unwrap_or(0);
             if !self.skip && remaining == 0 {
+                if self.drain_writes {
+                    while self.input.next(ctx)?.is_some() {}
+                }
                 return Ok(None);
             }
             let Some(mut batch) = self.input.next(ctx)? else { return Ok(None) };
@@ -210,8 +221,9 @@ pub(crate) fn skip_limit<'p>(
     input: Box<dyn Operator + 'p>,
     count: &'p Expr,
     skip: bool,
+    drain_writes: bool,
 ) -> Box<dyn Operator + 'p> {
-    Box::new(SkipLimit { input, count, skip, remaining: None })
+    Box::new(SkipLimit { input, count, skip, remaining: None, drain_writes })
 }
 
 /// Drains an operator.
@@ -223,10 +235,13 @@ fn all_rows(op: &mut Box<dyn Operator + '_>, ctx: &ExecContext<'_>) -> Result<Ve
     Ok(out)
 }
 
+/// What a blocking operator computes from all its input rows.
+type BlockFn<'p> = Box<dyn FnMut(Vec<Row>, &ExecContext<'_>) -> Result<Vec<Row>> + 'p>;
+
 /// A blocking operator: computes all its rows on first pull.
 struct Blocking<'p> {
     input: Option<Box<dyn Operator + 'p>>,
-    compute: Box<dyn FnMut(Vec<Row>, &ExecContext<'_>) -> Result<Vec<Row>> + 'p>,
+    compute: BlockFn<'p>,
     output: Option<std::vec::IntoIter<Row>>,
 }
 
@@ -244,7 +259,7 @@ impl Operator for Blocking<'_> {
 
 pub(crate) fn blocking<'p>(
     input: Box<dyn Operator + 'p>,
-    compute: Box<dyn FnMut(Vec<Row>, &ExecContext<'_>) -> Result<Vec<Row>> + 'p>,
+    compute: BlockFn<'p>,
 ) -> Box<dyn Operator + 'p> {
     Box::new(Blocking { input: Some(input), compute, output: None })
 }

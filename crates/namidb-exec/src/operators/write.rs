@@ -54,6 +54,27 @@ fn node_of(v: &Value, what: &str) -> Result<Option<u64>> {
     }
 }
 
+/// `MERGE` cannot match or create a property equal to null.
+fn reject_null_properties(pattern: &CreatePattern, row: &Row, ctx: &ExecContext<'_>) -> Result<()> {
+    let maps = pattern
+        .nodes
+        .iter()
+        .map(|n| &n.properties)
+        .chain(pattern.rels.iter().map(|r| &r.properties));
+    for map in maps.flatten() {
+        if let Value::Map(m) = eval(map, row, ctx)? {
+            if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+                return Err(ExecError::cypher(
+                    "SemanticError",
+                    "MergeReadOwnWrites",
+                    format!("cannot merge using null property value for `{k}`"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Creates `pattern` for `row`.
 fn create(pattern: &CreatePattern, row: &mut Row, ctx: &ExecContext<'_>) -> Result<()> {
     for node in &pattern.nodes {
@@ -262,6 +283,7 @@ pub(crate) fn build<'p>(plan: &'p Plan, input: Box<dyn Operator + 'p>) -> Box<dy
             Box::new(move |rows, ctx| {
                 let mut out = Vec::new();
                 for mut row in rows {
+                    reject_null_properties(pattern, &row, ctx)?;
                     let matches = drain(matcher, &row, ctx)?;
                     if matches.is_empty() {
                         create(pattern, &mut row, ctx)?;

@@ -210,10 +210,14 @@ impl Binder<'_> {
             )?,
             ExprKind::Function { name, distinct, args } => {
                 let fname = function_name(name);
-                let args: Vec<Expr> = args
-                    .iter()
-                    .map(|e| self.bind(e, scope, &mut None))
-                    .collect::<Result<_, _>>()?;
+                let is_aggregate = AggregateFunction::from_name(&fname).is_some();
+                let mut inner_aggs = if is_aggregate { None } else { aggs.take() };
+                let bound_args: Result<Vec<Expr>, PlanError> =
+                    args.iter().map(|e| self.bind(e, scope, &mut inner_aggs)).collect();
+                if !is_aggregate {
+                    *aggs = inner_aggs;
+                }
+                let args = bound_args?;
                 match AggregateFunction::from_name(&fname) {
                     Some(function) => {
                         self.aggregate(AggregateCall { function, distinct: *distinct, args }, aggs)?

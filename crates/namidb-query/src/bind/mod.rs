@@ -34,6 +34,11 @@ impl Scope {
         self.vars.push((name.to_owned(), slot));
     }
 
+    /// Every slot a visible name is bound to.
+    pub(crate) fn slots(&self) -> std::collections::HashSet<usize> {
+        self.vars.iter().map(|(_, s)| *s).collect()
+    }
+
     /// Visible names, sorted (the order of `RETURN *`).
     pub(crate) fn names(&self) -> Vec<String> {
         let set: BTreeSet<&String> = self.vars.iter().map(|(n, _)| n).collect();
@@ -97,13 +102,13 @@ impl Binder<'_> {
         query: &Query,
         scope: &Scope,
         leaf: Plan,
-        mut sink: ReturnSink<'_>,
+        sink: ReturnSink<'_>,
     ) -> Result<(Plan, Vec<String>, bool), PlanError> {
         if !query.unions.is_empty() && sink.is_some() {
             return Err(PlanError::Unsupported("UNION inside CALL {}".into()));
         }
         let (mut plan, columns, returns) =
-            self.single_query(&query.first, scope, leaf.clone(), sink.as_deref_mut())?;
+            self.single_query(&query.first, scope, leaf.clone(), sink)?;
         for (all, part) in &query.unions {
             let (right, _, _) = self.single_query(part, scope, leaf.clone(), None)?;
             plan = Plan::Union { left: Box::new(plan), right: Box::new(right), all: *all };
@@ -131,6 +136,18 @@ impl Binder<'_> {
                 return Ok((p, columns, true));
             }
             plan = self.clause(plan, &mut scope, clause)?;
+        }
+        // A standalone `CALL` returns what it yields.
+        if let [Clause::Call(_)] = query.clauses.as_slice() {
+            let (names, slots): (Vec<String>, Vec<usize>) = scope.vars.iter().cloned().unzip();
+            let returns = !slots.is_empty();
+            return Ok((Plan::Produce { input: Box::new(plan), columns: slots }, names, returns));
+        }
+        // A standalone `CALL` returns what it yields.
+        if let [Clause::Call(_)] = query.clauses.as_slice() {
+            let (names, slots): (Vec<String>, Vec<usize>) = scope.vars.iter().cloned().unzip();
+            let returns = !slots.is_empty();
+            return Ok((Plan::Produce { input: Box::new(plan), columns: slots }, names, returns));
         }
         Ok((Plan::Produce { input: Box::new(plan), columns: Vec::new() }, Vec::new(), false))
     }

@@ -14,13 +14,17 @@ use crate::error::PlanError;
 use crate::expr::{BinaryOp, Expr, PathPart};
 use crate::plan::{CreateNode, CreatePattern, CreateRel, Direction, Expand, Plan};
 
+/// A bound relationship pattern: slot, types, from-node index, to-node index, direction,
+/// property map.
+pub(crate) type RelSlots = (usize, Vec<String>, usize, usize, Direction, Option<Expr>);
+
 /// Where each element of a bound pattern lives, for `MERGE`'s create half.
 #[derive(Debug, Default)]
 pub(crate) struct PatternSlots {
     /// Per node: slot, whether bound before the pattern, labels, property map.
     pub(crate) nodes: Vec<(usize, bool, Vec<String>, Option<Expr>)>,
     /// Per relationship: slot, type, from-node index, to-node index, direction, property map.
-    pub(crate) rels: Vec<(usize, Vec<String>, usize, usize, Direction, Option<Expr>)>,
+    pub(crate) rels: Vec<RelSlots>,
     /// Path variables: slot and path expression.
     pub(crate) paths: Vec<(usize, Expr)>,
 }
@@ -143,18 +147,18 @@ impl Binder<'_> {
         parts: &[PatternPart],
     ) -> Result<(Plan, PatternSlots), PlanError> {
         let mut slots = PatternSlots::default();
-        let mut fresh_rels: Vec<Expr> = Vec::new();
+        let mut pattern_rels: Vec<Expr> = Vec::new();
         for part in parts {
             if part.kind != ast::PathKind::Plain {
                 return Err(PlanError::Unsupported("shortestPath / allShortestPaths".into()));
             }
             let element = &part.element;
+            let bound_at_start = scope.slots();
             // Bind node slots first so a chain can start from its bound end.
             let mut nodes = Vec::new();
             for node in std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n))
             {
-                let bound_before = node.variable.as_ref().and_then(|v| scope.get(&v.name));
-                let slot = match bound_before {
+                let slot = match node.variable.as_ref().and_then(|v| scope.get(&v.name)) {
                     Some(slot) => slot,
                     None => {
                         let slot = self.slot();
@@ -164,16 +168,16 @@ impl Binder<'_> {
                         slot
                     }
                 };
+                let bound = bound_at_start.contains(&slot);
                 let props = self.property_map(&node.properties, scope)?;
                 let labels = plain_labels(&node.labels).unwrap_or_default();
-                slots.nodes.push((slot, bound_before.is_some(), labels, props));
-                nodes.push((slot, bound_before.is_some(), node));
+                slots.nodes.push((slot, bound, labels, props));
+                nodes.push((slot, bound, node));
             }
             let node_base = slots.nodes.len() - nodes.len();
             let mut rels = Vec::new();
             for (i, (rel, _)) in element.chain.iter().enumerate() {
-                let bound_before = rel.variable.as_ref().and_then(|v| scope.get(&v.name));
-                let slot = match bound_before {
+                let slot = match rel.variable.as_ref().and_then(|v| scope.get(&v.name)) {
                     Some(slot) => slot,
                     None => {
                         let slot = self.slot();
@@ -183,11 +187,15 @@ impl Binder<'_> {
                         slot
                     }
                 };
-                if bound_before.is_none() {
-                    fresh_rels.push(Expr::Slot(slot));
-                }
+                let bound = bound_at_start.contains(&slot);
+                pattern_rels.push(Expr::Slot(slot));
                 let props = self.property_map(&rel.properties, scope)?;
-                let types: Vec<String> = rel.types.iter().map(|t| t.name.clone()).collect();
+                let mut types: Vec<String> = Vec::new();
+                for t in &rel.types {
+                    if !types.contains(&t.name) {
+                        types.push(t.name.clone());
+                    }
+                }
                 slots.rels.push((
                     slot,
                     types.clone(),
@@ -196,17 +204,17 @@ impl Binder<'_> {
                     direction(rel.direction),
                     props.clone(),
                 ));
-                rels.push((slot, bound_before.is_some(), rel, types, props));
+                rels.push((slot, bound, rel, types, props));
             }
             // Start from the first node, or from the last if only it is bound.
             let last = nodes.len() - 1;
             let backwards = !nodes[0].1 && last > 0 && nodes[last].1;
             let order: Vec<usize> =
                 if backwards { (0..=last).rev().collect() } else { (0..=last).collect() };
-            let mut bound_now: Vec<bool> = nodes.iter().map(|n| n.1).collect();
+            let mut bound_now: std::collections::HashSet<usize> = bound_at_start.clone();
             let first = order[0];
             plan = self.node_start(plan, scope, nodes[first].0, nodes[first].1, nodes[first].2)?;
-            bound_now[first] = true;
+            bound_now.insert(nodes[first].0);
             for step in 1..order.len() {
                 let (from_i, to_i) = (order[step - 1], order[step]);
                 let rel_i = from_i.min(to_i);
@@ -224,7 +232,7 @@ impl Binder<'_> {
                     expand: Expand {
                         from: nodes[from_i].0,
                         to: to_slot,
-                        to_bound: bound_now[to_i],
+                        to_bound: bound_now.contains(&to_slot),
                         rel: *rel_slot,
                         rel_bound: *rel_bound,
                         types: types.clone(),
@@ -243,7 +251,7 @@ impl Binder<'_> {
                     predicates.push(self.expr(w, scope)?);
                 }
                 predicates.extend(self.node_predicates(scope, to_slot, to_node)?);
-                bound_now[to_i] = true;
+                bound_now.insert(to_slot);
                 plan = filter(plan, conjunction(predicates));
             }
             if let Some(var) = &part.variable {
@@ -263,10 +271,10 @@ impl Binder<'_> {
                     Plan::Project { input: Box::new(plan), items: vec![(slot, Expr::Path(parts))] };
             }
         }
-        if fresh_rels.len() > 1 {
+        if pattern_rels.len() > 1 {
             plan = Plan::Filter {
                 input: Box::new(plan),
-                predicate: Expr::Call("__distinct_relationships".into(), fresh_rels),
+                predicate: Expr::Call("__distinct_relationships".into(), pattern_rels),
             };
         }
         Ok((plan, slots))

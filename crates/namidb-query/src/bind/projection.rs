@@ -43,6 +43,8 @@ impl Binder<'_> {
         let mut new_scope = Scope::default();
         let mut slots = Vec::with_capacity(items.len());
         let names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+        // Without aggregation or DISTINCT, WITH … WHERE also sees the variables before WITH.
+        let mut where_scope: Option<Scope> = None;
 
         if !aggregating {
             let mut projected = Vec::new();
@@ -76,6 +78,7 @@ impl Binder<'_> {
                 .map(|s| Ok((self.expr(&s.expr, &order_scope)?, s.descending)))
                 .collect::<Result<Vec<_>, PlanError>>()?;
             plan = self.order_skip_limit(plan, keys, projection, &order_scope)?;
+            where_scope = Some(order_scope);
         } else {
             let mut keys: Vec<(usize, Expr)> = Vec::new();
             let mut post: Vec<(usize, Expr)> = Vec::new();
@@ -117,7 +120,7 @@ impl Binder<'_> {
         }
         *scope = new_scope;
         if let Some(w) = where_ {
-            let predicate = self.expr(w, scope)?;
+            let predicate = self.expr(w, where_scope.as_ref().unwrap_or(scope))?;
             plan = Plan::Filter { input: Box::new(plan), predicate };
         }
         Ok((plan, names, slots))

@@ -192,7 +192,8 @@ impl Binder<'_> {
                 yields.push((index, slot));
             }
         }
-        let mut plan = Plan::ProcedureCall { input: Box::new(plan), name, args, yields };
+        let void = signature.outputs.is_empty();
+        let mut plan = Plan::ProcedureCall { input: Box::new(plan), name, args, yields, void };
         if let Some(w) = &call.where_ {
             let predicate = self.expr(w, scope)?;
             plan = Plan::Filter { input: Box::new(plan), predicate };
