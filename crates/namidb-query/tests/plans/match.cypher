@@ -1,0 +1,9 @@
+MATCH (a:Person)-[:KNOWS]->(b:Person) WHERE b.age > 30 RETURN a.name, b.name
+---
+MATCH (a)-[r]-(a) RETURN r
+---
+MATCH (a:A) MATCH (a)<-[:R]-(b) RETURN b
+---
+MATCH (a:A) OPTIONAL MATCH (a)-[:R*1..3]->(c) RETURN a, collect(c) AS cs
+---
+MATCH p = (a {id: 1})-[:R]->()-[:S]->(c) RETURN p

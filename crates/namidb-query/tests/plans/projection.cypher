@@ -1,0 +1,9 @@
+UNWIND [1, 2, 3] AS x WITH x WHERE x > 1 RETURN x ORDER BY x DESC LIMIT 1
+---
+MATCH (n:L) RETURN n.k AS k, count(*) AS c, count(*) + 1 AS d ORDER BY c
+---
+MATCH (n) RETURN DISTINCT labels(n) AS l
+---
+RETURN 1 AS x UNION RETURN 2 AS x
+---
+MATCH (n) WHERE EXISTS { (n)-->() } RETURN [(n)-->(m) | m.name] AS names
