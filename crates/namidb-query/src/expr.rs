@@ -5,63 +5,7 @@ use namidb_value::Value;
 
 use crate::plan::Plan;
 
-/// A binary operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinaryOp {
-    /// `OR`
-    Or,
-    /// `XOR`
-    Xor,
-    /// `AND`
-    And,
-    /// `=`
-    Eq,
-    /// `<>`
-    NotEq,
-    /// `<`
-    Lt,
-    /// `>`
-    Gt,
-    /// `<=`
-    Le,
-    /// `>=`
-    Ge,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-    /// `%`
-    Mod,
-    /// `^`
-    Pow,
-    /// `=~`
-    RegexMatch,
-    /// `STARTS WITH`
-    StartsWith,
-    /// `ENDS WITH`
-    EndsWith,
-    /// `CONTAINS`
-    Contains,
-    /// `IN`
-    In,
-}
-
-/// A list quantifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quantifier {
-    /// `all(...)`
-    All,
-    /// `any(...)`
-    Any,
-    /// `none(...)`
-    None,
-    /// `single(...)`
-    Single,
-}
+pub use namidb_cypher_syntax::ast::{BinaryOp, Quantifier};
 
 /// A label expression over a node's labels.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,16 +9,7 @@
 
 use crate::expr::{AggregateCall, Expr, LabelPredicate};
 
-/// Which way a relationship is followed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// From source to target.
-    Outgoing,
-    /// From target to source.
-    Incoming,
-    /// Either way.
-    Both,
-}
+pub use namidb_cypher_syntax::ast::Direction;
 
 /// A relationship-pattern expansion.
 #[derive(Debug, Clone, PartialEq)]

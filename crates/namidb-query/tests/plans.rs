@@ -13,7 +13,9 @@ fn render(source: &str) -> String {
         Err(e) => return format!("syntax error: {e}"),
     };
     match bind_statement(&statement, &EmptyCatalog, &|_| true) {
-        Ok(bound) => format!("columns {:?} width {}\n{}", bound.columns, bound.width, explain(&bound.plan)),
+        Ok(bound) => {
+            format!("columns {:?} width {}\n{}", bound.columns, bound.width, explain(&bound.plan))
+        }
         Err(e) => format!("plan error: {e}\n"),
     }
 }
@@ -40,7 +42,8 @@ fn plans_match_snapshots() {
         if bless {
             std::fs::write(&expected_path, &actual).unwrap_or_else(|e| panic!("{e}"));
         } else if std::fs::read_to_string(&expected_path).unwrap_or_default() != actual {
-            mismatches.push(format!("{} differs (NAMIDB_BLESS=1 accepts):\n{actual}", input.display()));
+            mismatches
+                .push(format!("{} differs (NAMIDB_BLESS=1 accepts):\n{actual}", input.display()));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));

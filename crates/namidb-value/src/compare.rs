@@ -27,37 +27,13 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
             if x.len() != y.len() {
                 return Some(false);
             }
-            let mut unknown = false;
-            for (p, q) in x.iter().zip(y.iter()) {
-                match equals(p, q) {
-                    Some(false) => return Some(false),
-                    None => unknown = true,
-                    Some(true) => {}
-                }
-            }
-            if unknown {
-                None
-            } else {
-                Some(true)
-            }
+            all_equal(x.iter().zip(y.iter()))
         }
         (Value::Map(x), Value::Map(y)) => {
             if x.len() != y.len() || x.keys().ne(y.keys()) {
                 return Some(false);
             }
-            let mut unknown = false;
-            for (p, q) in x.values().zip(y.values()) {
-                match equals(p, q) {
-                    Some(false) => return Some(false),
-                    None => unknown = true,
-                    Some(true) => {}
-                }
-            }
-            if unknown {
-                None
-            } else {
-                Some(true)
-            }
+            all_equal(x.values().zip(y.values()))
         }
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         (Value::String(x), Value::String(y)) => Some(x == y),
@@ -74,6 +50,23 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         }
         (Value::Duration(x), Value::Duration(y)) => Some(x == y),
         _ => Some(false),
+    }
+}
+
+/// `=` over pairs: false if any pair is unequal, else null if any is null, else true.
+fn all_equal<'a>(pairs: impl Iterator<Item = (&'a Value, &'a Value)>) -> Option<bool> {
+    let mut unknown = false;
+    for (p, q) in pairs {
+        match equals(p, q) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
     }
 }
 

@@ -56,7 +56,7 @@ fn reads_see_the_statements_own_writes_and_survive_compaction() {
 fn parameters_and_errors_by_kind() {
     let db = Database::open("memory://params").unwrap();
     let mut params = BTreeMap::new();
-    params.insert("rows".to_owned(), Value::list((0..5).map(|i| Value::Int(i)).collect()));
+    params.insert("rows".to_owned(), Value::list((0..5).map(Value::Int).collect()));
     db.execute("UNWIND $rows AS r CREATE (:R {id: r})", &params).unwrap();
     assert_eq!(count(&db, "MATCH (r:R) RETURN sum(r.id)"), 10);
     let missing = db.execute("RETURN $nope", &BTreeMap::new()).unwrap_err();

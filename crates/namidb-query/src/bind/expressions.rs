@@ -12,37 +12,12 @@ use super::{Binder, Scope};
 use crate::error::PlanError;
 use crate::expr::{
     AggregateCall, AggregateFunction, BinaryOp, Expr, LabelPredicate, MapProjectionItem,
-    Quantifier, SubqueryKind,
+    SubqueryKind,
 };
 use crate::plan::Plan;
 
 /// Aggregates found in a projection item: slot and call.
 pub(crate) type Aggregates = Vec<(usize, AggregateCall)>;
-
-fn binary_op(op: ast::BinaryOp) -> BinaryOp {
-    match op {
-        ast::BinaryOp::Or => BinaryOp::Or,
-        ast::BinaryOp::Xor => BinaryOp::Xor,
-        ast::BinaryOp::And => BinaryOp::And,
-        ast::BinaryOp::Eq => BinaryOp::Eq,
-        ast::BinaryOp::NotEq => BinaryOp::NotEq,
-        ast::BinaryOp::Lt => BinaryOp::Lt,
-        ast::BinaryOp::Gt => BinaryOp::Gt,
-        ast::BinaryOp::Le => BinaryOp::Le,
-        ast::BinaryOp::Ge => BinaryOp::Ge,
-        ast::BinaryOp::Add => BinaryOp::Add,
-        ast::BinaryOp::Sub => BinaryOp::Sub,
-        ast::BinaryOp::Mul => BinaryOp::Mul,
-        ast::BinaryOp::Div => BinaryOp::Div,
-        ast::BinaryOp::Mod => BinaryOp::Mod,
-        ast::BinaryOp::Pow => BinaryOp::Pow,
-        ast::BinaryOp::RegexMatch => BinaryOp::RegexMatch,
-        ast::BinaryOp::StartsWith => BinaryOp::StartsWith,
-        ast::BinaryOp::EndsWith => BinaryOp::EndsWith,
-        ast::BinaryOp::Contains => BinaryOp::Contains,
-        ast::BinaryOp::In => BinaryOp::In,
-    }
-}
 
 /// A label expression as a predicate.
 pub(crate) fn label_predicate(expr: &ast::LabelExpr) -> LabelPredicate {
@@ -178,17 +153,15 @@ impl Binder<'_> {
                     ast::UnaryOp::Pos => Expr::Call("__positive".into(), vec![*operand]),
                 }
             }
-            ExprKind::Binary(op, left, right) => Expr::Binary(
-                binary_op(*op),
-                self.boxed(left, scope, aggs)?,
-                self.boxed(right, scope, aggs)?,
-            ),
+            ExprKind::Binary(op, left, right) => {
+                Expr::Binary(*op, self.boxed(left, scope, aggs)?, self.boxed(right, scope, aggs)?)
+            }
             ExprKind::Comparison(first, rest) => {
                 let mut left = self.bind(first, scope, aggs)?;
                 let mut out: Option<Expr> = None;
                 for (op, right) in rest {
                     let right = self.bind(right, scope, aggs)?;
-                    let cmp = Expr::Binary(binary_op(*op), Box::new(left), Box::new(right.clone()));
+                    let cmp = Expr::Binary(*op, Box::new(left), Box::new(right.clone()));
                     out = Some(match out {
                         None => cmp,
                         Some(prev) => Expr::Binary(BinaryOp::And, Box::new(prev), Box::new(cmp)),
@@ -250,13 +223,7 @@ impl Binder<'_> {
                     Some(f) => self.boxed(f, &inner, aggs)?,
                     None => Box::new(Expr::Const(Value::Bool(true))),
                 };
-                let quantifier = match quantifier {
-                    ast::Quantifier::All => Quantifier::All,
-                    ast::Quantifier::Any => Quantifier::Any,
-                    ast::Quantifier::None => Quantifier::None,
-                    ast::Quantifier::Single => Quantifier::Single,
-                };
-                Expr::Quantified { quantifier, slot, list, filter }
+                Expr::Quantified { quantifier: *quantifier, slot, list, filter }
             }
             ExprKind::Reduce { accumulator, init, variable, list, expr } => {
                 let init = self.boxed(init, scope, aggs)?;

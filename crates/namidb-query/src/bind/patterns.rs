@@ -29,14 +29,6 @@ pub(crate) struct PatternSlots {
     pub(crate) paths: Vec<(usize, Expr)>,
 }
 
-fn direction(d: ast::Direction) -> Direction {
-    match d {
-        ast::Direction::Outgoing => Direction::Outgoing,
-        ast::Direction::Incoming => Direction::Incoming,
-        ast::Direction::Both => Direction::Both,
-    }
-}
-
 fn reversed(d: Direction) -> Direction {
     match d {
         Direction::Outgoing => Direction::Incoming,
@@ -201,7 +193,7 @@ impl Binder<'_> {
                     types.clone(),
                     node_base + i,
                     node_base + i + 1,
-                    direction(rel.direction),
+                    rel.direction,
                     props.clone(),
                 ));
                 rels.push((slot, bound, rel, types, props));
@@ -219,7 +211,7 @@ impl Binder<'_> {
                 let (from_i, to_i) = (order[step - 1], order[step]);
                 let rel_i = from_i.min(to_i);
                 let (rel_slot, rel_bound, rel, types, props) = &rels[rel_i];
-                let dir = direction(rel.direction);
+                let dir = rel.direction;
                 let dir = if backwards { reversed(dir) } else { dir };
                 let length = rel.length.map(|(min, max)| (min.unwrap_or(1), max));
                 let rel_properties = match (length, props) {
@@ -359,7 +351,7 @@ impl Binder<'_> {
                 let rel_type = rel.types.first().map(|t| t.name.clone()).unwrap_or_default();
                 let properties = self.property_map(&rel.properties, scope)?;
                 let (src, dst) = match rel.direction {
-                    ast::Direction::Incoming => (node_slots[i + 1], node_slots[i]),
+                    Direction::Incoming => (node_slots[i + 1], node_slots[i]),
                     _ => (node_slots[i], node_slots[i + 1]),
                 };
                 out.rels.push(CreateRel { slot, rel_type, src, dst, properties });
