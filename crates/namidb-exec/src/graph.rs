@@ -177,11 +177,18 @@ impl TxGraph {
         };
         let created_node = self.state.lock().created_nodes.binary_search(&node).is_ok();
         if !created_node {
-            for rel_type in types {
-                let rel_type: Arc<str> = Arc::from(rel_type.as_str());
-                for direction in directions {
-                    let found =
-                        self.block(self.snapshot.expand(NodeId(node), &rel_type, *direction))?;
+            // Every (type, direction) read at once: one round trip when cold, not one each.
+            let wanted: Vec<(Arc<str>, EdgeDirection)> = types
+                .iter()
+                .flat_map(|t| {
+                    let t: Arc<str> = Arc::from(t.as_str());
+                    directions.iter().map(move |d| (t.clone(), *d))
+                })
+                .collect();
+            let reads = wanted.iter().map(|(t, d)| self.snapshot.expand(NodeId(node), t, *d));
+            let results = self.block(futures::future::try_join_all(reads))?;
+            for ((rel_type, direction), found) in wanted.iter().zip(results) {
+                {
                     let mut state = self.state.lock();
                     for rel in found {
                         let RelKey { src, dst, id, .. } = rel.key;

@@ -268,7 +268,7 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
         "trim" => string_fn(name, a, |s| s.trim().to_owned())?,
         "ltrim" => string_fn(name, a, |s| s.trim_start().to_owned())?,
         "rtrim" => string_fn(name, a, |s| s.trim_end().to_owned())?,
-        "replace" => match (&a[0], a.get(1), a.get(2)) {
+        "replace" => match (&first, a.get(1), a.get(2)) {
             (Value::String(s), Some(Value::String(from)), Some(Value::String(to))) => {
                 Value::string(s.replace(&**from, to))
             }

@@ -102,15 +102,15 @@ fn one_hop(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -> R
     Ok(())
 }
 
-fn rel_matches(e: &Expand, rel: &RelRef, row: &Row, ctx: &ExecContext<'_>) -> Result<bool> {
-    if e.rel_properties.is_empty() {
+/// Whether `rel` has every `(key, value)` of `wanted`.
+fn rel_matches(wanted: &[(&str, Value)], rel: &RelRef, ctx: &ExecContext<'_>) -> Result<bool> {
+    if wanted.is_empty() {
         return Ok(true);
     }
     let Some(props) = ctx.graph.rel_properties(rel)? else { return Ok(false) };
-    for (key, expected) in &e.rel_properties {
-        let expected = eval(expected, row, ctx)?;
-        let actual = props.get(key).map(crate::convert::to_value).unwrap_or(Value::Null);
-        if equals(&actual, &expected) != Some(true) {
+    for (key, expected) in wanted {
+        let actual = props.get(*key).map(crate::convert::to_value).unwrap_or(Value::Null);
+        if equals(&actual, expected) != Some(true) {
             return Ok(false);
         }
     }
@@ -120,6 +120,12 @@ fn rel_matches(e: &Expand, rel: &RelRef, row: &Row, ctx: &ExecContext<'_>) -> Re
 fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -> Result<()> {
     let Value::Node(from) = row[e.from] else { return Ok(()) };
     let (min, max) = e.length.unwrap_or((1, Some(1)));
+    // The property values every relationship must have, evaluated once per row.
+    let wanted = e
+        .rel_properties
+        .iter()
+        .map(|(k, v)| Ok((k.as_str(), eval(v, &row, ctx)?)))
+        .collect::<Result<Vec<_>>>()?;
     let bound_list: Option<Vec<u64>> = match (&row[e.rel], e.rel_bound) {
         (Value::List(items), true) => Some(
             items
@@ -154,7 +160,7 @@ fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -
     }
     let mut stack: Vec<std::vec::IntoIter<(Arc<RelRef>, u64)>> = Vec::new();
     if max != Some(0) {
-        stack.push(neighbours(e, from, &row, ctx)?.into_iter());
+        stack.push(neighbours(e, from, &wanted, ctx)?.into_iter());
     }
     while let Some(frame) = stack.last_mut() {
         let Some((rel, next)) = frame.next() else {
@@ -171,7 +177,7 @@ fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -
             emit(&path, next, out);
         }
         if max.is_none_or(|m| depth < m) {
-            stack.push(neighbours(e, next, &row, ctx)?.into_iter());
+            stack.push(neighbours(e, next, &wanted, ctx)?.into_iter());
         } else {
             path.pop();
         }
@@ -182,12 +188,12 @@ fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -
 fn neighbours(
     e: &Expand,
     node: u64,
-    row: &Row,
+    wanted: &[(&str, Value)],
     ctx: &ExecContext<'_>,
 ) -> Result<Vec<(Arc<RelRef>, u64)>> {
     let mut out = Vec::new();
     for (rel, other) in ctx.graph.expand(node, &e.types, dir(e.direction))? {
-        if rel_matches(e, &rel, row, ctx)? {
+        if rel_matches(wanted, &rel, ctx)? {
             out.push((rel, other));
         }
     }
