@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::error_code::ErrorCategory;
 pub use crate::error_code::ErrorCode;
 use crate::span::{SourceMap, Span};
 
@@ -12,6 +13,9 @@ use crate::span::{SourceMap, Span};
 pub struct SyntaxError {
     /// The openCypher error code (`UnexpectedSyntax` for grammar errors).
     pub code: ErrorCode,
+    /// The class it is raised under: the code's, unless the analysis knows better (a
+    /// property read of a value statically known to be no map is a `TypeError`).
+    pub category: ErrorCategory,
     /// What is wrong, e.g. "unexpected `)`".
     pub message: String,
     /// Where.
@@ -25,6 +29,7 @@ impl SyntaxError {
     pub fn new(message: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError {
             code: ErrorCode::UnexpectedSyntax,
+            category: ErrorCode::UnexpectedSyntax.category(),
             message: message.into(),
             span,
             expected: Vec::new(),
@@ -33,12 +38,25 @@ impl SyntaxError {
 
     /// A semantic error with its code at `span`.
     pub fn semantic(code: ErrorCode, message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { code, message: message.into(), span, expected: Vec::new() }
+        SyntaxError {
+            code,
+            category: code.category(),
+            message: message.into(),
+            span,
+            expected: Vec::new(),
+        }
+    }
+
+    /// The same error raised as a `TypeError`.
+    pub fn as_type_error(mut self) -> SyntaxError {
+        self.category = ErrorCategory::TypeError;
+        self
     }
 
     /// The same error with another code.
     pub fn with_code(mut self, code: ErrorCode) -> SyntaxError {
         self.code = code;
+        self.category = code.category();
         self
     }
 
@@ -63,7 +81,7 @@ impl SyntaxError {
         } else if self.code.is_grammatical() {
             format!("syntax error ({})", self.code.name())
         } else {
-            format!("{} ({})", self.code.category().to_lowercase_words(), self.code.name())
+            format!("{} ({})", self.category.to_lowercase_words(), self.code.name())
         };
         let mut out = format!("{what} at line {}, column {}: {}", at.line, at.column, self.message);
         if !self.expected.is_empty() {

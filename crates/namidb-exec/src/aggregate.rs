@@ -80,7 +80,7 @@ impl Accumulator {
                 }
                 Value::Duration(d) => {
                     let acc = self.any_duration.unwrap_or_default();
-                    self.any_duration = crate::temporal_ops::add_duration(&acc, d).into();
+                    self.any_duration = Some(crate::temporal_ops::add_duration(&acc, d)?);
                 }
                 other => {
                     return Err(ExecError::type_error(
@@ -151,6 +151,8 @@ impl Accumulator {
             AggregateFunction::Avg => {
                 if self.count == 0 {
                     Value::Null
+                } else if let Some(d) = self.any_duration {
+                    crate::temporal_ops::divide_duration(&d, self.count).unwrap_or(Value::Null)
                 } else {
                     Value::Float(self.float_sum / self.count as f64)
                 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use namidb_query::Catalog;
+use namidb_value::temporal::Clock;
 use namidb_value::Value;
 
 use crate::error::Result;
@@ -25,4 +26,6 @@ pub struct ExecContext<'a> {
     pub procedures: &'a dyn Procedures,
     /// Slots per row.
     pub width: usize,
+    /// The statement's clock: `date()`, `datetime()`… read this one instant.
+    pub clock: Clock,
 }

@@ -1,76 +1,180 @@
-//! Temporal arithmetic and component access (the part of the temporal system the executor
-//! needs to compute with stored temporal values).
+//! The executor's side of the temporal system: the temporal functions (`date(…)`,
+//! `datetime.truncate(…)`, `duration.between(…)`…), operators on temporal values and
+//! component access, delegating to `namidb_value::temporal` and mapping its errors to
+//! openCypher error classes.
 
 use namidb_query::expr::BinaryOp;
-use namidb_value::temporal::{
-    civil_from_days, days_from_civil, days_in_month, Date, Duration, NANOS_PER_SECOND,
-};
+use namidb_value::temporal::between::{between, Units};
+use namidb_value::temporal::{arithmetic, component as components, construct, duration, truncate};
+use namidb_value::temporal::{Clock, Kind, TemporalError, Zone};
 use namidb_value::Value;
 
 use crate::error::{ExecError, Result};
 
-fn add_durations(a: &Duration, b: &Duration, sign: i64) -> Duration {
-    let nanos = i64::from(a.nanos) + sign * i64::from(b.nanos);
-    let carry = nanos.div_euclid(NANOS_PER_SECOND as i64);
-    Duration {
-        months: a.months + sign * b.months,
-        days: a.days + sign * b.days,
-        seconds: a.seconds + sign * b.seconds + carry,
-        nanos: nanos.rem_euclid(NANOS_PER_SECOND as i64) as u32,
+impl From<TemporalError> for ExecError {
+    fn from(e: TemporalError) -> ExecError {
+        match e {
+            TemporalError::InvalidValue(m) => ExecError::argument("InvalidArgumentValue", m),
+            TemporalError::InvalidType(m) => ExecError::type_error("InvalidArgumentType", m),
+            TemporalError::Overflow(m) => ExecError::cypher("ArithmeticError", "Overflow", m),
+        }
     }
 }
 
-fn add_to_date(d: &Date, dur: &Duration, sign: i64) -> Date {
-    let (y, m, day) = civil_from_days(d.days);
-    let months = y * 12 + i64::from(m) - 1 + sign * dur.months;
-    let (ny, nm) = (months.div_euclid(12), (months.rem_euclid(12) + 1) as u32);
-    let nd = day.min(days_in_month(ny, nm));
-    let days = days_from_civil(ny, nm, nd) + sign * (dur.days + (dur.seconds / 86_400));
-    Date { days }
-}
-
-/// Temporal `+` and `-`; `None` when the operands are not temporal.
+/// Temporal `+`, `-`, `*` and `/`; `None` when the operands are not temporal.
 pub(crate) fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Option<Value>> {
     let sign = match op {
         BinaryOp::Add => 1,
         BinaryOp::Sub => -1,
+        BinaryOp::Mul => {
+            return Ok(match (a, b) {
+                (Value::Duration(d), n @ (Value::Int(_) | Value::Float(_)))
+                | (n @ (Value::Int(_) | Value::Float(_)), Value::Duration(d)) => {
+                    Some(Value::Duration(arithmetic::multiply(d, n)?))
+                }
+                _ => None,
+            })
+        }
+        BinaryOp::Div => {
+            return Ok(match (a, b) {
+                (Value::Duration(d), n @ (Value::Int(_) | Value::Float(_))) => {
+                    Some(Value::Duration(arithmetic::divide(d, n)?))
+                }
+                _ => None,
+            })
+        }
         _ => return Ok(None),
     };
-    Ok(Some(match (a, b) {
-        (Value::Duration(x), Value::Duration(y)) => Value::Duration(add_durations(x, y, sign)),
-        (Value::Date(d), Value::Duration(dur)) => Value::Date(add_to_date(d, dur, sign)),
-        (Value::Duration(dur), Value::Date(d)) if sign == 1 => Value::Date(add_to_date(d, dur, 1)),
-        _ => return Ok(None),
-    }))
+    Ok(match (a, b) {
+        (Value::Duration(x), Value::Duration(y)) => {
+            Some(Value::Duration(arithmetic::add_durations(x, y, sign)?))
+        }
+        (t, Value::Duration(d)) => arithmetic::add_to(t, d, sign)?,
+        (Value::Duration(d), t) if sign == 1 => arithmetic::add_to(t, d, 1)?,
+        _ => None,
+    })
+}
+
+/// `-duration`.
+pub(crate) fn negate(d: &namidb_value::temporal::Duration) -> Result<Value> {
+    Ok(Value::Duration(arithmetic::add_durations(&Default::default(), d, -1)?))
 }
 
 /// `temporal.component`.
 pub(crate) fn component(v: &Value, key: &str) -> Result<Value> {
-    let unknown = || ExecError::argument("InvalidArgumentValue", format!("no component `{key}`"));
-    Ok(match v {
-        Value::Date(d) => {
-            let (y, m, day) = civil_from_days(d.days);
-            Value::Int(match key {
-                "year" => y,
-                "month" => i64::from(m),
-                "day" => i64::from(day),
-                "quarter" => i64::from((m - 1) / 3 + 1),
-                _ => return Err(unknown()),
-            })
-        }
-        Value::Duration(d) => Value::Int(match key {
-            "years" => d.months / 12,
-            "months" => d.months,
-            "days" => d.days,
-            "seconds" => d.seconds,
-            "nanosecondsOfSecond" => i64::from(d.nanos),
-            _ => return Err(unknown()),
-        }),
-        _ => return Err(unknown()),
+    Ok(components::component(v, key)?)
+}
+
+/// `a + b` for durations (the `sum` aggregate).
+pub(crate) fn add_duration(
+    a: &namidb_value::temporal::Duration,
+    b: &namidb_value::temporal::Duration,
+) -> Result<namidb_value::temporal::Duration> {
+    Ok(arithmetic::add_durations(a, b, 1)?)
+}
+
+/// `duration / count` (the `avg` aggregate over durations).
+pub(crate) fn divide_duration(d: &namidb_value::temporal::Duration, count: i64) -> Result<Value> {
+    Ok(Value::Duration(arithmetic::divide(d, &Value::Int(count))?))
+}
+
+fn string_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str> {
+    v.as_str().ok_or_else(|| {
+        ExecError::type_error(
+            "InvalidArgumentType",
+            format!("{name}() expects a string, got {}", v.type_name()),
+        )
     })
 }
 
-/// `a + b` for durations.
-pub(crate) fn add_duration(a: &Duration, b: &Duration) -> Duration {
-    add_durations(a, b, 1)
+fn int_arg(name: &str, v: &Value) -> Result<i64> {
+    v.as_int().ok_or_else(|| {
+        ExecError::type_error(
+            "InvalidArgumentType",
+            format!("{name}() expects an integer, got {}", v.type_name()),
+        )
+    })
+}
+
+/// Calls the temporal function `name` (lower case); `None` when `name` is not one.
+pub(crate) fn call(name: &str, args: &[Value], clock: Clock) -> Option<Result<Value>> {
+    let (namespace, member) = match name.split_once('.') {
+        Some((ns, m)) => (ns, Some(m)),
+        None => (name, None),
+    };
+    if namespace == "duration" {
+        return Some(duration_function(name, member, args));
+    }
+    let kind = Kind::from_name(namespace)?;
+    Some(match member {
+        None => construct::construct(kind, args.first(), clock).map_err(Into::into),
+        Some("transaction" | "statement" | "realtime") => match args.first() {
+            None => construct::construct(kind, None, clock).map_err(Into::into),
+            Some(Value::Null) => Ok(Value::Null),
+            Some(map @ Value::Map(_)) => {
+                construct::construct(kind, Some(map), clock).map_err(Into::into)
+            }
+            Some(zone) => string_arg(name, zone)
+                .and_then(|z| Ok(construct::now(kind, Zone::parse(z)?, clock)?)),
+        },
+        Some("truncate") => truncate_call(kind, name, args),
+        Some("fromepoch") if kind == Kind::DateTime => match args {
+            [Value::Null, _] | [_, Value::Null] => Ok(Value::Null),
+            [s, n] => {
+                int_arg(name, s).and_then(|s| Ok(construct::from_epoch(s, int_arg(name, n)?)?))
+            }
+            _ => Ok(Value::Null),
+        },
+        Some("fromepochmillis") if kind == Kind::DateTime => match args.first() {
+            None | Some(Value::Null) => Ok(Value::Null),
+            Some(ms) => int_arg(name, ms).and_then(|ms| Ok(construct::from_epoch_millis(ms)?)),
+        },
+        Some(_) => return None,
+    })
+}
+
+fn truncate_call(kind: Kind, name: &str, args: &[Value]) -> Result<Value> {
+    let (unit, value) = match args {
+        [unit, value, ..] => (unit, value),
+        _ => return Ok(Value::Null),
+    };
+    if value.is_null() || unit.is_null() {
+        return Ok(Value::Null);
+    }
+    let fields = match args.get(2) {
+        None | Some(Value::Null) => None,
+        Some(Value::Map(m)) => Some(m.as_ref()),
+        Some(other) => {
+            return Err(ExecError::type_error(
+                "InvalidArgumentType",
+                format!("{name}() expects a map of fields, got {}", other.type_name()),
+            ))
+        }
+    };
+    Ok(truncate::truncate(kind, string_arg(name, unit)?, value, fields)?)
+}
+
+fn duration_function(name: &str, member: Option<&str>, args: &[Value]) -> Result<Value> {
+    let units = match member {
+        None => {
+            return Ok(duration::construct(args.first().unwrap_or(&Value::Null))?);
+        }
+        Some("between") => Units::All,
+        Some("inmonths") => Units::Months,
+        Some("indays") => Units::Days,
+        Some("inseconds") => Units::Seconds,
+        Some(_) => {
+            return Err(ExecError::cypher(
+                "SyntaxError",
+                "UnknownFunction",
+                format!("unknown function {name}()"),
+            ))
+        }
+    };
+    match args {
+        [from, to] if !from.is_null() && !to.is_null() => {
+            Ok(Value::Duration(between(from, to, units)?))
+        }
+        _ => Ok(Value::Null),
+    }
 }

@@ -15,6 +15,7 @@ use namidb_exec::{operators, ExecContext};
 use namidb_graph::{GraphSnapshot, GraphStore, LsmOptions};
 use namidb_query::{bind_statement, ProcedureSignature};
 use namidb_storage::{DbOptions, Precondition, StorageError};
+use namidb_value::temporal::Clock;
 use namidb_value::{ResultValue, Value};
 use tokio::runtime::Runtime;
 
@@ -127,8 +128,13 @@ impl Database {
     ) -> Result<std::result::Result<QueryResult, ()>> {
         let since = snapshot.lsn();
         let graph = TxGraph::new(snapshot, self.runtime.handle().clone());
-        let ctx =
-            ExecContext { graph: &graph, params, procedures: &self.procedures, width: bound.width };
+        let ctx = ExecContext {
+            graph: &graph,
+            params,
+            procedures: &self.procedures,
+            width: bound.width,
+            clock: Clock::now(),
+        };
         let rows = operators::execute(&bound.plan, &ctx).map_err(Error::from_exec)?;
         let rows = if bound.returns {
             rows.iter()

@@ -97,7 +97,7 @@ impl Error {
         };
         let first = errors.0.iter().find(|e| !secondary(e)).or(errors.0.first());
         let code = first.map(|e| e.code);
-        let category = code.map(|c| c.category());
+        let category = first.map(|e| e.category);
         let class = match category {
             Some(namidb_cypher_syntax::ErrorCategory::TypeError) => "TypeError",
             _ => "SyntaxError",

@@ -8,7 +8,7 @@ use super::types::Type;
 use super::walk::function_name;
 use super::Analyzer;
 use crate::ast::*;
-use crate::diagnostic::ErrorCode;
+use crate::diagnostic::{ErrorCode, SyntaxError};
 use crate::unparse::expr_text;
 
 /// Where an aggregate call may stand.
@@ -74,15 +74,17 @@ impl Analyzer {
             ExprKind::Property(base, key) => {
                 let ty = self.expr(base, scope, value);
                 if ty.lacks_properties() {
-                    self.error(
-                        ErrorCode::InvalidArgumentType,
-                        format!(
-                            "cannot read property `{}` of {} value",
-                            key.name,
-                            ty.with_article()
-                        ),
-                        expr.span,
+                    let message = format!(
+                        "cannot read property `{}` of {} value",
+                        key.name,
+                        ty.with_article()
                     );
+                    let error =
+                        SyntaxError::semantic(ErrorCode::InvalidArgumentType, message, expr.span);
+                    // A path is a structure whose properties the grammar of patterns rules
+                    // out; a scalar or list is a value of the wrong type.
+                    let error = if ty == Type::Path { error } else { error.as_type_error() };
+                    self.errors.push(error);
                 }
                 Type::Any
             }

@@ -414,11 +414,14 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
         ),
         "exists" => Value::Bool(!first.is_null()),
         _ => {
+            if let Some(result) = crate::temporal_ops::call(name, a, ctx.clock) {
+                return result;
+            }
             return Err(ExecError::cypher(
                 "SyntaxError",
                 "UnknownFunction",
                 format!("unknown function {name}()"),
-            ))
+            ));
         }
     })
 }

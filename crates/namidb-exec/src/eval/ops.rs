@@ -51,12 +51,7 @@ pub(crate) fn negate(v: &Value) -> Result<Value> {
         Value::Null => Value::Null,
         Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(overflow)?),
         Value::Float(f) => Value::Float(-f),
-        Value::Duration(d) => Value::Duration(namidb_value::temporal::Duration {
-            months: -d.months,
-            days: -d.days,
-            seconds: -d.seconds - i64::from(d.nanos > 0),
-            nanos: if d.nanos > 0 { 1_000_000_000 - d.nanos } else { 0 },
-        }),
+        Value::Duration(d) => crate::temporal_ops::negate(d)?,
         other => {
             return Err(ExecError::type_error(
                 "InvalidArgumentType",
