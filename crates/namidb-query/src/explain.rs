@@ -16,26 +16,8 @@ fn details(plan: &Plan) -> String {
     match plan {
         Plan::NodeScan { slot, labels, .. } => format!("#{slot} labels={labels:?}"),
         Plan::NodeById { slot, .. } => format!("#{slot}"),
-        Plan::Expand { expand, .. } => {
-            let arrow = match expand.direction {
-                Direction::Outgoing => "->",
-                Direction::Incoming => "<-",
-                Direction::Both => "--",
-            };
-            let length = match expand.length {
-                Some((min, Some(max))) => format!("*{min}..{max}"),
-                Some((min, None)) => format!("*{min}.."),
-                None => String::new(),
-            };
-            format!(
-                "(#{}){arrow}[#{} {:?}{length}]{arrow}(#{}{})",
-                expand.from,
-                expand.rel,
-                expand.types,
-                expand.to,
-                if expand.to_bound { " bound" } else { "" }
-            )
-        }
+        Plan::Expand { expand, .. } => expansion(expand),
+        Plan::ShortestPath { expand, path, .. } => format!("#{path} = {}", expansion(expand)),
         Plan::Project { items, .. } => {
             items.iter().map(|(s, _)| format!("#{s}")).collect::<Vec<_>>().join(", ")
         }
@@ -77,4 +59,26 @@ fn write_plan(out: &mut String, plan: &Plan, depth: usize) {
     for child in plan.children() {
         write_plan(out, child, depth + 1);
     }
+}
+
+/// `(#from)-[#rel types *min..max]->(#to)`.
+fn expansion(expand: &crate::plan::Expand) -> String {
+    let arrow = match expand.direction {
+        Direction::Outgoing => "->",
+        Direction::Incoming => "<-",
+        Direction::Both => "--",
+    };
+    let length = match expand.length {
+        Some((min, Some(max))) => format!("*{min}..{max}"),
+        Some((min, None)) => format!("*{min}.."),
+        None => String::new(),
+    };
+    format!(
+        "(#{}){arrow}[#{} {:?}{length}]{arrow}(#{}{})",
+        expand.from,
+        expand.rel,
+        expand.types,
+        expand.to,
+        if expand.to_bound { " bound" } else { "" }
+    )
 }

@@ -140,6 +140,19 @@ pub enum Plan {
         /// The expansion.
         expand: Expand,
     },
+    /// Each input row joined with the shortest path (or all shortest paths) between two
+    /// bound nodes: `expand` gives the endpoints, relationship list slot, types, direction
+    /// and length bounds; the path goes to `path`.
+    ShortestPath {
+        /// Input.
+        input: Box<Plan>,
+        /// Endpoints (`from`, `to`, both bound), relationships, length bounds.
+        expand: Expand,
+        /// The path's slot.
+        path: usize,
+        /// `allShortestPaths`: every path of the shortest length, not just one.
+        all: bool,
+    },
     /// Rows for which the predicate is true.
     Filter {
         /// Input.
@@ -304,6 +317,8 @@ impl Plan {
             Plan::NodeById { .. } => "NodeById",
             Plan::Expand { expand, .. } if expand.length.is_some() => "VarLengthExpand",
             Plan::Expand { .. } => "Expand",
+            Plan::ShortestPath { all: true, .. } => "AllShortestPaths",
+            Plan::ShortestPath { .. } => "ShortestPath",
             Plan::Filter { .. } => "Filter",
             Plan::Project { .. } => "Project",
             Plan::Aggregate { .. } => "Aggregate",
@@ -332,6 +347,7 @@ impl Plan {
             Plan::NodeScan { input, .. }
             | Plan::NodeById { input, .. }
             | Plan::Expand { input, .. }
+            | Plan::ShortestPath { input, .. }
             | Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Aggregate { input, .. }

@@ -45,7 +45,7 @@ proptest! {
         let offset = offset - offset % 60;
         let zone_part = if zone.is_empty() { String::new() } else { format!("[{zone}]") };
         let values = [
-            (Kind::Date, format!("{}", text(&Value::Date(namidb_value::temporal::Date { days })))),
+            (Kind::Date, text(&Value::Date(namidb_value::temporal::Date { days }))),
             (Kind::LocalTime, text(&Value::LocalTime(namidb_value::temporal::LocalTime { nanos }))),
             (Kind::Time, text(&Value::Time(namidb_value::temporal::Time { nanos, offset_seconds: offset }))),
             (Kind::LocalDateTime, text(&Value::LocalDateTime(namidb_value::temporal::LocalDateTime { seconds, nanos: sub }))),

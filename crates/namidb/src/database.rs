@@ -166,6 +166,18 @@ impl Database {
         self.runtime.block_on(self.store.flush()).map(|_| ()).map_err(Error::from_graph)
     }
 
+    /// Imports `files` (node files, then relationship files) in one atomic commit and flushes
+    /// them into SSTs; on any error nothing is imported.
+    pub fn import(
+        &self,
+        files: &[namidb_import::FileSpec],
+        progress: &dyn namidb_import::Progress,
+    ) -> Result<namidb_import::ImportReport> {
+        self.runtime
+            .block_on(namidb_import::import(&self.store, files, progress))
+            .map_err(Error::from_import)
+    }
+
     /// Compacts every level fully.
     pub fn compact(&self) -> Result<()> {
         self.runtime.block_on(self.store.compact_fully()).map(|_| ()).map_err(Error::from_graph)

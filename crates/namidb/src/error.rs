@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Storage,
     /// Something the engine does not support yet.
     Unsupported,
+    /// Bulk-import input is missing or malformed (nothing was imported).
+    Import,
 }
 
 /// When the error was raised.
@@ -175,6 +177,15 @@ impl Error {
         match error {
             GraphError::Storage(s) => Error::from_storage(s),
             other => Error::new(ErrorKind::Storage, Phase::Runtime, other.to_string()),
+        }
+    }
+
+    pub(crate) fn from_import(error: namidb_import::ImportError) -> Error {
+        use namidb_import::ImportError;
+        match error {
+            ImportError::Graph(g) => Error::from_graph(g),
+            ImportError::Storage(s) => Error::from_storage(s),
+            other => Error::new(ErrorKind::Import, Phase::Runtime, other.to_string()),
         }
     }
 

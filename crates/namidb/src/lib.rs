@@ -19,6 +19,8 @@ mod procedures;
 pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};
 pub use error::{Error, ErrorKind, Phase, Result};
 pub use namidb_graph::LsmOptions;
+/// Bulk import: file specifications, the LDBC preset, progress and reports.
+pub use namidb_import as import;
 pub use namidb_query::ProcedureSignature;
 pub use namidb_value::{NodeData, PathData, RelData, ResultValue, Value};
 pub use procedures::{ProcedureFn, ProcedureRegistry};

@@ -7,6 +7,7 @@
 
 mod read;
 mod relational;
+mod shortest;
 mod write;
 
 use namidb_query::expr::SubqueryKind;
@@ -93,6 +94,9 @@ pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn
             read::node_by_id(sub(input), *slot, id, labels)
         }
         Plan::Expand { input, expand } => read::expand(sub(input), expand),
+        Plan::ShortestPath { input, expand, path, all } => {
+            shortest::shortest_path(sub(input), expand, *path, *all)
+        }
         Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
         Plan::Project { input, items } => relational::project(sub(input), items),
         Plan::Aggregate { input, keys, aggregates } => {

@@ -72,7 +72,7 @@ pub(crate) fn expand<'p>(
     }
 }
 
-fn dir(d: Direction) -> Dir {
+pub(super) fn dir(d: Direction) -> Dir {
     match d {
         Direction::Outgoing => Dir::Out,
         Direction::Incoming => Dir::In,
@@ -103,7 +103,11 @@ fn one_hop(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -> R
 }
 
 /// Whether `rel` has every `(key, value)` of `wanted`.
-fn rel_matches(wanted: &[(&str, Value)], rel: &RelRef, ctx: &ExecContext<'_>) -> Result<bool> {
+pub(super) fn rel_matches(
+    wanted: &[(&str, Value)],
+    rel: &RelRef,
+    ctx: &ExecContext<'_>,
+) -> Result<bool> {
     if wanted.is_empty() {
         return Ok(true);
     }

@@ -8,6 +8,7 @@
 mod expressions;
 mod patterns;
 mod projection;
+mod shortest;
 mod updates;
 
 use std::collections::BTreeSet;

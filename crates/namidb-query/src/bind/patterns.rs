@@ -56,7 +56,7 @@ fn plain_labels(labels: &Option<ast::LabelExpr>) -> Option<Vec<String>> {
     }
 }
 
-fn filter(plan: Plan, predicate: Option<Expr>) -> Plan {
+pub(crate) fn filter(plan: Plan, predicate: Option<Expr>) -> Plan {
     match predicate {
         None => plan,
         Some(predicate) => Plan::Filter { input: Box::new(plan), predicate },
@@ -87,7 +87,7 @@ fn property_equalities(slot: usize, map: &Expr) -> Vec<Expr> {
 }
 
 impl Binder<'_> {
-    fn property_map(
+    pub(crate) fn property_map(
         &mut self,
         properties: &Option<Box<ast::Expr>>,
         scope: &Scope,
@@ -142,7 +142,8 @@ impl Binder<'_> {
         let mut pattern_rels: Vec<Expr> = Vec::new();
         for part in parts {
             if part.kind != ast::PathKind::Plain {
-                return Err(PlanError::Unsupported("shortestPath / allShortestPaths".into()));
+                plan = self.shortest_path_part(plan, scope, part)?;
+                continue;
             }
             let element = &part.element;
             let bound_at_start = scope.slots();
@@ -150,16 +151,7 @@ impl Binder<'_> {
             let mut nodes = Vec::new();
             for node in std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n))
             {
-                let slot = match node.variable.as_ref().and_then(|v| scope.get(&v.name)) {
-                    Some(slot) => slot,
-                    None => {
-                        let slot = self.slot();
-                        if let Some(v) = &node.variable {
-                            scope.insert(&v.name, slot);
-                        }
-                        slot
-                    }
-                };
+                let slot = self.variable_slot(scope, node.variable.as_ref());
                 let bound = bound_at_start.contains(&slot);
                 let props = self.property_map(&node.properties, scope)?;
                 let labels = plain_labels(&node.labels).unwrap_or_default();
@@ -169,16 +161,7 @@ impl Binder<'_> {
             let node_base = slots.nodes.len() - nodes.len();
             let mut rels = Vec::new();
             for (i, (rel, _)) in element.chain.iter().enumerate() {
-                let slot = match rel.variable.as_ref().and_then(|v| scope.get(&v.name)) {
-                    Some(slot) => slot,
-                    None => {
-                        let slot = self.slot();
-                        if let Some(v) = &rel.variable {
-                            scope.insert(&v.name, slot);
-                        }
-                        slot
-                    }
-                };
+                let slot = self.variable_slot(scope, rel.variable.as_ref());
                 let bound = bound_at_start.contains(&slot);
                 pattern_rels.push(Expr::Slot(slot));
                 let props = self.property_map(&rel.properties, scope)?;
@@ -272,6 +255,23 @@ impl Binder<'_> {
         Ok((plan, slots))
     }
 
+    /// The slot of a pattern variable: its existing slot when bound, else a new one (bound
+    /// in `scope` when the element is named).
+    pub(crate) fn variable_slot(
+        &mut self,
+        scope: &mut Scope,
+        variable: Option<&ast::Ident>,
+    ) -> usize {
+        if let Some(slot) = variable.and_then(|v| scope.get(&v.name)) {
+            return slot;
+        }
+        let slot = self.slot();
+        if let Some(v) = variable {
+            scope.insert(&v.name, slot);
+        }
+        slot
+    }
+
     /// Predicates a pattern node puts on the node in `slot`: labels, properties, inline `WHERE`.
     fn node_predicates(
         &mut self,
@@ -293,7 +293,7 @@ impl Binder<'_> {
     }
 
     /// The operator that binds (or checks) the first node of a chain.
-    fn node_start(
+    pub(crate) fn node_start(
         &mut self,
         plan: Plan,
         scope: &Scope,

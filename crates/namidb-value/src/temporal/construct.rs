@@ -68,6 +68,9 @@ fn source(value: Option<&Value>, what: &str) -> Result<Option<Parts>> {
 
 fn from_map(kind: Kind, map: &BTreeMap<String, Value>, clock: Clock) -> Result<Value> {
     let f = Fields::read(map)?;
+    if f.epoch_seconds.is_some() || f.epoch_millis.is_some() {
+        return from_epoch_fields(kind, &f);
+    }
     let selects = f.date.is_some() || f.time.is_some() || f.datetime.is_some();
     if !selects && !f.has_date_fields() && !f.has_time_fields() {
         return now(kind, f.timezone.clone().unwrap_or(Zone::UTC), clock);
@@ -109,6 +112,32 @@ fn from_map(kind: Kind, map: &BTreeMap<String, Value>, clock: Clock) -> Result<V
     };
     let parts = if kind == Kind::Time { fix_offset(parts) } else { parts };
     parts.into_value(kind)
+}
+
+/// `datetime({epochSeconds: s, nanosecond: n, timezone: z})` or `{epochMillis: ms}`: an
+/// instant seen in the zone (UTC by default).
+fn from_epoch_fields(kind: Kind, f: &Fields) -> Result<Value> {
+    if kind != Kind::DateTime
+        || f.has_date_fields()
+        || f.hour.is_some()
+        || f.minute.is_some()
+        || f.second.is_some()
+    {
+        return Err(TemporalError::value(
+            "epochSeconds/epochMillis build a datetime and combine only with nanosecond and timezone",
+        ));
+    }
+    let nanos = f.nanosecond.unwrap_or(0);
+    let instant = match (f.epoch_seconds, f.epoch_millis) {
+        (Some(s), None) => from_epoch(s, nanos)?,
+        (None, Some(ms)) => {
+            from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000 + nanos)?
+        }
+        _ => return Err(TemporalError::value("give either epochSeconds or epochMillis")),
+    };
+    let zone = f.timezone.clone().unwrap_or(Zone::UTC);
+    let parts = Parts::of(&instant).ok_or_else(TemporalError::overflow)?;
+    parts.convert_to(zone).into_value(kind)
 }
 
 /// `datetime.fromepoch(seconds, nanoseconds)`: the UTC date-time.

@@ -33,6 +33,10 @@ pub(crate) struct Fields {
     pub(crate) microsecond: Option<i64>,
     pub(crate) nanosecond: Option<i64>,
     pub(crate) timezone: Option<Zone>,
+    /// `epochSeconds`: an instant (datetime only).
+    pub(crate) epoch_seconds: Option<i64>,
+    /// `epochMillis`: an instant (datetime only).
+    pub(crate) epoch_millis: Option<i64>,
     /// `date:` — the value to take the date from.
     pub(crate) date: Option<Value>,
     /// `time:` — the value to take the time (and zone) from.
@@ -75,6 +79,8 @@ impl Fields {
                 "millisecond" => &mut f.millisecond,
                 "microsecond" => &mut f.microsecond,
                 "nanosecond" => &mut f.nanosecond,
+                "epochseconds" => &mut f.epoch_seconds,
+                "epochmillis" => &mut f.epoch_millis,
                 "timezone" => {
                     let text = value.as_str().ok_or_else(|| {
                         TemporalError::kind("the field `timezone` must be a string")
