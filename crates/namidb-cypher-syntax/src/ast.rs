@@ -386,6 +386,17 @@ pub enum Direction {
     Both,
 }
 
+impl Direction {
+    /// The same relationship seen from its other end.
+    pub fn reversed(self) -> Direction {
+        match self {
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            Direction::Both => Direction::Both,
+        }
+    }
+}
+
 /// `-[var:T|U*1..3 {props}]->`
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelationshipPattern {

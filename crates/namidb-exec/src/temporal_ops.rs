@@ -117,7 +117,7 @@ pub(crate) fn call(name: &str, args: &[Value], clock: Clock) -> Option<Result<Va
             Some(zone) => string_arg(name, zone)
                 .and_then(|z| Ok(construct::now(kind, Zone::parse(z)?, clock)?)),
         },
-        Some("truncate") => truncate_call(kind, name, args),
+        Some("truncate") => truncate_call(kind, name, args, clock),
         Some("fromepoch") if kind == Kind::DateTime => match args {
             [Value::Null, _] | [_, Value::Null] => Ok(Value::Null),
             [s, n] => {
@@ -133,7 +133,7 @@ pub(crate) fn call(name: &str, args: &[Value], clock: Clock) -> Option<Result<Va
     })
 }
 
-fn truncate_call(kind: Kind, name: &str, args: &[Value]) -> Result<Value> {
+fn truncate_call(kind: Kind, name: &str, args: &[Value], clock: Clock) -> Result<Value> {
     let (unit, value) = match args {
         [unit, value, ..] => (unit, value),
         _ => return Ok(Value::Null),
@@ -151,7 +151,7 @@ fn truncate_call(kind: Kind, name: &str, args: &[Value]) -> Result<Value> {
             ))
         }
     };
-    Ok(truncate::truncate(kind, string_arg(name, unit)?, value, fields)?)
+    Ok(truncate::truncate(kind, string_arg(name, unit)?, value, fields, clock)?)
 }
 
 fn duration_function(name: &str, member: Option<&str>, args: &[Value]) -> Result<Value> {

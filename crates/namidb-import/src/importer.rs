@@ -127,7 +127,8 @@ pub async fn import(
 /// One attempt's batch under construction.
 struct Build {
     batch: GraphBatch,
-    ids: HashMap<(String, String), NodeId>,
+    /// Node ids by id space, then by the id's text (looked up without allocating).
+    ids: HashMap<String, HashMap<String, NodeId>>,
     next: u64,
     nodes: u64,
     relationships: u64,
@@ -239,7 +240,7 @@ impl Build {
                             .unwrap_or(namidb_graph::model::PropertyValue::String(text.clone()));
                         record.properties.insert(name.clone(), value);
                     }
-                    key = Some((space.clone(), text.clone()));
+                    key = Some((space, text));
                 }
                 Column::Label if !text.is_empty() => {
                     record.labels.extend(text.split(';').map(|l| match label_case {
@@ -251,12 +252,16 @@ impl Build {
             }
         }
         let id = NodeId(self.fresh_id());
-        if let Some(key) = key {
-            if self.ids.insert(key.clone(), id).is_some() {
+        if let Some((space, text)) = key {
+            let in_space = match self.ids.get_mut(space.as_str()) {
+                Some(map) => map,
+                None => self.ids.entry(space.clone()).or_default(),
+            };
+            if in_space.insert(text.clone(), id).is_some() {
                 return Err(ImportError::Data {
                     path: path.to_owned(),
                     line,
-                    message: format!("duplicate id `{}` in id space `{}`", key.1, key.0),
+                    message: format!("duplicate id `{text}` in id space `{space}`"),
                 });
             }
         }
@@ -280,13 +285,12 @@ impl Build {
                 Column::EndId { space } => (&mut dst, space),
                 _ => continue,
             };
-            let id = self.ids.get(&(space.clone(), text.clone())).copied().ok_or_else(|| {
-                ImportError::MissingNode {
-                    path: path.to_owned(),
-                    line,
-                    space: space.clone(),
-                    id: text.clone(),
-                }
+            let id = self.ids.get(space.as_str()).and_then(|m| m.get(text.as_str())).copied();
+            let id = id.ok_or_else(|| ImportError::MissingNode {
+                path: path.to_owned(),
+                line,
+                space: space.clone(),
+                id: text.clone(),
             })?;
             *slot = Some(id);
         }

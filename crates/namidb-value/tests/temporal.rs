@@ -94,6 +94,14 @@ fn components() {
     assert!(component(&parse(Kind::Date, "1984-10-11"), "hour").is_err());
     let d = construct(Kind::Date, None, CLOCK).expect("now");
     assert_eq!(text(&d), "2017-07-14");
+    // A time in a named zone takes the offset in force at the statement's instant (summer).
+    let t = construct(
+        Kind::Time,
+        Some(&map(&[("hour", Value::Int(12)), ("timezone", Value::string("Europe/Stockholm"))])),
+        CLOCK,
+    )
+    .expect("time");
+    assert_eq!(text(&t), "12:00+02:00");
 }
 
 #[test]
@@ -104,7 +112,7 @@ fn truncation_and_selection() {
             Value::Map(m) => Some(m.as_ref()),
             _ => None,
         };
-        text(&truncate(Kind::DateTime, unit, &dt, fields).expect(unit))
+        text(&truncate(Kind::DateTime, unit, &dt, fields, CLOCK).expect(unit))
     };
     assert_eq!(t("millennium", Value::Null), "2000-01-01T00:00+01:00");
     assert_eq!(t("weekYear", Value::Null), "2017-01-02T00:00+01:00");

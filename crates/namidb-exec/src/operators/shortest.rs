@@ -47,13 +47,8 @@ impl Side {
         }
     }
 
-    /// Grows one level; returns the nodes first reached in it.
-    fn grow(
-        &mut self,
-        e: &Expand,
-        wanted: &[(&str, Value)],
-        ctx: &ExecContext<'_>,
-    ) -> Result<Vec<u64>> {
+    /// Grows one level; the nodes first reached in it become the frontier.
+    fn grow(&mut self, e: &Expand, wanted: &[(&str, Value)], ctx: &ExecContext<'_>) -> Result<()> {
         let depth = self.depth + 1;
         let mut next = Vec::new();
         for node in std::mem::take(&mut self.frontier) {
@@ -72,8 +67,8 @@ impl Side {
             }
         }
         self.depth = depth;
-        self.frontier = next.clone();
-        Ok(next)
+        self.frontier = next;
+        Ok(())
     }
 
     /// Every chain of (relationship, node) steps from the root to `node`, root side first;
@@ -94,14 +89,6 @@ impl Side {
             }
         }
         out
-    }
-}
-
-fn reversed(d: Direction) -> Direction {
-    match d {
-        Direction::Outgoing => Direction::Incoming,
-        Direction::Incoming => Direction::Outgoing,
-        Direction::Both => Direction::Both,
     }
 }
 
@@ -136,7 +123,7 @@ fn search(
         .collect::<Result<Vec<_>>>()?;
     let max = max.unwrap_or(u64::MAX);
     let mut forward = Side::new(s, e.direction);
-    let mut backward = Side::new(t, reversed(e.direction));
+    let mut backward = Side::new(t, e.direction.reversed());
     while forward.depth + backward.depth < max
         && !forward.frontier.is_empty()
         && !backward.frontier.is_empty()
@@ -144,8 +131,9 @@ fn search(
         let forward_turn = forward.frontier.len() <= backward.frontier.len();
         let (grown, other) =
             if forward_turn { (&mut forward, &backward) } else { (&mut backward, &forward) };
-        let fresh = grown.grow(e, &wanted, ctx)?;
-        let mut meetings: Vec<(u64, u64)> = fresh
+        grown.grow(e, &wanted, ctx)?;
+        let mut meetings: Vec<(u64, u64)> = grown
+            .frontier
             .iter()
             .filter_map(|m| other.reached.get(m).map(|(d, _)| (grown.depth + d, *m)))
             .collect();

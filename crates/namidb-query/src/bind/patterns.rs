@@ -29,14 +29,6 @@ pub(crate) struct PatternSlots {
     pub(crate) paths: Vec<(usize, Expr)>,
 }
 
-fn reversed(d: Direction) -> Direction {
-    match d {
-        Direction::Outgoing => Direction::Incoming,
-        Direction::Incoming => Direction::Outgoing,
-        Direction::Both => Direction::Both,
-    }
-}
-
 /// Plain label names of a conjunction, or `None` for another label expression.
 fn plain_labels(labels: &Option<ast::LabelExpr>) -> Option<Vec<String>> {
     match labels {
@@ -195,7 +187,7 @@ impl Binder<'_> {
                 let rel_i = from_i.min(to_i);
                 let (rel_slot, rel_bound, rel, types, props) = &rels[rel_i];
                 let dir = rel.direction;
-                let dir = if backwards { reversed(dir) } else { dir };
+                let dir = if backwards { dir.reversed() } else { dir };
                 let length = rel.length.map(|(min, max)| (min.unwrap_or(1), max));
                 let rel_properties = match (length, props) {
                     (Some(_), Some(Expr::Map(entries))) => entries.clone(),

@@ -83,8 +83,8 @@ pub fn component(value: &Value, key: &str) -> Result<Value> {
 
 fn duration_component(d: &Duration, key: &str) -> Option<Value> {
     let nanos = total_nanos(d);
-    let per = i128::from(NANOS_PER_SECOND);
-    let n = |v: i128| Value::Int(v as i64);
+    // Clamped: a duration's total of small units can exceed 64 bits.
+    let n = |v: i128| Value::Int(v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64);
     Some(match key.to_ascii_lowercase().as_str() {
         "years" => Value::Int(d.months / 12),
         "quarters" => Value::Int(d.months / 3),
@@ -94,11 +94,9 @@ fn duration_component(d: &Duration, key: &str) -> Option<Value> {
         "hours" => Value::Int(d.seconds / 3600),
         "minutes" => Value::Int(d.seconds / 60),
         "seconds" => Value::Int(d.seconds),
-        "milliseconds" => n(nanos.div_euclid(1_000_000).max(i128::from(i64::MIN))),
-        "microseconds" => {
-            n(nanos.div_euclid(1000).clamp(i128::from(i64::MIN), i128::from(i64::MAX)))
-        }
-        "nanoseconds" => n(nanos.clamp(i128::from(i64::MIN), i128::from(i64::MAX))),
+        "milliseconds" => n(nanos.div_euclid(1_000_000)),
+        "microseconds" => n(nanos.div_euclid(1000)),
+        "nanoseconds" => n(nanos),
         "quartersofyear" => Value::Int(d.months / 3 % 4),
         "monthsofquarter" => Value::Int(d.months % 3),
         "monthsofyear" => Value::Int(d.months % 12),
@@ -108,9 +106,6 @@ fn duration_component(d: &Duration, key: &str) -> Option<Value> {
         "millisecondsofsecond" => n(i128::from(d.nanos) / 1_000_000),
         "microsecondsofsecond" => n(i128::from(d.nanos) / 1000),
         "nanosecondsofsecond" => Value::Int(i64::from(d.nanos)),
-        _ => {
-            let _ = per;
-            return None;
-        }
+        _ => return None,
     })
 }

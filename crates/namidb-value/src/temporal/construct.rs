@@ -16,10 +16,14 @@ pub fn construct(kind: Kind, argument: Option<&Value>, clock: Clock) -> Result<V
     let Some(argument) = argument else { return now(kind, Zone::UTC, clock) };
     match argument {
         Value::Null => Ok(Value::Null),
-        Value::String(text) => super::parse::parse(kind, text)?.into_value(kind),
+        Value::String(text) => {
+            let parts = super::parse::parse(kind, text)?;
+            let parts = if kind == Kind::Time { parts.with_fixed_offset(clock) } else { parts };
+            parts.into_value(kind)
+        }
         Value::Map(map) => from_map(kind, map, clock),
         other => match Parts::of(other) {
-            Some(parts) => select(kind, parts),
+            Some(parts) => select(kind, parts, clock),
             None => Err(TemporalError::kind(format!(
                 "cannot construct a {kind:?} from a {}",
                 other.type_name()
@@ -38,23 +42,11 @@ pub fn now(kind: Kind, zone: Zone, clock: Clock) -> Result<Value> {
 
 /// A value of `kind` from another temporal value: the parts `kind` has are kept, a missing
 /// zone is UTC, a missing time midnight.
-fn select(kind: Kind, mut parts: Parts) -> Result<Value> {
+fn select(kind: Kind, mut parts: Parts, clock: Clock) -> Result<Value> {
     if kind == Kind::Time {
-        parts = fix_offset(parts);
+        parts = parts.with_fixed_offset(clock);
     }
     parts.into_value(kind)
-}
-
-/// Named zones become the offset in force at the value's own date (a `time` has no date to
-/// resolve a name at later).
-fn fix_offset(parts: Parts) -> Parts {
-    match parts.zone {
-        Some(Zone::Named(_)) => {
-            let offset = parts.offset();
-            Parts { zone: Some(Zone::Offset(offset)), offset_hint: Some(offset), ..parts }
-        }
-        _ => parts,
-    }
 }
 
 fn source(value: Option<&Value>, what: &str) -> Result<Option<Parts>> {
@@ -97,7 +89,7 @@ fn from_map(kind: Kind, map: &BTreeMap<String, Value>, clock: Clock) -> Result<V
     let mut source_zone = None;
     let mut offset_hint = None;
     if let Some(p) = time_source.filter(|p| p.zone.is_some()) {
-        let p = if kind == Kind::Time { fix_offset(p) } else { p };
+        let p = if kind == Kind::Time { p.with_fixed_offset(clock) } else { p };
         source_zone = p.zone.clone();
         offset_hint = p.offset_hint;
     }
@@ -110,7 +102,7 @@ fn from_map(kind: Kind, map: &BTreeMap<String, Value>, clock: Clock) -> Result<V
         (Some(zone), None) => Parts { zone: Some(zone), offset_hint: None, ..parts },
         (None, _) => parts,
     };
-    let parts = if kind == Kind::Time { fix_offset(parts) } else { parts };
+    let parts = if kind == Kind::Time { parts.with_fixed_offset(clock) } else { parts };
     parts.into_value(kind)
 }
 

@@ -121,6 +121,21 @@ impl Parts {
         }
     }
 
+    /// A named zone replaced by the offset in force — at the value's own date, or at the
+    /// statement's instant for a time of day without one — as a `time` keeps only an offset.
+    pub(crate) fn with_fixed_offset(self, clock: super::Clock) -> Parts {
+        if !matches!(self.zone, Some(Zone::Named(_))) {
+            return self;
+        }
+        let offset = match (self.date, self.offset_hint, &self.zone) {
+            (Some(_), _, _) => self.offset(),
+            (None, Some(hint), _) => hint,
+            (None, None, Some(zone)) => zone.offset_at(clock.seconds),
+            (None, None, None) => 0,
+        };
+        Parts { zone: Some(Zone::Offset(offset)), offset_hint: Some(offset), ..self }
+    }
+
     /// The instant (UTC seconds, nanoseconds) of zoned parts; local parts count as UTC.
     pub(crate) fn instant(&self) -> (i64, u32) {
         let (local, nanos) = self.local();
@@ -156,10 +171,14 @@ impl Parts {
                 let offset = match &self.zone {
                     None => 0,
                     Some(Zone::Offset(o)) => *o,
-                    Some(zone) => match (self.offset_hint, self.date) {
+                    Some(_) => match (self.offset_hint, self.date) {
                         (Some(h), _) => h,
                         (None, Some(_)) => self.offset(),
-                        (None, None) => zone.offset_at(super::Clock::now().seconds),
+                        (None, None) => {
+                            return Err(TemporalError::value(
+                                "a time in a named zone needs a date to fix its offset",
+                            ))
+                        }
                     },
                 };
                 Value::Time(Time { nanos: time, offset_seconds: offset })

@@ -11,7 +11,7 @@ use super::civil::{
 };
 use super::fields::Fields;
 use super::parts::{Kind, Parts};
-use super::{Result, TemporalError, Zone, NANOS_PER_SECOND};
+use super::{Clock, Result, TemporalError, NANOS_PER_SECOND};
 use crate::Value;
 
 /// Units of truncation, largest first.
@@ -89,6 +89,7 @@ pub fn truncate(
     unit: &str,
     value: &Value,
     fields: Option<&BTreeMap<String, Value>>,
+    clock: Clock,
 ) -> Result<Value> {
     let unit = Unit::parse(unit)?;
     let parts = Parts::of(value)
@@ -135,13 +136,13 @@ pub fn truncate(
         other => other,
     };
     let time = if f.has_time_fields() { f.apply_time(Some(time))? } else { time };
-    let (zone, offset_hint) = match (f.timezone.take(), parts.zone.clone()) {
-        (Some(zone), _) => (Some(zone), None),
-        (None, Some(Zone::Named(_))) if kind == Kind::Time => {
-            let offset = parts.offset();
-            (Some(Zone::Offset(offset)), Some(offset))
-        }
-        (None, zone) => (zone, parts.offset_hint),
+    // The source's zone is resolved at its own date before the date may change.
+    let source = if kind == Kind::Time { parts.with_fixed_offset(clock) } else { parts };
+    let (zone, offset_hint) = match f.timezone.take() {
+        Some(zone) => (Some(zone), None),
+        None => (source.zone, source.offset_hint),
     };
-    Parts { date, time: Some(time), zone, offset_hint }.into_value(kind)
+    let truncated = Parts { date, time: Some(time), zone, offset_hint };
+    let truncated = if kind == Kind::Time { truncated.with_fixed_offset(clock) } else { truncated };
+    truncated.into_value(kind)
 }
