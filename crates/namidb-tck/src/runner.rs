@@ -81,29 +81,6 @@ fn literal(db: &Database, text: &str) -> Result<Value, String> {
     Ok(r.rows.first().and_then(|row| row.first()).map(to_param).unwrap_or(Value::Null))
 }
 
-/// `test.my.proc(in :: INTEGER?) :: (out :: STRING?)` → signature.
-fn parse_signature(text: &str) -> Result<ProcedureSignature, String> {
-    let text = text.trim().trim_end_matches(':');
-    let open = text.find('(').ok_or("no `(` in procedure signature")?;
-    let name = text[..open].trim().to_owned();
-    let close = text[open..].find(')').ok_or("no `)`")? + open;
-    let fields = |s: &str| -> Vec<(String, String)> {
-        s.split(',')
-            .filter(|f| !f.trim().is_empty())
-            .filter_map(|f| {
-                let (n, t) = f.split_once("::")?;
-                Some((n.trim().to_owned(), t.trim().to_owned()))
-            })
-            .collect()
-    };
-    let inputs = fields(&text[open + 1..close]);
-    let rest = &text[close + 1..];
-    let out_open = rest.find('(').ok_or("no output fields")?;
-    let out_close = rest.rfind(')').ok_or("no `)` after outputs")?;
-    let outputs = fields(&rest[out_open + 1..out_close]);
-    Ok(ProcedureSignature { name, inputs, outputs })
-}
-
 struct Outcome {
     result: Result<QueryResult, namidb::Error>,
     before: GraphState,
@@ -161,7 +138,7 @@ fn step_run(
         return Ok(());
     }
     if let Some(sig) = t.strip_prefix("there exists a procedure ") {
-        let signature = parse_signature(sig)?;
+        let signature = ProcedureSignature::parse(sig)?;
         let header = step.arg.table.first().cloned().unwrap_or_default();
         let mut rows: Vec<(Vec<Value>, Vec<Value>)> = Vec::new();
         for row in step.arg.table.iter().skip(1) {

@@ -19,11 +19,29 @@ use namidb_value::temporal::Clock;
 use namidb_value::{ResultValue, Value};
 use tokio::runtime::Runtime;
 
+use crate::batch::Batch;
 use crate::error::{Error, ErrorKind, Phase, Result};
 use crate::procedures::{ProcedureFn, ProcedureRegistry};
 
 /// How often a statement is re-run after losing to a concurrent writer before giving up.
 pub const MAX_STATEMENT_ATTEMPTS: usize = 1000;
+
+/// Whether a commit went in.
+pub(crate) enum Committed {
+    /// It did.
+    Yes,
+    /// Another writer committed first; run again on the newer state.
+    LostRace,
+}
+
+/// The error after [`MAX_STATEMENT_ATTEMPTS`] lost races.
+pub(crate) fn lost_too_often() -> Error {
+    Error::new(
+        ErrorKind::Storage,
+        Phase::Runtime,
+        format!("statement lost to concurrent writers {MAX_STATEMENT_ATTEMPTS} times"),
+    )
+}
 
 /// Options for [`Database::open_with`].
 #[derive(Debug, Clone, Default)]
@@ -96,40 +114,59 @@ impl Database {
 
     /// Runs one Cypher statement with parameters.
     pub fn execute(&self, query: &str, params: &BTreeMap<String, Value>) -> Result<QueryResult> {
-        let statement = namidb_cypher_syntax::parse_statement(query)
-            .map_err(|e| Error::from_syntax(&e, query))?;
-        let bound = bind_statement(&statement, &self.procedures, &|name| params.contains_key(name))
-            .map_err(Error::from_plan)?;
+        let bound = self.compile(query, params)?;
         let mut snapshot = self.store.snapshot();
         for _ in 0..MAX_STATEMENT_ATTEMPTS {
-            match self.run_once(&bound, params, snapshot)? {
-                Ok(result) => return Ok(result),
-                Err(()) => {
-                    snapshot = self
-                        .runtime
-                        .block_on(self.store.latest_snapshot())
-                        .map_err(Error::from_graph)?;
-                }
+            let graph = self.tx_graph(snapshot);
+            let result = self.run_on(&graph, &bound, params)?;
+            if !graph.has_writes() {
+                return Ok(result);
+            }
+            match self.commit(graph)? {
+                Committed::Yes => return Ok(result),
+                Committed::LostRace => snapshot = self.latest_snapshot()?,
             }
         }
-        Err(Error::new(
-            ErrorKind::Storage,
-            Phase::Runtime,
-            format!("statement lost to concurrent writers {MAX_STATEMENT_ATTEMPTS} times"),
-        ))
+        Err(lost_too_often())
     }
 
-    /// One attempt: `Ok(Err(()))` when the commit lost to a concurrent writer.
-    fn run_once(
+    /// Starts a batch: statements that see each other's writes and commit together (or not at
+    /// all) when [`Batch::commit`] is called.
+    pub fn batch(&self) -> Batch {
+        Batch::new(self.clone())
+    }
+
+    /// Parses and binds `query`.
+    pub(crate) fn compile(
         &self,
+        query: &str,
+        params: &BTreeMap<String, Value>,
+    ) -> Result<namidb_query::BoundStatement> {
+        let statement = namidb_cypher_syntax::parse_statement(query)
+            .map_err(|e| Error::from_syntax(&e, query))?;
+        bind_statement(&statement, &self.procedures, &|name| params.contains_key(name))
+            .map_err(Error::from_plan)
+    }
+
+    /// A fresh transaction view over `snapshot`.
+    pub(crate) fn tx_graph(&self, snapshot: GraphSnapshot) -> TxGraph {
+        TxGraph::new(snapshot, self.runtime.handle().clone())
+    }
+
+    /// The newest committed state.
+    pub(crate) fn latest_snapshot(&self) -> Result<GraphSnapshot> {
+        self.runtime.block_on(self.store.latest_snapshot()).map_err(Error::from_graph)
+    }
+
+    /// Runs a bound statement on `graph`, whose pending writes it extends.
+    pub(crate) fn run_on(
+        &self,
+        graph: &TxGraph,
         bound: &namidb_query::BoundStatement,
         params: &BTreeMap<String, Value>,
-        snapshot: GraphSnapshot,
-    ) -> Result<std::result::Result<QueryResult, ()>> {
-        let since = snapshot.lsn();
-        let graph = TxGraph::new(snapshot, self.runtime.handle().clone());
+    ) -> Result<QueryResult> {
         let ctx = ExecContext {
-            graph: &graph,
+            graph,
             params,
             procedures: &self.procedures,
             width: bound.width,
@@ -140,7 +177,7 @@ impl Database {
             rows.iter()
                 .map(|row| {
                     row.iter()
-                        .map(|v| materialize(&graph, v))
+                        .map(|v| materialize(graph, v))
                         .collect::<namidb_exec::Result<Vec<_>>>()
                 })
                 .collect::<namidb_exec::Result<Vec<_>>>()
@@ -148,15 +185,18 @@ impl Database {
         } else {
             Vec::new()
         };
-        let result = QueryResult { columns: bound.columns.clone(), rows };
-        if !graph.has_writes() {
-            return Ok(Ok(result));
-        }
+        Ok(QueryResult { columns: bound.columns.clone(), rows })
+    }
+
+    /// Commits `graph`'s writes as one batch, on condition that nothing changed since its
+    /// snapshot.
+    pub(crate) fn commit(&self, graph: TxGraph) -> Result<Committed> {
+        let since = graph.snapshot().lsn();
         let mut batch = graph.into_batch().map_err(Error::from_exec)?.into_write_batch();
         batch.require(Precondition::RangeUnchanged { start: Bytes::new(), end: None, since });
         match self.runtime.block_on(self.store.db().commit_batch(batch)) {
-            Ok(_) => Ok(Ok(result)),
-            Err(StorageError::Conflict { .. }) => Ok(Err(())),
+            Ok(_) => Ok(Committed::Yes),
+            Err(StorageError::Conflict { .. }) => Ok(Committed::LostRace),
             Err(e) => Err(Error::from_storage(e)),
         }
     }
@@ -176,6 +216,17 @@ impl Database {
         self.runtime
             .block_on(namidb_import::import(&self.store, files, progress))
             .map_err(Error::from_import)
+    }
+
+    /// Deletes objects no snapshot can need any more (after the grace period); returns how
+    /// many objects were deleted.
+    pub fn collect_garbage(&self) -> Result<namidb_graph::GcReport> {
+        self.runtime.block_on(self.store.collect_garbage()).map_err(Error::from_graph)
+    }
+
+    /// What [`Database::collect_garbage`] would delete now, deleting nothing.
+    pub fn garbage_report(&self) -> Result<namidb_graph::GcReport> {
+        self.runtime.block_on(self.store.garbage_report()).map_err(Error::from_graph)
     }
 
     /// Compacts every level fully.

@@ -9,16 +9,18 @@
 //!
 //! Architecture invariant: the facade owns sessions, statement retries and the public error;
 //! it contains no query or storage logic of its own.
-//! API boundary: [`Database`], [`OpenOptions`], [`QueryResult`], [`Error`], [`ErrorKind`],
+//! API boundary: [`Database`], [`Batch`], [`OpenOptions`], [`QueryResult`], [`Error`], [`ErrorKind`],
 //! [`Phase`], [`ProcedureRegistry`], and the re-exported value types.
 
+mod batch;
 mod database;
 mod error;
 mod procedures;
 
+pub use batch::Batch;
 pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};
 pub use error::{Error, ErrorKind, Phase, Result};
-pub use namidb_graph::LsmOptions;
+pub use namidb_graph::{GcReport, LsmOptions};
 /// Bulk import: file specifications, the LDBC preset, progress and reports.
 pub use namidb_import as import;
 pub use namidb_query::ProcedureSignature;

@@ -37,8 +37,9 @@ pub struct GcReport {
 }
 
 impl StoreInner {
-    /// Deletes what no reader can need any more.
-    pub(crate) async fn collect_garbage(&self) -> Result<GcReport, GraphError> {
+    /// Deletes what no reader can need any more; with `dry_run`, only counts what it would
+    /// delete (the report's `*_deleted` fields then mean "would delete").
+    pub(crate) async fn collect_garbage(&self, dry_run: bool) -> Result<GcReport, GraphError> {
         let _maintenance = self.maintenance.lock().await;
         let bucket = self.db.bucket();
         self.db.refresh().await?;
@@ -51,15 +52,17 @@ impl StoreInner {
         for garbage in &manifest.garbage {
             let unread = garbage.removed_in_version <= horizon.manifest_version;
             if unread && garbage.removed_at_millis.saturating_add(grace) <= now {
-                bucket.delete(&garbage.key).await?;
-                self.cache.forget_object(&garbage.key);
+                if !dry_run {
+                    bucket.delete(&garbage.key).await?;
+                    self.cache.forget_object(&garbage.key);
+                }
                 collected.push(garbage.key.clone());
             } else {
                 report.retired_kept += 1;
             }
         }
         report.retired_deleted = collected.len();
-        if !collected.is_empty() {
+        if !collected.is_empty() && !dry_run {
             self.db.install(ManifestEdit { collected, ..ManifestEdit::default() }).await?;
         }
         // Orphans, judged against the manifest read above (every name it knows).
@@ -76,7 +79,9 @@ impl StoreInner {
             let id = object.key.rsplit('/').next().unwrap_or_default();
             let old = sst_created_millis(id).is_some_and(|t| t.saturating_add(orphan_grace) <= now);
             if old && !named.contains(&object.key) {
-                bucket.delete(&object.key).await?;
+                if !dry_run {
+                    bucket.delete(&object.key).await?;
+                }
                 report.orphans_deleted += 1;
             }
         }
@@ -84,13 +89,17 @@ impl StoreInner {
             let stale =
                 parse_wal_segment_key(&object.key).is_some_and(|seq| seq < manifest.next_wal_seq);
             if stale && !named.contains(&object.key) {
-                bucket.delete(&object.key).await?;
+                if !dry_run {
+                    bucket.delete(&object.key).await?;
+                }
                 report.orphans_deleted += 1;
             }
         }
         let (_, expired) = super::lease::read_leases(bucket, now.saturating_sub(grace)).await?;
         for key in expired {
-            bucket.delete(&key).await?;
+            if !dry_run {
+                bucket.delete(&key).await?;
+            }
             report.leases_removed += 1;
         }
         tracing::debug!(?report, "garbage collected");

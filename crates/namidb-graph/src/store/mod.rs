@@ -209,7 +209,12 @@ impl GraphStore {
 
     /// Deletes objects no reader can need any more.
     pub async fn collect_garbage(&self) -> Result<GcReport, GraphError> {
-        self.inner.collect_garbage().await
+        self.inner.collect_garbage(false).await
+    }
+
+    /// What [`GraphStore::collect_garbage`] would delete now, deleting nothing.
+    pub async fn garbage_report(&self) -> Result<GcReport, GraphError> {
+        self.inner.collect_garbage(true).await
     }
 
     /// Writes (or removes, when no snapshot is open) this handle's snapshot lease.
@@ -289,7 +294,7 @@ impl StoreInner {
             due.lease = now;
         }
         if elapsed(due.gc, self.options.gc_interval) {
-            self.collect_garbage().await?;
+            self.collect_garbage(false).await?;
             due.gc = now;
         }
         Ok(())
