@@ -3,7 +3,8 @@
 #   1. installs and starts the S3 servers (moto 5.2.5 and Ceph RGW) on 127.0.0.1;
 #   2. checks formatting and lints (cargo fmt --check, cargo clippy -D warnings);
 #   3. runs every Rust test with cargo-nextest against memory://, file://, moto and Ceph;
-#   4. stops the servers.
+#   4. builds the Python package into a venv and runs its pytest suite (memory://, file://, moto);
+#   5. stops the servers.
 # Build artefacts go to $CARGO_TARGET_DIR (default ~/.cache/namidb/target) so later runs reuse them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,3 +29,6 @@ echo "[test] cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "[test] cargo nextest (storage suite on: $NAMIDB_TEST_S3)"
 cargo nextest run --workspace --locked --profile ci
+echo "[test] python package (pytest)"
+VENV=$(bash "$ROOT/scripts/python-env.sh" | tail -n 1)
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/crates/namidb-py/tests"

@@ -19,6 +19,7 @@
 pub mod compare;
 pub mod display;
 pub mod entity;
+pub mod result_text;
 pub mod temporal;
 
 use std::collections::BTreeMap;

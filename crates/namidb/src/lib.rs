@@ -24,5 +24,7 @@ pub use namidb_graph::{GcReport, LsmOptions};
 /// Bulk import: file specifications, the LDBC preset, progress and reports.
 pub use namidb_import as import;
 pub use namidb_query::ProcedureSignature;
-pub use namidb_value::{NodeData, PathData, RelData, ResultValue, Value};
+/// Temporal value types and calendar helpers.
+pub use namidb_value::temporal;
+pub use namidb_value::{result_text, NodeData, PathData, RelData, ResultValue, Value};
 pub use procedures::{ProcedureFn, ProcedureRegistry};
