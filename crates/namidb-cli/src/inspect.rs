@@ -15,6 +15,9 @@ pub(crate) async fn run(uri: &str, json: bool) -> Result<(), String> {
     db.close().await.map_err(|e| e.to_string())
 }
 
+/// SSTs listed one by one per level.
+const SSTS_LISTED: usize = 8;
+
 /// A human-readable summary of a manifest.
 pub(crate) fn describe(manifest: &Manifest) -> String {
     let mut out = String::new();
@@ -54,6 +57,15 @@ pub(crate) fn describe(manifest: &Manifest) -> String {
             let bytes: u64 = ssts.iter().map(|s| s.size_bytes).sum();
             let rows: u64 = ssts.iter().map(|s| s.rows).sum();
             out.push_str(&format!("  L{level}: {} SSTs, {bytes} bytes, {rows} rows\n", ssts.len()));
+            for sst in ssts.iter().take(SSTS_LISTED) {
+                out.push_str(&format!(
+                    "    {}  {} bytes  {} rows\n",
+                    sst.id, sst.size_bytes, sst.rows
+                ));
+            }
+            if ssts.len() > SSTS_LISTED {
+                out.push_str(&format!("    … {} more\n", ssts.len() - SSTS_LISTED));
+            }
         }
     }
     out.push_str(&format!("schema version   {}\n", manifest.schema_version));

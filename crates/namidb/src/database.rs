@@ -107,6 +107,11 @@ impl Database {
         &self.store
     }
 
+    /// The registered procedures.
+    pub(crate) fn procedures(&self) -> &ProcedureRegistry {
+        &self.procedures
+    }
+
     /// Registers a procedure callable with `CALL`.
     pub fn register_procedure(&self, signature: ProcedureSignature, body: ProcedureFn) {
         self.procedures.register(signature, body);

@@ -10,12 +10,13 @@
 //! Architecture invariant: the facade owns sessions, statement retries and the public error;
 //! it contains no query or storage logic of its own.
 //! API boundary: [`Database`], [`Batch`], [`OpenOptions`], [`QueryResult`], [`Error`], [`ErrorKind`],
-//! [`Phase`], [`ProcedureRegistry`], and the re-exported value types.
+//! [`Phase`], [`ProcedureRegistry`], [`Profile`], and the re-exported value types.
 
 mod batch;
 mod database;
 mod error;
 mod procedures;
+mod profile;
 
 pub use batch::Batch;
 pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};
@@ -28,3 +29,4 @@ pub use namidb_query::ProcedureSignature;
 pub use namidb_value::temporal;
 pub use namidb_value::{result_text, NodeData, PathData, RelData, ResultValue, Value};
 pub use procedures::{ProcedureFn, ProcedureRegistry};
+pub use profile::Profile;
