@@ -22,8 +22,9 @@ pub(crate) struct ImportArgs {
     /// A relationship file: `TYPE=FILE` (`:START_ID`, `:END_ID` columns).
     #[arg(long = "relationships", value_name = "TYPE=FILE")]
     relationships: Vec<String>,
-    /// An LDBC SNB Interactive v1 data set (the directory holding `static/` and `dynamic/`),
-    /// with the Neo4j reference labels and relationship types.
+    /// An LDBC SNB data set (the directory holding `static/` and `dynamic/`): Interactive v1
+    /// (`person_0_0.csv`, epoch-millisecond dates) or Spark Datagen CsvCompositeProjectedFK
+    /// (`Person.csv`, ISO dates), with the Neo4j reference labels and relationship types.
     #[arg(long, value_name = "DIR")]
     ldbc: Option<PathBuf>,
     /// Field delimiter of the --nodes / --relationships files.
@@ -42,7 +43,7 @@ fn split_spec(text: &str) -> Result<(&str, PathBuf), String> {
 /// The files `args` names, nodes first.
 fn specs(args: &ImportArgs) -> Result<Vec<FileSpec>, String> {
     let mut specs = match &args.ldbc {
-        Some(dir) => ldbc::interactive_v1(dir).map_err(|e| e.to_string())?,
+        Some(dir) => ldbc::detect(dir).map_err(|e| e.to_string())?,
         None => Vec::new(),
     };
     for text in &args.nodes {

@@ -4,7 +4,9 @@
 //! property with a type, a node id in an id space (ids of different spaces may repeat), a
 //! label, a relationship endpoint, or ignored.
 
-use namidb_graph::model::PropertyValue;
+use namidb_graph::model::{PropertyValue, TimeZone};
+use namidb_value::temporal::{self, Clock, Kind};
+use namidb_value::Value;
 
 /// A property's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +19,11 @@ pub enum ValueType {
     Float,
     /// `true`/`false`.
     Bool,
+    /// An ISO 8601 temporal value of this kind (`DATE`, `LOCALTIME`, `TIME`,
+    /// `LOCALDATETIME`, `DATETIME`), e.g. `2010-01-03T15:10:31.499+00:00`.
+    Temporal(Kind),
+    /// An ISO 8601 duration (`DURATION`), e.g. `P1DT2H`.
+    Duration,
 }
 
 /// What a column holds.
@@ -94,7 +101,11 @@ pub fn parse_column(field: &str, default_space: &str) -> Result<Column, String> 
                 "INT" | "LONG" | "SHORT" | "BYTE" => ValueType::Int,
                 "FLOAT" | "DOUBLE" => ValueType::Float,
                 "BOOLEAN" => ValueType::Bool,
-                other => return Err(format!("`{field}`: unknown type `{other}`")),
+                "DURATION" => ValueType::Duration,
+                other => match Kind::from_name(other) {
+                    Some(kind) => ValueType::Temporal(kind),
+                    None => return Err(format!("`{field}`: unknown type `{other}`")),
+                },
             };
             Column::Property { name: name.to_owned(), ty, list }
         }
@@ -127,6 +138,50 @@ fn scalar(text: &str, ty: ValueType) -> Result<PropertyValue, String> {
             "false" => PropertyValue::Bool(false),
             _ => return Err(format!("`{text}` is not a boolean")),
         },
+        ValueType::Temporal(kind) => {
+            // Text alone decides the value; the clock only matters for "now", never read here.
+            let clock = Clock { seconds: 0, nanos: 0 };
+            let value =
+                temporal::construct::construct(kind, Some(&Value::string(text.trim())), clock)
+                    .map_err(|e| format!("`{text}` is not a {kind:?}: {e}"))?;
+            temporal_property(value)?
+        }
+        ValueType::Duration => {
+            let value = temporal::duration::construct(&Value::string(text.trim()))
+                .map_err(|e| format!("`{text}` is not a duration: {e}"))?;
+            temporal_property(value)?
+        }
+    })
+}
+
+/// A temporal value as a stored property.
+fn temporal_property(value: Value) -> Result<PropertyValue, String> {
+    Ok(match value {
+        Value::Date(d) => PropertyValue::Date(
+            i32::try_from(d.days).map_err(|_| format!("date {d} is out of range"))?,
+        ),
+        Value::LocalTime(t) => PropertyValue::LocalTime(t.nanos),
+        Value::Time(t) => PropertyValue::Time { nanos: t.nanos, offset_seconds: t.offset_seconds },
+        Value::LocalDateTime(t) => {
+            PropertyValue::LocalDateTime { seconds: t.seconds, nanos: t.nanos }
+        }
+        Value::DateTime(t) => PropertyValue::DateTime {
+            seconds: t.seconds,
+            nanos: t.nanos,
+            zone: match &t.zone {
+                Some(name) => {
+                    TimeZone::Named { name: name.clone(), offset_seconds: t.offset_seconds }
+                }
+                None => TimeZone::Offset(t.offset_seconds),
+            },
+        },
+        Value::Duration(d) => PropertyValue::Duration {
+            months: d.months,
+            days: d.days,
+            seconds: d.seconds,
+            nanos: d.nanos,
+        },
+        other => return Err(format!("{other} is not a temporal value")),
     })
 }
 
@@ -145,6 +200,23 @@ mod tests {
             Ok(Column::StartId { space: "Tag".into() })
         );
         assert_eq!(parse_column(":END_ID", "Post"), Ok(Column::EndId { space: "Post".into() }));
+        assert_eq!(
+            parse_column("creationDate:DATETIME", "x"),
+            Ok(Column::Property {
+                name: "creationDate".into(),
+                ty: ValueType::Temporal(Kind::DateTime),
+                list: false
+            })
+        );
+        assert!(matches!(
+            convert("2010-01-03T15:10:31.499+00:00", ValueType::Temporal(Kind::DateTime), false),
+            Ok(Some(PropertyValue::DateTime { seconds: 1_262_531_431, nanos: 499_000_000, .. }))
+        ));
+        assert_eq!(
+            convert("1984-03-11", ValueType::Temporal(Kind::Date), false),
+            Ok(Some(PropertyValue::Date(5183)))
+        );
+        assert!(convert("1984-13-11", ValueType::Temporal(Kind::Date), false).is_err());
         assert_eq!(
             parse_column("speaks:STRING[]", "x"),
             Ok(Column::Property { name: "speaks".into(), ty: ValueType::String, list: true })
