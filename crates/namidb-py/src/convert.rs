@@ -105,18 +105,18 @@ pub(crate) fn result_to_py(py: Python<'_>, value: &ResultValue) -> PyResult<Py<P
             PyList::new(py, items)?.into_any().unbind()
         }
         ResultValue::Map(map) => props_to_py(py, map)?.into_any().unbind(),
-        ResultValue::Node(node) => Bound::new(py, node_to_py(py, node)?)?.into_any().unbind(),
-        ResultValue::Relationship(rel) => Bound::new(py, rel_to_py(py, rel)?)?.into_any().unbind(),
+        ResultValue::Node(node) => node_to_py(py, node)?.into_any().unbind(),
+        ResultValue::Relationship(rel) => rel_to_py(py, rel)?.into_any().unbind(),
         ResultValue::Path(path) => {
             let nodes = path
                 .nodes
                 .iter()
-                .map(|n| Ok(Bound::new(py, node_to_py(py, n)?)?.into_any()))
+                .map(|n| Ok(node_to_py(py, n)?.into_any()))
                 .collect::<PyResult<Vec<_>>>()?;
             let rels = path
                 .rels
                 .iter()
-                .map(|r| Ok(Bound::new(py, rel_to_py(py, r)?)?.into_any()))
+                .map(|r| Ok(rel_to_py(py, r)?.into_any()))
                 .collect::<PyResult<Vec<_>>>()?;
             let path = Path {
                 nodes: PyList::new(py, nodes)?.unbind(),
@@ -145,22 +145,16 @@ fn props_to_py<'py>(
     Ok(dict)
 }
 
-fn node_to_py(py: Python<'_>, node: &NodeData) -> PyResult<Node> {
-    Ok(Node {
-        id: node.id,
-        labels: node.labels.clone(),
-        properties: props_to_py(py, &node.properties)?.unbind(),
-    })
+fn node_to_py<'py>(py: Python<'py>, node: &NodeData) -> PyResult<Bound<'py, Node>> {
+    let properties = props_to_py(py, &node.properties)?.unbind();
+    Node::create(py, node.id, node.labels.clone(), properties)
 }
 
-fn rel_to_py(py: Python<'_>, rel: &RelData) -> PyResult<Relationship> {
-    Ok(Relationship {
-        id: rel.id,
-        rel_type: rel.rel_type.clone(),
-        start_node: rel.src,
-        end_node: rel.dst,
-        properties: props_to_py(py, &rel.properties)?.unbind(),
-    })
+fn rel_to_py<'py>(py: Python<'py>, rel: &RelData) -> PyResult<Bound<'py, Relationship>> {
+    let properties = props_to_py(py, &rel.properties)?.unbind();
+    let relationship =
+        Relationship { rel_type: rel.rel_type.clone(), start_node: rel.src, end_node: rel.dst };
+    Relationship::create(py, rel.id, relationship, properties)
 }
 
 /// A value with no graph elements to read (procedure arguments): nodes and relationships

@@ -1,37 +1,95 @@
 //! Graph values as Python objects: `namidb.Node`, `namidb.Relationship`, `namidb.Path`, and
 //! `namidb.Duration` for durations a `datetime.timedelta` cannot hold (months, nanoseconds).
 //!
-//! Nodes and relationships compare and hash by id; their properties are a `dict` (a copy is
-//! returned by `.properties`), also reachable by `node["name"]`, `node.get("name")`, `"name" in
-//! node`, `node.keys()`.
+//! Nodes and relationships share the base class `Entity`: they compare and hash by kind and
+//! id; their properties are a `dict` (a copy is returned by `.properties`), also reachable by
+//! `node["name"]`, `node.get("name")`, `"name" in node`, `node.keys()`.
 
 use namidb::temporal::Duration as CypherDuration;
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use pyo3::PyClassInitializer;
 
-/// Mapping access shared by nodes and relationships.
-fn property<'py>(props: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyAny>> {
-    props.get_item(key)?.ok_or_else(|| PyKeyError::new_err(key.to_owned()))
+/// What nodes and relationships share: an id and properties with mapping access. Equality
+/// and hashing go by kind and id.
+#[pyclass(frozen, subclass, module = "namidb")]
+pub(crate) struct Entity {
+    /// The element's id.
+    #[pyo3(get)]
+    pub(crate) id: u64,
+    pub(crate) properties: Py<PyDict>,
 }
 
-fn compare_ids(a: u64, b: u64, op: CompareOp) -> Option<bool> {
-    match op {
-        CompareOp::Eq => Some(a == b),
-        CompareOp::Ne => Some(a != b),
-        _ => None,
+#[pymethods]
+impl Entity {
+    /// A copy of the properties.
+    #[getter]
+    fn properties<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.properties.bind(py).copy()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.properties.bind(py).get_item(key)?.ok_or_else(|| PyKeyError::new_err(key.to_owned()))
+    }
+
+    #[pyo3(signature = (key, default=None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        key: &str,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(self.properties.bind(py).get_item(key)?.or(default))
+    }
+
+    fn keys<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
+        self.properties.bind(py).keys()
+    }
+
+    fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
+        self.properties.bind(py).contains(key)
+    }
+
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.properties.bind(py).len()
+    }
+
+    fn __richcmp__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, op: CompareOp) -> Option<bool> {
+        let other_entity = other.cast::<Entity>().ok()?;
+        let same = slf.get_type().is(other.get_type()) && slf.get().id == other_entity.get().id;
+        match op {
+            CompareOp::Eq => Some(same),
+            CompareOp::Ne => Some(!same),
+            _ => None,
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        self.id
     }
 }
 
 /// A node: id, labels and properties.
-#[pyclass(frozen, module = "namidb")]
+#[pyclass(frozen, extends = Entity, module = "namidb")]
 pub(crate) struct Node {
-    /// The node's id.
-    #[pyo3(get)]
-    pub(crate) id: u64,
     pub(crate) labels: Vec<String>,
-    pub(crate) properties: Py<PyDict>,
+}
+
+impl Node {
+    /// A new Python node.
+    pub(crate) fn create(
+        py: Python<'_>,
+        id: u64,
+        labels: Vec<String>,
+        properties: Py<PyDict>,
+    ) -> PyResult<Bound<'_, Node>> {
+        Bound::new(
+            py,
+            PyClassInitializer::from(Entity { id, properties }).add_subclass(Node { labels }),
+        )
+    }
 }
 
 #[pymethods]
@@ -42,63 +100,17 @@ impl Node {
         self.labels.clone()
     }
 
-    /// A copy of the properties.
-    #[getter]
-    fn properties<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.properties.bind(py).copy()
-    }
-
-    fn __getitem__<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
-        property(self.properties.bind(py), key)
-    }
-
-    #[pyo3(signature = (key, default=None))]
-    fn get<'py>(
-        &self,
-        py: Python<'py>,
-        key: &str,
-        default: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        Ok(self.properties.bind(py).get_item(key)?.or(default))
-    }
-
-    fn keys<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
-        self.properties.bind(py).keys()
-    }
-
-    fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
-        self.properties.bind(py).contains(key)
-    }
-
-    fn __len__(&self, py: Python<'_>) -> usize {
-        self.properties.bind(py).len()
-    }
-
-    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> Option<bool> {
-        let other = other.cast::<Node>().ok()?;
-        compare_ids(self.id, other.get().id, op)
-    }
-
-    fn __hash__(&self) -> u64 {
-        self.id
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let labels: String = self.labels.iter().map(|l| format!(":{l}")).collect();
-        Ok(format!(
-            "Node(id={}, labels='{labels}', properties={})",
-            self.id,
-            self.properties.bind(py).repr()?
-        ))
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let base = slf.as_super().get();
+        let labels: String = slf.get().labels.iter().map(|l| format!(":{l}")).collect();
+        let props = base.properties.bind(slf.py()).repr()?;
+        Ok(format!("Node(id={}, labels='{labels}', properties={props})", base.id))
     }
 }
 
 /// A relationship: id, type, start and end node ids, properties.
-#[pyclass(frozen, module = "namidb")]
+#[pyclass(frozen, extends = Entity, module = "namidb")]
 pub(crate) struct Relationship {
-    /// The relationship's id.
-    #[pyo3(get)]
-    pub(crate) id: u64,
     /// The relationship type.
     #[pyo3(get, name = "type")]
     pub(crate) rel_type: String,
@@ -108,60 +120,35 @@ pub(crate) struct Relationship {
     /// The id of the node it ends at.
     #[pyo3(get)]
     pub(crate) end_node: u64,
-    pub(crate) properties: Py<PyDict>,
+}
+
+impl Relationship {
+    /// A new Python relationship.
+    pub(crate) fn create(
+        py: Python<'_>,
+        id: u64,
+        relationship: Relationship,
+        properties: Py<PyDict>,
+    ) -> PyResult<Bound<'_, Relationship>> {
+        Bound::new(
+            py,
+            PyClassInitializer::from(Entity { id, properties }).add_subclass(relationship),
+        )
+    }
 }
 
 #[pymethods]
 impl Relationship {
-    /// A copy of the properties.
-    #[getter]
-    fn properties<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.properties.bind(py).copy()
-    }
-
-    fn __getitem__<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
-        property(self.properties.bind(py), key)
-    }
-
-    #[pyo3(signature = (key, default=None))]
-    fn get<'py>(
-        &self,
-        py: Python<'py>,
-        key: &str,
-        default: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        Ok(self.properties.bind(py).get_item(key)?.or(default))
-    }
-
-    fn keys<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
-        self.properties.bind(py).keys()
-    }
-
-    fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
-        self.properties.bind(py).contains(key)
-    }
-
-    fn __len__(&self, py: Python<'_>) -> usize {
-        self.properties.bind(py).len()
-    }
-
-    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> Option<bool> {
-        let other = other.cast::<Relationship>().ok()?;
-        compare_ids(self.id, other.get().id, op)
-    }
-
-    fn __hash__(&self) -> u64 {
-        self.id
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let base = slf.as_super().get();
+        let rel = slf.get();
         Ok(format!(
             "Relationship(id={}, type='{}', start_node={}, end_node={}, properties={})",
-            self.id,
-            self.rel_type,
-            self.start_node,
-            self.end_node,
-            self.properties.bind(py).repr()?
+            base.id,
+            rel.rel_type,
+            rel.start_node,
+            rel.end_node,
+            base.properties.bind(slf.py()).repr()?
         ))
     }
 }

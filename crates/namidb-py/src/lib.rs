@@ -3,7 +3,7 @@
 //! Architecture invariant: a thin binding over the `namidb` facade: values convert at the
 //! boundary, errors map to the package's exception hierarchy, the GIL is released while the
 //! engine works. No query or storage logic lives here. API boundary: the Python names the
-//! module exports (`NativeDatabase`, `NativeBatch`, `NativeResult`, `Node`, `Relationship`,
+//! module exports (`NativeDatabase`, `NativeBatch`, `NativeResult`, `Entity`, `Node`, `Relationship`,
 //! `Path`, `Duration`, the exception classes); `python/namidb/__init__.py` is the public API.
 
 mod arrow_export;
@@ -22,6 +22,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeBatch>()?;
     m.add_class::<client::NativeResult>()?;
     m.add_class::<arrow_export::ArrowColumn>()?;
+    m.add_class::<graph_types::Entity>()?;
     m.add_class::<graph_types::Node>()?;
     m.add_class::<graph_types::Relationship>()?;
     m.add_class::<graph_types::Path>()?;

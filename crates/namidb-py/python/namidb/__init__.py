@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 
 from . import _native
 from ._native import (
+    Entity,
     ConstraintError,
     CypherError,
     CypherRuntimeError,
@@ -42,6 +43,7 @@ __all__ = [
     "Client",
     "Batch",
     "Result",
+    "Entity",
     "Node",
     "Relationship",
     "Path",
