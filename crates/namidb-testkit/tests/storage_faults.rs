@@ -201,12 +201,32 @@ async fn random_faults_with_two_writers_keep_every_acknowledged_batch() {
     ] {
         faults.add_rule(FaultRule { op: None, trigger: FaultTrigger::Chance(0.04), action });
     }
-    let a = Db::open(&uri, options(1, Some(Arc::clone(&faults)))).await.unwrap();
-    let b = Db::open(&uri, options(2, Some(Arc::clone(&faults)))).await.unwrap();
+    // A handle that closed itself (an unknown outcome) is replaced, as an application would.
+    let open = |writer: u64| {
+        let (uri, faults) = (uri.clone(), Arc::clone(&faults));
+        async move {
+            for _ in 0..20 {
+                if let Ok(db) = Db::open(&uri, options(writer, Some(Arc::clone(&faults)))).await {
+                    return db;
+                }
+            }
+            panic!("writer {writer} could not open the namespace in 20 attempts");
+        }
+    };
+    let closed = |r: &Result<namidb_storage::CommitInfo, StorageError>| {
+        matches!(r, Err(StorageError::OutcomeUnknown { .. } | StorageError::Closed { .. }))
+    };
+    let (mut a, mut b) = (open(1).await, open(2).await);
     let mut outcomes = BTreeMap::new();
     for round in 0..40 {
         let (ta, tb) = (format!("a{round}"), format!("b{round}"));
         let (ra, rb) = tokio::join!(a.commit_batch(batch_for(&ta)), b.commit_batch(batch_for(&tb)));
+        if closed(&ra) {
+            a = open(1).await;
+        }
+        if closed(&rb) {
+            b = open(2).await;
+        }
         outcomes.insert(ta, classify(&ra));
         outcomes.insert(tb, classify(&rb));
     }
