@@ -55,7 +55,7 @@ impl Batch {
         params: &BTreeMap<String, Value>,
     ) -> Result<QueryResult> {
         self.check_usable()?;
-        let run = self.db.compile(query, params).and_then(|bound| {
+        let run = self.db.compile(query, &|name| params.contains_key(name)).and_then(|bound| {
             let graph = self.graph.as_ref().ok_or_else(finished)?;
             let result = self.db.run_on(graph, &bound, params)?;
             Ok((bound, result))

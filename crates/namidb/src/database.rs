@@ -107,11 +107,6 @@ impl Database {
         &self.store
     }
 
-    /// The registered procedures.
-    pub(crate) fn procedures(&self) -> &ProcedureRegistry {
-        &self.procedures
-    }
-
     /// Registers a procedure callable with `CALL`.
     pub fn register_procedure(&self, signature: ProcedureSignature, body: ProcedureFn) {
         self.procedures.register(signature, body);
@@ -119,11 +114,21 @@ impl Database {
 
     /// Runs one Cypher statement with parameters.
     pub fn execute(&self, query: &str, params: &BTreeMap<String, Value>) -> Result<QueryResult> {
-        let bound = self.compile(query, params)?;
+        let bound = self.compile(query, &|name| params.contains_key(name))?;
+        self.execute_bound(&bound, params)
+    }
+
+    /// Runs a compiled statement: on a snapshot, committing its writes, again on a newer
+    /// state when a concurrent writer won.
+    pub(crate) fn execute_bound(
+        &self,
+        bound: &namidb_query::BoundStatement,
+        params: &BTreeMap<String, Value>,
+    ) -> Result<QueryResult> {
         let mut snapshot = self.store.snapshot();
         for _ in 0..MAX_STATEMENT_ATTEMPTS {
             let graph = self.tx_graph(snapshot);
-            let result = self.run_on(&graph, &bound, params)?;
+            let result = self.run_on(&graph, bound, params)?;
             if !graph.has_writes() {
                 return Ok(result);
             }
@@ -141,16 +146,15 @@ impl Database {
         Batch::new(self.clone())
     }
 
-    /// Parses and binds `query`.
+    /// Parses and binds `query`; `has_param` says which parameters are supplied.
     pub(crate) fn compile(
         &self,
         query: &str,
-        params: &BTreeMap<String, Value>,
+        has_param: &dyn Fn(&str) -> bool,
     ) -> Result<namidb_query::BoundStatement> {
         let statement = namidb_cypher_syntax::parse_statement(query)
             .map_err(|e| Error::from_syntax(&e, query))?;
-        bind_statement(&statement, &self.procedures, &|name| params.contains_key(name))
-            .map_err(Error::from_plan)
+        bind_statement(&statement, &self.procedures, has_param).map_err(Error::from_plan)
     }
 
     /// A fresh transaction view over `snapshot`.

@@ -12,7 +12,7 @@ use namidb_objstore::OpKind;
 use namidb_value::Value;
 
 use crate::database::{Database, QueryResult};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What PROFILE measured.
 #[derive(Debug, Clone)]
@@ -36,20 +36,18 @@ pub struct Profile {
 impl Database {
     /// The plan of `query` as an indented operator tree (parameters need not be supplied).
     pub fn explain(&self, query: &str) -> Result<String> {
-        let statement = namidb_cypher_syntax::parse_statement(query)
-            .map_err(|e| Error::from_syntax(&e, query))?;
-        let bound = namidb_query::bind_statement(&statement, self.procedures(), &|_| true)
-            .map_err(Error::from_plan)?;
+        let bound = self.compile(query, &|_| true)?;
         Ok(namidb_query::explain::explain(&bound.plan))
     }
 
     /// Runs `query` and reports its plan, rows, time and object-store traffic.
     pub fn profile(&self, query: &str, params: &BTreeMap<String, Value>) -> Result<Profile> {
-        let plan = self.explain(query)?;
+        let started = Instant::now();
+        let bound = self.compile(query, &|name| params.contains_key(name))?;
+        let plan = namidb_query::explain::explain(&bound.plan);
         let metrics = || self.store().db().bucket().metrics();
         let before = metrics();
-        let started = Instant::now();
-        let result = self.execute(query, params)?;
+        let result = self.execute_bound(&bound, params)?;
         let elapsed = started.elapsed();
         let delta = metrics().since(&before);
         let gets = delta.op(OpKind::Get).requests + delta.op(OpKind::GetRange).requests;
