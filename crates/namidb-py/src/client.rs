@@ -179,16 +179,22 @@ impl NativeBatch {
     }
 
     fn commit(&self, py: Python<'_>) -> PyResult<()> {
-        let batch = self
-            .batch
-            .lock()
-            .take()
-            .ok_or_else(|| Error::new_err("the batch is already finished"))?;
-        py.detach(|| batch.commit()).map_err(to_py)
+        // The lock is taken without the GIL: a statement of this batch running a Python
+        // procedure holds the lock and waits for the GIL.
+        let result = py.detach(|| {
+            let batch = self.batch.lock().take().ok_or(None)?;
+            batch.commit().map_err(Some)
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(Some(e)) => Err(to_py(e)),
+            Err(None) => Err(Error::new_err("the batch is already finished")),
+        }
     }
 
-    fn rollback(&self) {
-        self.batch.lock().take();
+    fn rollback(&self, py: Python<'_>) {
+        let batch = py.detach(|| self.batch.lock().take());
+        drop(batch);
     }
 }
 
@@ -245,6 +251,14 @@ impl NativeResult {
             })
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, rows)
+    }
+
+    /// The value at `row`, `column` (None when out of range).
+    fn cell(&self, py: Python<'_>, row: usize, column: usize) -> PyResult<Py<PyAny>> {
+        match self.rows.get(row).and_then(|r| r.get(column)) {
+            Some(value) => result_to_py(py, value),
+            None => Ok(py.None()),
+        }
     }
 
     /// Column `index`'s values as Python objects.

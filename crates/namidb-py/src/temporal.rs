@@ -20,7 +20,7 @@ use namidb::Value;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyAny, PyDict, PyType};
+use pyo3::types::{PyAny, PyType};
 
 use crate::graph_types::Duration;
 
@@ -77,11 +77,13 @@ pub(crate) fn time_to_py(py: Python<'_>, time: &Time) -> PyResult<Py<PyAny>> {
     Ok(datetime_type(py, &TIME, "time")?.call1((h, mi, s, us, zone))?.unbind())
 }
 
-/// A naive `datetime` of local seconds since the epoch, or `None` outside Python's years.
-fn naive_datetime<'py>(
+/// A `datetime` of local seconds since the epoch, with `tzinfo` when given; `None` outside
+/// Python's years.
+fn python_datetime<'py>(
     py: Python<'py>,
     seconds: i64,
     nanos: u32,
+    tzinfo: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let (y, m, d) = civil_from_days(seconds.div_euclid(SECONDS_PER_DAY));
     if !in_python_range(y) {
@@ -89,29 +91,31 @@ fn naive_datetime<'py>(
     }
     let second_of_day = seconds.rem_euclid(SECONDS_PER_DAY) as u64;
     let (h, mi, s, us) = clock_parts(second_of_day * NANOS_PER_SECOND + u64::from(nanos));
-    Ok(Some(datetime_type(py, &DATETIME, "datetime")?.call1((y, m, d, h, mi, s, us))?))
+    let class = datetime_type(py, &DATETIME, "datetime")?;
+    Ok(Some(match tzinfo {
+        Some(tz) => class.call1((y, m, d, h, mi, s, us, tz))?,
+        None => class.call1((y, m, d, h, mi, s, us))?,
+    }))
 }
 
 pub(crate) fn local_datetime_to_py(py: Python<'_>, value: &LocalDateTime) -> PyResult<Py<PyAny>> {
-    match naive_datetime(py, value.seconds, value.nanos)? {
+    match python_datetime(py, value.seconds, value.nanos, None)? {
         Some(dt) => Ok(dt.unbind()),
         None => Ok(value.to_string().into_pyobject(py)?.into_any().unbind()),
     }
 }
 
 pub(crate) fn datetime_to_py(py: Python<'_>, value: &DateTime) -> PyResult<Py<PyAny>> {
-    // Local wall time plus a fixed offset, then (for a named zone) the same instant in it.
+    // Local wall time at the fixed offset, then (for a named zone) the same instant in it.
     let local = value.seconds.saturating_add(i64::from(value.offset_seconds));
-    let Some(naive) = naive_datetime(py, local, value.nanos)? else {
+    let fixed = fixed_zone(py, value.offset_seconds)?;
+    let Some(aware) = python_datetime(py, local, value.nanos, Some(fixed))? else {
         return Ok(value.to_string().into_pyobject(py)?.into_any().unbind());
     };
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("tzinfo", fixed_zone(py, value.offset_seconds)?)?;
-    let aware = naive.call_method("replace", (), Some(&kwargs))?;
     if let Some(name) = &value.zone {
-        if let Ok(zone) =
-            ZONEINFO.import(py, "zoneinfo", "ZoneInfo").and_then(|z| z.call1((name.as_str(),)))
-        {
+        let zone =
+            ZONEINFO.import(py, "zoneinfo", "ZoneInfo").and_then(|z| z.call1((name.as_str(),)));
+        if let Ok(zone) = zone {
             return Ok(aware.call_method1("astimezone", (zone,))?.unbind());
         }
     }

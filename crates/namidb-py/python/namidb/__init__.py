@@ -16,7 +16,6 @@ URIs: ``memory://NAME``, ``file:///dir``, ``s3://bucket/prefix?region=..&endpoin
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 
 from . import _native
@@ -113,7 +112,7 @@ class Result:
         """The first column of the first row, or ``default`` when there is no row."""
         if len(self._native) == 0 or not self.columns:
             return default
-        return self._native.column_values(0)[0]
+        return self._native.cell(0, 0)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
         return iter(self._native.dicts())
@@ -211,7 +210,6 @@ class Client:
     def __init__(self, uri: str, *, cache_bytes: Optional[int] = None, **options: Any) -> None:
         self._uri = uri
         self._native = _native.NativeDatabase(uri, cache_bytes, options or None)
-        self._procedures_lock = threading.Lock()
 
     @property
     def uri(self) -> str:
@@ -252,8 +250,7 @@ class Client:
             text = name + text
         elif not text.startswith(name):
             raise ValueError(f"signature {signature!r} names another procedure than {name!r}")
-        with self._procedures_lock:
-            self._native.register_procedure(text, fn)
+        self._native.register_procedure(text, fn)
 
     def close(self) -> None:
         """Closes the client; committed data is already durable. Closing twice is fine."""
