@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use namidb::{QueryResult, ResultValue};
+use namidb::{NodeData, QueryResult, RelData, ResultValue};
 use serde_json::{json, Map, Value as Json};
 
 /// How `namidb query` prints results.
@@ -92,12 +92,29 @@ pub(crate) fn json_lines(result: &QueryResult) -> String {
     out
 }
 
+fn props_json(props: &std::collections::BTreeMap<String, ResultValue>) -> Map<String, Json> {
+    props.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()
+}
+
+fn node_json(n: &NodeData) -> Json {
+    let mut o = props_json(&n.properties);
+    o.insert("_id".into(), json!(n.id));
+    o.insert("_labels".into(), json!(n.labels));
+    Json::Object(o)
+}
+
+fn rel_json(r: &RelData) -> Json {
+    let mut o = props_json(&r.properties);
+    o.insert("_id".into(), json!(r.id));
+    o.insert("_type".into(), json!(r.rel_type));
+    o.insert("_start".into(), json!(r.src));
+    o.insert("_end".into(), json!(r.dst));
+    Json::Object(o)
+}
+
 /// A result value as JSON: nodes and relationships as objects with `_id`, `_labels` /
 /// `_type`, `_start`, `_end` and their properties; temporal values as ISO strings.
 pub(crate) fn to_json(value: &ResultValue) -> Json {
-    let props = |p: &std::collections::BTreeMap<String, ResultValue>| -> Map<String, Json> {
-        p.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()
-    };
     match value {
         ResultValue::Null => Json::Null,
         ResultValue::Bool(b) => json!(b),
@@ -108,24 +125,12 @@ pub(crate) fn to_json(value: &ResultValue) -> Json {
         ResultValue::String(s) => json!(s),
         ResultValue::Bytes(b) => json!(b),
         ResultValue::List(items) => Json::Array(items.iter().map(to_json).collect()),
-        ResultValue::Map(m) => Json::Object(props(m)),
-        ResultValue::Node(n) => {
-            let mut o = props(&n.properties);
-            o.insert("_id".into(), json!(n.id));
-            o.insert("_labels".into(), json!(n.labels));
-            Json::Object(o)
-        }
-        ResultValue::Relationship(r) => {
-            let mut o = props(&r.properties);
-            o.insert("_id".into(), json!(r.id));
-            o.insert("_type".into(), json!(r.rel_type));
-            o.insert("_start".into(), json!(r.src));
-            o.insert("_end".into(), json!(r.dst));
-            Json::Object(o)
-        }
+        ResultValue::Map(m) => Json::Object(props_json(m)),
+        ResultValue::Node(n) => node_json(n),
+        ResultValue::Relationship(r) => rel_json(r),
         ResultValue::Path(p) => json!({
-            "nodes": p.nodes.iter().map(|n| to_json(&ResultValue::Node(std::sync::Arc::new(n.clone())))).collect::<Vec<_>>(),
-            "relationships": p.rels.iter().map(|r| to_json(&ResultValue::Relationship(std::sync::Arc::new(r.clone())))).collect::<Vec<_>>(),
+            "nodes": p.nodes.iter().map(node_json).collect::<Vec<_>>(),
+            "relationships": p.rels.iter().map(rel_json).collect::<Vec<_>>(),
         }),
         temporal => json!(cell(temporal)),
     }

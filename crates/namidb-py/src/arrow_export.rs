@@ -8,7 +8,6 @@
 //! `duration[ns]`, only nulls → `null`. Any other column (mixed kinds, lists, maps, graph
 //! values, out-of-range temporals) returns `None` and the Python side builds it from objects.
 
-use std::ffi::CString;
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -43,29 +42,14 @@ impl ArrowColumn {
         let data = self.array.to_data();
         let (array, schema) = arrow_array::ffi::to_ffi(&data)
             .map_err(|e| PyValueError::new_err(format!("cannot export the column: {e}")))?;
-        let schema_name = capsule_name("arrow_schema")?;
-        let array_name = capsule_name("arrow_array")?;
-        let schema = capsule(py, schema, schema_name)?;
-        let array = capsule(py, array, array_name)?;
+        let schema = PyCapsule::new_with_value(py, schema, c"arrow_schema")?;
+        let array = PyCapsule::new_with_value(py, array, c"arrow_array")?;
         PyTuple::new(py, [schema.into_any(), array.into_any()])
     }
 
     fn __len__(&self) -> usize {
         self.array.len()
     }
-}
-
-fn capsule_name(name: &str) -> PyResult<CString> {
-    CString::new(name).map_err(|e| PyValueError::new_err(e.to_string()))
-}
-
-#[allow(deprecated)] // `new_with_value` wants a `'static CStr`; ours are built at run time.
-fn capsule<T: 'static + Send>(
-    py: Python<'_>,
-    value: T,
-    name: CString,
-) -> PyResult<Bound<'_, PyCapsule>> {
-    PyCapsule::new(py, value, Some(name))
 }
 
 /// Column `index` of `rows` as a typed Arrow array, or `None` when it has no single type.
