@@ -20,4 +20,6 @@ pub mod store;
 pub mod varint;
 
 pub use error::{CodecError, GraphError};
-pub use store::{GcReport, GraphBatch, GraphSnapshot, GraphStore, LsmOptions, Relationship};
+pub use store::{
+    GcReport, GraphBatch, GraphSnapshot, GraphStore, IngestReport, LsmOptions, Relationship,
+};

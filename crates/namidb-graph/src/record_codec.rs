@@ -240,6 +240,27 @@ pub fn encode_properties(properties: &Properties) -> Vec<u8> {
     out
 }
 
+/// Encodes a property map given as `(name, value)` entries, without building the map: entries
+/// are ordered by name and, for a repeated name, the last one counts (as a map insert would).
+pub fn encode_property_entries(entries: &mut Vec<(&str, PropertyValue)>) -> Vec<u8> {
+    // Stable, so the later of two equal names stays later; already sorted input costs O(n).
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = vec![RECORD_VERSION];
+    let mut kept = entries.len();
+    for pair in entries.windows(2) {
+        kept -= usize::from(pair[0].0 == pair[1].0);
+    }
+    put_u64(&mut out, kept as u64);
+    for (i, (name, value)) in entries.iter().enumerate() {
+        if entries.get(i + 1).is_some_and(|next| next.0 == *name) {
+            continue;
+        }
+        put_str(&mut out, name);
+        put_value(&mut out, value);
+    }
+    out
+}
+
 /// Decodes a property map.
 pub fn decode_properties(bytes: &[u8]) -> Result<Properties, CodecError> {
     let mut reader = Reader::new(bytes);
@@ -351,6 +372,16 @@ mod tests {
         #[test]
         fn property_maps_round_trip(properties in proptest::collection::btree_map(".{0,8}", value(), 0..6)) {
             prop_assert_eq!(decode_properties(&encode_properties(&properties)).unwrap(), properties);
+        }
+
+        #[test]
+        fn entries_encode_as_the_map_they_insert_into(
+            entries in proptest::collection::vec(("[a-c]{0,2}", value()), 0..8)
+        ) {
+            let map: Properties = entries.iter().cloned().collect();
+            let mut borrowed: Vec<(&str, PropertyValue)> =
+                entries.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            prop_assert_eq!(encode_property_entries(&mut borrowed), encode_properties(&map));
         }
 
         #[test]

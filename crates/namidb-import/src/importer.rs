@@ -1,24 +1,28 @@
 //! The importer: node files first (assigning each `(id space, id)` a node id), then
-//! relationship files (endpoints looked up by id), everything in **one** commit whose
-//! precondition is that nothing changed since the snapshot the ids were drawn from — so a
-//! failed import leaves the namespace as it was, and the ids cannot collide with those of a
-//! concurrent writer. The memtable is flushed into SSTs at the end.
+//! relationship files (endpoints looked up by id), written straight to SSTs — no WAL, no
+//! memtable — and installed as **one** commit (`GraphStore::ingest`) that the manifest admits
+//! only if nothing changed since the flushed LSN the ids were drawn from. So a failed import
+//! leaves the namespace as it was, and the ids cannot collide with those of a concurrent
+//! writer; a concurrent commit makes the importer build again on the newer state.
 //!
-//! Node and relationship ids are `(snapshot LSN + 1) << 32 | sequence`, the scheme Cypher
+//! Node and relationship ids are `(base LSN + 1) << 32 | sequence`, the scheme Cypher
 //! statements use, so imported and created entities never share an id.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use namidb_graph::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
-use namidb_graph::{GraphBatch, GraphStore};
-use namidb_storage::{Precondition, StorageError};
+use namidb_graph::edge_sst::EdgeVersion;
+use namidb_graph::model::{NodeId, RelId};
+use namidb_graph::node_sst::NodeVersion;
+use namidb_graph::{GraphError, GraphStore};
+use namidb_storage::StorageError;
 
-use crate::csv_reader::CsvFile;
+use crate::csv_reader::{CsvFile, LineChunk};
 use crate::error::{ImportError, Result};
-use crate::header::{convert, parse_column, Column};
+use crate::header::{parse_column, Column};
+use crate::id_map::IdSpace;
+use crate::rows::{FileLayout, ParsedNode};
 
 /// How a file's extra labels (`:LABEL` column) are spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,7 +70,7 @@ pub enum FileKind {
 
 /// Progress of an import: rows read so far.
 pub trait Progress {
-    /// Called every few thousand rows and at the end of each file.
+    /// Called after every few MiB of a file and at its end.
     fn update(&self, file: &str, rows_done: u64);
 }
 
@@ -88,9 +92,12 @@ pub struct ImportReport {
 }
 
 const MAX_ATTEMPTS: usize = 20;
-const PROGRESS_EVERY: u64 = 4096;
+/// Bytes of a file parsed as one unit of work.
+const CHUNK_BYTES: usize = 4 << 20;
+/// Chunks parsed at once, one per thread.
+const PARSE_THREADS: usize = 2;
 
-/// Imports `files` into `store` atomically, then flushes.
+/// Imports `files` into `store` atomically, as SSTs.
 pub async fn import(
     store: &GraphStore,
     files: &[FileSpec],
@@ -98,51 +105,58 @@ pub async fn import(
 ) -> Result<ImportReport> {
     let started = Instant::now();
     for attempt in 1..=MAX_ATTEMPTS {
-        let snapshot = store.latest_snapshot().await?;
-        let since = snapshot.lsn();
-        let mut build = Build::new((since.get() + 1) << 32);
+        let base = store.ingest_base().await?;
+        let mut build = Build::new((base.get() + 1) << 32);
         for file in files {
             build.file(file, progress)?;
         }
-        let (nodes, relationships) = (build.nodes, build.relationships);
-        let mut batch = build.batch.into_write_batch();
-        batch.require(Precondition::RangeUnchanged { start: Bytes::new(), end: None, since });
-        match store.db().commit_batch(batch).await {
+        let (nodes, relationships) = (build.node_versions.len(), build.edge_versions.len());
+        match store.ingest(base, build.node_versions, build.edge_versions).await {
             Ok(_) => {
-                store.flush().await?;
                 return Ok(ImportReport {
-                    nodes,
-                    relationships,
+                    nodes: nodes as u64,
+                    relationships: relationships as u64,
                     elapsed: started.elapsed(),
                     attempts: attempt,
                 });
             }
-            Err(StorageError::Conflict { .. }) => continue,
+            Err(GraphError::Storage(StorageError::Conflict { .. })) => continue,
             Err(e) => return Err(e.into()),
         }
     }
     Err(ImportError::Contended(MAX_ATTEMPTS))
 }
 
-/// One attempt's batch under construction.
+/// One attempt's load under construction (versions get their LSN when installed).
 struct Build {
-    batch: GraphBatch,
-    /// Node ids by id space, then by the id's text (looked up without allocating).
-    ids: HashMap<String, HashMap<String, NodeId>>,
+    node_versions: Vec<NodeVersion>,
+    edge_versions: Vec<EdgeVersion>,
+    /// Node ids per id space, indexed through `spaces`.
+    ids: Vec<IdSpace>,
+    /// Id space names to their index in `ids`.
+    spaces: HashMap<String, usize>,
     next: u64,
-    nodes: u64,
-    relationships: u64,
 }
 
 impl Build {
     fn new(base: u64) -> Build {
         Build {
-            batch: GraphBatch::new(),
-            ids: HashMap::new(),
+            node_versions: Vec::new(),
+            edge_versions: Vec::new(),
+            ids: Vec::new(),
+            spaces: HashMap::new(),
             next: base,
-            nodes: 0,
-            relationships: 0,
         }
+    }
+
+    /// The index of id space `name`, created empty on first use.
+    fn space(&mut self, name: &str) -> usize {
+        if let Some(&index) = self.spaces.get(name) {
+            return index;
+        }
+        self.ids.push(IdSpace::default());
+        self.spaces.insert(name.to_owned(), self.ids.len() - 1);
+        self.ids.len() - 1
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -153,7 +167,7 @@ impl Build {
     fn file(&mut self, spec: &FileSpec, progress: &dyn Progress) -> Result<()> {
         let path = &spec.path;
         let mut csv = CsvFile::open(path, spec.delimiter)?;
-        let own_header = csv.next_record()?.map(|(_, fields)| fields).unwrap_or_default();
+        let own_header = csv.next_record()?.map(|(_, fields)| fields.to_vec()).unwrap_or_default();
         let header_fields = match &spec.header {
             Some(h) => crate::csv_reader::split(h, spec.delimiter),
             None => own_header,
@@ -167,151 +181,105 @@ impl Build {
             .map(|f| parse_column(f, &default_space))
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|message| ImportError::Header { path: path.clone(), message })?;
+        // The id space of each id column, resolved once per file.
+        let spaces: Vec<usize> = columns
+            .iter()
+            .map(|column| match column {
+                Column::Id { space, .. } | Column::StartId { space } | Column::EndId { space } => {
+                    self.space(space)
+                }
+                _ => usize::MAX,
+            })
+            .collect();
+        let layout =
+            FileLayout { path, delimiter: spec.delimiter, columns: &columns, spaces: &spaces };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut rows = 0u64;
-        while let Some((line, fields)) = csv.next_record()? {
-            if fields.len() != columns.len() {
-                return Err(ImportError::Data {
-                    path: path.clone(),
-                    line,
-                    message: format!("{} fields, the header has {}", fields.len(), columns.len()),
-                });
+        loop {
+            let mut chunks = Vec::with_capacity(PARSE_THREADS);
+            while chunks.len() < PARSE_THREADS {
+                match csv.next_chunk(CHUNK_BYTES)? {
+                    Some(chunk) => chunks.push(chunk),
+                    None => break,
+                }
             }
-            match &spec.kind {
+            if chunks.is_empty() {
+                break;
+            }
+            rows += match &spec.kind {
                 FileKind::Nodes { labels, label_case, .. } => {
-                    self.node(&columns, &fields, labels, *label_case, path, line)?
+                    let parsed = in_parallel(&chunks, |c| layout.nodes(c, labels, *label_case))?;
+                    self.number_nodes(path, parsed)?
                 }
                 FileKind::Relationships { rel_type } => {
-                    self.relationship(&columns, &fields, rel_type, path, line)?
+                    let ids = &self.ids;
+                    let parsed = in_parallel(&chunks, |c| layout.relationships(c, rel_type, ids))?;
+                    self.number_relationships(parsed)
                 }
-            }
-            rows += 1;
-            if rows.is_multiple_of(PROGRESS_EVERY) {
-                progress.update(&name, rows);
-            }
+            };
+            progress.update(&name, rows);
         }
         progress.update(&name, rows);
         Ok(())
     }
 
-    fn properties(
-        columns: &[Column],
-        fields: &[String],
-        path: &std::path::Path,
-        line: usize,
-    ) -> Result<Properties> {
-        let mut properties = Properties::new();
-        for (column, text) in columns.iter().zip(fields) {
-            if let Column::Property { name, ty, list } = column {
-                let value = convert(text, *ty, *list).map_err(|message| ImportError::Data {
-                    path: path.to_owned(),
-                    line,
-                    message: format!("column `{name}`: {message}"),
-                })?;
-                if let Some(v) = value {
-                    properties.insert(name.clone(), v);
+    /// Gives parsed nodes their ids in file order, recording each `:ID`; returns how many.
+    fn number_nodes(&mut self, path: &Path, parsed: Vec<Vec<ParsedNode>>) -> Result<u64> {
+        let mut count = 0;
+        self.node_versions.reserve(parsed.iter().map(Vec::len).sum());
+        for node in parsed.into_iter().flatten() {
+            let id = NodeId(self.fresh_id());
+            if let Some((space, text)) = &node.key {
+                if !self.ids[*space].insert(text, id) {
+                    let name = self.spaces.iter().find(|(_, &i)| i == *space).map(|(n, _)| n);
+                    return Err(ImportError::Data {
+                        path: path.to_owned(),
+                        line: node.line,
+                        message: format!(
+                            "duplicate id `{text}` in id space `{}`",
+                            name.map_or("", String::as_str)
+                        ),
+                    });
                 }
             }
+            self.node_versions.push(NodeVersion { id, lsn: 0, record: Some(node.record) });
+            count += 1;
         }
-        Ok(properties)
+        Ok(count)
     }
 
-    fn node(
-        &mut self,
-        columns: &[Column],
-        fields: &[String],
-        labels: &[String],
-        label_case: LabelCase,
-        path: &std::path::Path,
-        line: usize,
-    ) -> Result<()> {
-        let mut record = NodeRecord {
-            labels: labels.to_vec(),
-            properties: Self::properties(columns, fields, path, line)?,
-        };
-        let mut key = None;
-        for (column, text) in columns.iter().zip(fields) {
-            match column {
-                Column::Id { name, space } => {
-                    if let Some(name) = name {
-                        let value = convert(text, crate::header::ValueType::Int, false)
-                            .ok()
-                            .flatten()
-                            .unwrap_or(namidb_graph::model::PropertyValue::String(text.clone()));
-                        record.properties.insert(name.clone(), value);
-                    }
-                    key = Some((space, text));
-                }
-                Column::Label if !text.is_empty() => {
-                    record.labels.extend(text.split(';').map(|l| match label_case {
-                        LabelCase::AsWritten => l.to_owned(),
-                        LabelCase::Capitalized => capitalize(l),
-                    }));
-                }
-                _ => {}
-            }
+    /// Gives parsed relationships their ids in file order; returns how many.
+    fn number_relationships(&mut self, parsed: Vec<Vec<EdgeVersion>>) -> u64 {
+        let mut count = 0;
+        self.edge_versions.reserve(parsed.iter().map(Vec::len).sum());
+        for mut version in parsed.into_iter().flatten() {
+            version.rel.id = RelId(self.fresh_id());
+            self.edge_versions.push(version);
+            count += 1;
         }
-        let id = NodeId(self.fresh_id());
-        if let Some((space, text)) = key {
-            let in_space = match self.ids.get_mut(space.as_str()) {
-                Some(map) => map,
-                None => self.ids.entry(space.clone()).or_default(),
-            };
-            if in_space.insert(text.clone(), id).is_some() {
-                return Err(ImportError::Data {
-                    path: path.to_owned(),
-                    line,
-                    message: format!("duplicate id `{text}` in id space `{space}`"),
-                });
-            }
-        }
-        self.batch.put_node(id, &record);
-        self.nodes += 1;
-        Ok(())
-    }
-
-    fn relationship(
-        &mut self,
-        columns: &[Column],
-        fields: &[String],
-        rel_type: &str,
-        path: &std::path::Path,
-        line: usize,
-    ) -> Result<()> {
-        let (mut src, mut dst) = (None, None);
-        for (column, text) in columns.iter().zip(fields) {
-            let (slot, space) = match column {
-                Column::StartId { space } => (&mut src, space),
-                Column::EndId { space } => (&mut dst, space),
-                _ => continue,
-            };
-            let id = self.ids.get(space.as_str()).and_then(|m| m.get(text.as_str())).copied();
-            let id = id.ok_or_else(|| ImportError::MissingNode {
-                path: path.to_owned(),
-                line,
-                space: space.clone(),
-                id: text.clone(),
-            })?;
-            *slot = Some(id);
-        }
-        let (Some(src), Some(dst)) = (src, dst) else {
-            return Err(ImportError::Header {
-                path: path.to_owned(),
-                message: "a relationship file needs :START_ID and :END_ID columns".into(),
-            });
-        };
-        let properties = Self::properties(columns, fields, path, line)?;
-        let rel = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(self.fresh_id()) };
-        self.batch.put_relationship(&rel, &properties)?;
-        self.relationships += 1;
-        Ok(())
+        count
     }
 }
 
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+/// Runs `parse` over `chunks`, one thread per chunk, and returns the results in chunk order
+/// (the first error in file order wins).
+fn in_parallel<T: Send>(
+    chunks: &[LineChunk],
+    parse: impl Fn(&LineChunk) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let parse = &parse;
+    let results: Vec<Result<T>> = match chunks {
+        [only] => vec![parse(only)],
+        [first, rest @ ..] => std::thread::scope(|scope| {
+            let handles: Vec<_> = rest.iter().map(|c| scope.spawn(move || parse(c))).collect();
+            let mut results = vec![parse(first)];
+            for handle in handles {
+                results
+                    .push(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            results
+        }),
+        [] => Vec::new(),
+    };
+    results.into_iter().collect()
 }

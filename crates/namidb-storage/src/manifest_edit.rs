@@ -6,6 +6,10 @@
 //! SST it removes is no longer live, or when an SST it adds is older than the handle's
 //! `max_install_age`: garbage collection may delete unnamed objects older than its grace period,
 //! so naming an old object could name a deleted one.
+//!
+//! A bulk load installs its SSTs as one commit of its own ([`ManifestEdit::ingest_after`]): the
+//! edit takes the LSN after `ingest_after`, and only while nothing was committed or left
+//! unflushed since, so the load is atomic and ordered after everything it could have read.
 
 use namidb_core::Lsn;
 
@@ -44,6 +48,10 @@ pub struct ManifestEdit {
     /// Refuse the edit if an SST of this kind that it does not remove holds an LSN below this
     /// one (a compaction that dropped tombstones guards against a flush installed meanwhile).
     pub min_lsn_guard: Option<(SstKind, u64)>,
+    /// Install the added SSTs as the commit right after this LSN (a bulk load written straight
+    /// to SSTs): refused as a conflict unless the manifest's last and flushed LSNs both still
+    /// equal it; raises both to the next LSN, which every added SST must hold.
+    pub ingest_after: Option<Lsn>,
 }
 
 impl ManifestEdit {
@@ -54,6 +62,20 @@ impl ManifestEdit {
             && self.flushed_lsn.is_none()
             && self.collected.is_empty()
             && self.min_lsn_guard.is_none()
+            && self.ingest_after.is_none()
+    }
+
+    /// Why `manifest` no longer admits this edit's bulk load, if it is one and it does not:
+    /// something was committed, or left unflushed, after the LSN the load was built on.
+    pub(crate) fn ingest_conflict(&self, manifest: &Manifest) -> Option<String> {
+        let after = self.ingest_after?;
+        (manifest.last_lsn != after.get() || manifest.flushed_lsn != after.get()).then(|| {
+            format!(
+                "the bulk load was built on LSN {after}, but the namespace is now at LSN {} \
+                 (flushed up to {})",
+                manifest.last_lsn, manifest.flushed_lsn
+            )
+        })
     }
 
     /// Whether `manifest` already shows the edit's effect on SSTs (used after a lost CAS response).
@@ -80,6 +102,18 @@ impl ManifestEdit {
     ) -> Result<(), String> {
         let removed_in_version = next.version;
         let mut garbage = Vec::new();
+        if let Some(after) = self.ingest_after {
+            if let Some(reason) = self.ingest_conflict(next) {
+                return Err(reason);
+            }
+            let lsn = after.next();
+            if let Some(sst) =
+                self.added.iter().find(|p| (p.sst.min_lsn, p.sst.max_lsn) != (lsn.get(), lsn.get()))
+            {
+                return Err(format!("bulk-load SST `{}` does not hold LSN {lsn}", sst.sst.id));
+            }
+            next.last_lsn = lsn.get();
+        }
         if let Some((kind, floor)) = self.min_lsn_guard {
             let removed = |id: &str| self.removed.iter().any(|p| p.kind == kind && p.sst.id == id);
             if let Some(sst) =
@@ -140,7 +174,8 @@ impl ManifestEdit {
                 levels.pop();
             }
         }
-        if let Some(flushed) = self.flushed_lsn {
+        // A bulk load is flushed by construction.
+        if let Some(flushed) = self.flushed_lsn.max(self.ingest_after.map(Lsn::next)) {
             if flushed > next.last_lsn() {
                 return Err(format!(
                     "cannot flush up to LSN {flushed}: the last committed LSN is {}",

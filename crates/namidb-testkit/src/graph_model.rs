@@ -1,12 +1,13 @@
 //! An in-memory model of a small graph and a check that a snapshot reads exactly it: point
 //! lookups, full and label scans, expands both ways, and the relationship scan. Shared by the LSM
-//! model test and the LSM fault test.
+//! model test and the LSM fault test, with the bulk loads both apply.
 
 use std::collections::BTreeMap;
 
-use namidb_graph::edge_sst::Direction;
-use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelKey};
-use namidb_graph::node_sst::NodeColumns;
+use namidb_graph::edge_sst::{Direction, EdgeVersion};
+use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
+use namidb_graph::node_sst::{NodeColumns, NodeVersion};
+use namidb_graph::record_codec::encode_properties;
 use namidb_graph::GraphSnapshot;
 
 /// The expected graph.
@@ -32,6 +33,50 @@ pub fn record(labels: u8, x: i64) -> NodeRecord {
         record.properties.insert("s".into(), PropertyValue::String(format!("v{x}")));
     }
     record
+}
+
+/// A relationship from compact test inputs: id, type bit (`T` or `U`), endpoints.
+pub fn rel_key(id: u64, t: bool, src: u64, dst: u64) -> RelKey {
+    RelKey {
+        rel_type: if t { "T" } else { "U" }.into(),
+        src: NodeId(src),
+        dst: NodeId(dst),
+        id: RelId(id),
+    }
+}
+
+/// The versions of a bulk load of `nodes` (id, label bits, value) and `rels` (id, type bit,
+/// endpoints, weight), applied to `model` too: the last entry of an id wins, and a relationship
+/// that changes its type or endpoints gets a tombstone for its old key.
+pub fn bulk_load(
+    model: &mut Model,
+    nodes: Vec<(u64, u8, i64)>,
+    rels: Vec<(u64, bool, u64, u64, i64)>,
+) -> (Vec<NodeVersion>, Vec<EdgeVersion>) {
+    let nodes: BTreeMap<u64, (u8, i64)> =
+        nodes.into_iter().map(|(id, l, x)| (id, (l, x))).collect();
+    let rels: BTreeMap<u64, (bool, u64, u64, i64)> =
+        rels.into_iter().map(|(id, t, s, d, w)| (id, (t, s, d, w))).collect();
+    let mut node_versions = Vec::new();
+    for (id, (labels, x)) in nodes {
+        let record = record(labels, x);
+        node_versions.push(NodeVersion { id: NodeId(id), lsn: 0, record: Some(record.clone()) });
+        model.nodes.insert(id, record);
+    }
+    let mut edge_versions = Vec::new();
+    for (id, (t, src, dst, w)) in rels {
+        let key = rel_key(id, t, src, dst);
+        if let Some((old, _)) = model.rels.get(&id) {
+            if *old != key {
+                edge_versions.push(EdgeVersion { rel: old.clone(), lsn: 0, properties: None });
+            }
+        }
+        let properties = Properties::from([("w".to_owned(), PropertyValue::Int(w))]);
+        let bytes = Some(encode_properties(&properties));
+        edge_versions.push(EdgeVersion { rel: key.clone(), lsn: 0, properties: bytes });
+        model.rels.insert(id, (key, properties));
+    }
+    (node_versions, edge_versions)
 }
 
 /// Checks every read of `snapshot` against `model` (node ids 0..16, vertices 0..8, types T/U).

@@ -1,4 +1,4 @@
-//! Faults at every object-store call of flush, compaction and garbage collection.
+//! Faults at every object-store call of flush, compaction, garbage collection and a bulk load.
 //!
 //! A namespace is prepared with flushed L0 SSTs and unflushed commits. The maintenance scenario
 //! (flush, full compaction, garbage collection with no grace) runs once cleanly to count its
@@ -8,6 +8,9 @@
 //! - every object the manifest names exists (no dangling reference, no live object deleted);
 //! - a clean flush, compaction and collection (after the orphan grace) then leave exactly the
 //!   named objects: whatever the failed run left behind is recognised as garbage.
+//!
+//! A bulk load under a fault must be all or nothing: the reopened namespace reads either the
+//! model before it or the model after it, and after it exactly when the manifest holds its LSN.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -16,13 +19,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use namidb_core::{ManualClock, SeededRandom};
+use namidb_graph::edge_sst::EdgeVersion;
 use namidb_graph::model::{NodeId, Properties, PropertyValue, RelId, RelKey};
+use namidb_graph::node_sst::NodeVersion;
 use namidb_graph::{GraphBatch, GraphStore, LsmOptions};
 use namidb_objstore::{FaultInjector, FaultRule, FaultTrigger, RetryPolicy};
 use namidb_storage::layout::{sst_key, wal_segment_key, WAL_PREFIX};
 use namidb_storage::DbOptions;
 use namidb_testkit::faults::EVERY_FAULT_ACTION;
-use namidb_testkit::graph_model::{check, record, Model};
+use namidb_testkit::graph_model::{bulk_load, check, record, Model};
 
 const START_MILLIS: u64 = 1_700_000_000_000;
 
@@ -184,4 +189,90 @@ async fn a_fault_at_every_maintenance_call_loses_nothing() {
         }
     }
     eprintln!("{runs} fault runs over {calls} calls");
+}
+
+/// The bulk load of the fault test, and the model after it.
+fn load(model: &Model) -> (Model, Vec<NodeVersion>, Vec<EdgeVersion>) {
+    let mut after = model.clone();
+    let nodes = (0..10).map(|i| ((i * 5) % 16, (i % 4) as u8, 1000 + i as i64)).collect();
+    let rels =
+        (0..8).map(|i| ((i * 3) % 20, i % 2 == 0, i % 8, (i * 5) % 8, i as i64 - 4)).collect();
+    let (nodes, rels) = bulk_load(&mut after, nodes, rels);
+    (after, nodes, rels)
+}
+
+/// Runs the bulk load on a handle with `faults`; returns the calls made.
+async fn bulk(
+    uri: &str,
+    clock: Arc<ManualClock>,
+    faults: Arc<FaultInjector>,
+    model: &Model,
+) -> u64 {
+    let options = db_options(7, Arc::clone(&clock), Some(Arc::clone(&faults)));
+    if let Ok(store) = GraphStore::open(uri, options, lsm_options()).await {
+        let (_, nodes, rels) = load(model);
+        if let Ok(base) = store.ingest_base().await {
+            let _ = store.ingest(base, nodes, rels).await;
+        }
+        let _ = store.close().await;
+    }
+    faults.calls()
+}
+
+/// Which model the namespace must now read: the loaded one exactly when the manifest moved past
+/// the LSN the prepared namespace ended at.
+async fn expected_after_bulk(
+    uri: &str,
+    clock: Arc<ManualClock>,
+    before: &Model,
+    last: u64,
+) -> Model {
+    let store = GraphStore::open(uri, db_options(3, clock, None), lsm_options()).await.unwrap();
+    let landed = store.db().manifest().last_lsn > last;
+    store.close().await.unwrap();
+    if landed {
+        load(before).0
+    } else {
+        before.clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fault_at_every_bulk_load_call_is_all_or_nothing() {
+    let clock = Arc::new(ManualClock::new(START_MILLIS));
+    let baseline_uri = "memory://lsm-bulk-faults-baseline?ns=n";
+    let model = prepare(baseline_uri, Arc::clone(&clock)).await;
+    let clean = Arc::new(FaultInjector::new(Arc::new(SeededRandom::new(0))));
+    let calls = bulk(baseline_uri, Arc::clone(&clock), clean, &model).await;
+    verify(baseline_uri, &load(&model).0, Arc::clone(&clock), "bulk baseline").await;
+    assert!(calls >= 8, "a bulk load makes {calls} calls");
+
+    let (mut landed, mut runs) = (0, 0);
+    let mut seed = 1000;
+    for action in EVERY_FAULT_ACTION {
+        for nth in 0..calls + 1 {
+            seed += 1;
+            let clock = Arc::new(ManualClock::new(START_MILLIS));
+            let uri = format!("memory://lsm-bulk-faults-{seed}?ns=n");
+            let model = prepare(&uri, Arc::clone(&clock)).await;
+            let last = {
+                let store =
+                    GraphStore::open(&uri, db_options(2, Arc::clone(&clock), None), lsm_options())
+                        .await
+                        .unwrap();
+                let last = store.db().manifest().last_lsn;
+                store.close().await.unwrap();
+                last
+            };
+            let faults = Arc::new(FaultInjector::new(Arc::new(SeededRandom::new(seed))));
+            faults.add_rule(FaultRule { op: None, trigger: FaultTrigger::Nth(nth), action });
+            bulk(&uri, Arc::clone(&clock), faults, &model).await;
+            let expected = expected_after_bulk(&uri, Arc::clone(&clock), &model, last).await;
+            landed += usize::from(expected != model);
+            verify(&uri, &expected, clock, &format!("bulk load, {action:?} at call {nth}")).await;
+            runs += 1;
+        }
+    }
+    assert!(landed > 0 && landed < runs, "{landed} of {runs} faulted bulk loads landed");
+    eprintln!("{runs} bulk-load fault runs over {calls} calls; {landed} landed");
 }

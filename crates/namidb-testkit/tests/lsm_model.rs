@@ -1,15 +1,16 @@
 //! The LSM against a model: random node and relationship upserts and deletes interleaved with
-//! flushes, compactions, reopens and garbage collection; every read (point lookups, label scans,
+//! flushes, compactions, reopens, garbage collection and bulk loads written straight to SSTs;
+//! every read (point lookups, label scans,
 //! expands both ways, full relationship scans) must equal an in-memory model, on every backend.
 //! Snapshots held across maintenance must keep reading their own point in time.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
-use namidb_graph::model::{NodeId, Properties, PropertyValue, RelId, RelKey};
-use namidb_graph::{GraphBatch, GraphSnapshot, GraphStore, LsmOptions};
-use namidb_storage::DbOptions;
+use namidb_graph::model::{NodeId, Properties, PropertyValue};
+use namidb_graph::{GraphBatch, GraphError, GraphSnapshot, GraphStore, LsmOptions};
+use namidb_storage::{DbOptions, StorageError};
 use namidb_testkit::backends::backends;
-use namidb_testkit::graph_model::{check, record, Model};
+use namidb_testkit::graph_model::{bulk_load, check, record, rel_key, Model};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -24,6 +25,7 @@ enum Op {
     Reopen,
     Gc,
     Hold,
+    Ingest { nodes: Vec<(u64, u8, i64)>, rels: Vec<(u64, bool, u64, u64, i64)> },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -39,7 +41,24 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Reopen),
         1 => Just(Op::Gc),
         1 => Just(Op::Hold),
+        1 => (
+            proptest::collection::vec((0u64..16, 0u8..4, any::<i64>()), 0..6),
+            proptest::collection::vec((0u64..24, any::<bool>(), 0u64..8, 0u64..8, -5i64..5), 0..6),
+        )
+            .prop_map(|(nodes, rels)| Op::Ingest { nodes, rels }),
     ]
+}
+
+async fn ingest(
+    store: &GraphStore,
+    model: &mut Model,
+    nodes: Vec<(u64, u8, i64)>,
+    rels: Vec<(u64, bool, u64, u64, i64)>,
+) {
+    let (node_versions, edge_versions) = bulk_load(model, nodes, rels);
+    let base = store.ingest_base().await.unwrap();
+    let report = store.ingest(base, node_versions, edge_versions).await.unwrap();
+    assert_eq!(report.lsn, base.next());
 }
 
 fn options() -> LsmOptions {
@@ -79,12 +98,7 @@ async fn run(uri: &str, ops: &[Op]) {
                 if let Some((old, _)) = model.rels.get(&id) {
                     batch.delete_relationship(old).unwrap();
                 }
-                let key = RelKey {
-                    rel_type: if t { "T" } else { "U" }.into(),
-                    src: NodeId(src),
-                    dst: NodeId(dst),
-                    id: RelId(id),
-                };
+                let key = rel_key(id, t, src, dst);
                 let properties = Properties::from([("w".to_owned(), PropertyValue::Int(w))]);
                 batch.put_relationship(&key, &properties).unwrap();
                 model.rels.insert(id, (key, properties));
@@ -112,11 +126,15 @@ async fn run(uri: &str, ops: &[Op]) {
                 store.collect_garbage().await.unwrap();
             }
             Op::Hold => held.push((store.snapshot(), model.clone())),
+            Op::Ingest { nodes, rels } => ingest(&store, &mut model, nodes, rels).await,
         }
         if !batch.is_empty() {
             store.commit(batch).await.unwrap();
         }
-        if matches!(op, Op::Flush | Op::Compact | Op::CompactFully | Op::Reopen | Op::Gc) {
+        if matches!(
+            op,
+            Op::Flush | Op::Compact | Op::CompactFully | Op::Reopen | Op::Gc | Op::Ingest { .. }
+        ) {
             check(&store.snapshot(), &model, &context).await;
         }
     }
@@ -190,4 +208,47 @@ async fn the_background_task_flushes_and_compacts_by_itself() {
     }
     check(&store.snapshot(), &model, "after background maintenance").await;
     store.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_load_on_a_stale_base_is_refused_and_the_rebuilt_one_lands_between_commits() {
+    let uri = "memory://lsm-bulk-race?ns=n";
+    let open = || GraphStore::open(uri, DbOptions::default(), options());
+    let (loader, writer) = (open().await.unwrap(), open().await.unwrap());
+    let mut model = Model::default();
+    let base = loader.ingest_base().await.unwrap();
+    let mut batch = GraphBatch::new();
+    model.nodes.insert(1, record(1, 10));
+    batch.put_node(NodeId(1), &record(1, 10));
+    writer.commit(batch).await.unwrap();
+
+    let (nodes, rels) = bulk_load(&mut model.clone(), vec![(2, 2, 20)], vec![(0, true, 1, 2, 1)]);
+    let refused = loader.ingest(base, nodes, rels).await.unwrap_err();
+    assert!(
+        matches!(refused, GraphError::Storage(StorageError::Conflict { .. })),
+        "a stale load is a conflict: {refused}"
+    );
+    loader.db().refresh().await.unwrap();
+    check(&loader.snapshot(), &model, "after the refused load").await;
+
+    let before_load = loader.snapshot();
+    let before_model = model.clone();
+    let (nodes, rels) = bulk_load(&mut model, vec![(2, 2, 20)], vec![(0, true, 1, 2, 1)]);
+    let base = loader.ingest_base().await.unwrap();
+    assert!(base > Default::default(), "the writer's commit was flushed first");
+    let report = loader.ingest(base, nodes, rels).await.unwrap();
+    assert_eq!((report.lsn, report.node_versions, report.edge_versions), (base.next(), 1, 1));
+    assert_eq!(loader.db().visible_lsn(), base.next(), "the load is visible to its own handle");
+    check(&before_load, &before_model, "a snapshot from before the load").await;
+
+    // The other handle picks the load up and commits after it.
+    let mut batch = GraphBatch::new();
+    model.nodes.insert(3, record(3, 30));
+    batch.put_node(NodeId(3), &record(3, 30));
+    let committed = writer.commit(batch).await.unwrap();
+    assert_eq!(committed.lsn, base.next().next());
+    check(&writer.snapshot(), &model, "the writer after the load").await;
+    loader.close().await.unwrap();
+    writer.close().await.unwrap();
+    check(&open().await.unwrap().snapshot(), &model, "reopened").await;
 }

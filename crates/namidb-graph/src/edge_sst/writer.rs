@@ -1,5 +1,7 @@
 //! Building an edge SST from relationship versions.
 
+use std::collections::BTreeMap;
+
 use super::block::{encode_property_cells, AdjacencyBlock, AdjacencyEntry};
 use super::footer::{BlockRef, EdgeSstFooter, GroupIndex, Section};
 use super::{Direction, FORMAT_VERSION, HEADER_LEN, MAGIC};
@@ -43,6 +45,9 @@ impl Default for EdgeSstWriter {
     }
 }
 
+/// Groups with at least this many versions build their two directions on two threads.
+const PARALLEL_GROUP_ROWS: usize = 64 * 1024;
+
 struct Row<'a> {
     vertex: u64,
     entry: AdjacencyEntry,
@@ -70,14 +75,42 @@ impl EdgeSstWriter {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&[0; 6]);
-        let mut by_type: Vec<&EdgeVersion> = versions.iter().collect();
-        by_type.sort_by(|a, b| a.rel.rel_type.cmp(&b.rel.rel_type));
+        // Grouped by type in one pass (a sort by type name would compare strings n log n times).
+        let mut by_type: BTreeMap<&str, Vec<&EdgeVersion>> = BTreeMap::new();
+        for version in versions {
+            by_type.entry(version.rel.rel_type.as_str()).or_default().push(version);
+        }
         let mut groups = Vec::new();
-        for chunk in by_type.chunk_by(|a, b| a.rel.rel_type == b.rel.rel_type) {
-            let rel_type = &chunk[0].rel.rel_type;
-            for &direction in directions {
-                let rows = rows(chunk, direction)?;
-                groups.push(self.write_group(&mut out, rel_type, direction, &rows));
+        for (rel_type, chunk) in by_type {
+            let encode = |direction| -> Result<(Vec<u8>, GroupIndex), GraphError> {
+                Ok(self.write_group(rel_type, direction, &rows(&chunk, direction)?))
+            };
+            // Large groups are built one direction per core; each is placed at its offset after.
+            let built: Vec<Result<(Vec<u8>, GroupIndex), GraphError>> = if directions.len() > 1
+                && chunk.len() >= PARALLEL_GROUP_ROWS
+            {
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = directions
+                        .iter()
+                        .map(|&direction| scope.spawn(move || encode(direction)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                        .collect()
+                })
+            } else {
+                directions.iter().map(|&direction| encode(direction)).collect()
+            };
+            for group in built {
+                let (bytes, mut index) = group?;
+                let base = out.len() as u64;
+                for block in &mut index.blocks {
+                    block.adjacency.offset += base;
+                    block.properties.offset += base;
+                }
+                out.extend_from_slice(&bytes);
+                groups.push(index);
             }
         }
         let footer = EdgeSstFooter {
@@ -95,13 +128,15 @@ impl EdgeSstWriter {
         Ok((out, summary))
     }
 
+    /// One group's blocks, with section offsets relative to the start of the returned bytes.
     fn write_group(
         &self,
-        out: &mut Vec<u8>,
         rel_type: &str,
         direction: Direction,
         rows: &[Row<'_>],
-    ) -> GroupIndex {
+    ) -> (Vec<u8>, GroupIndex) {
+        let mut bytes = Vec::with_capacity(rows.len() * 8);
+        let out = &mut bytes;
         let mut blocks = Vec::new();
         let mut block = AdjacencyBlock::default();
         let mut cells: Vec<Option<&[u8]>> = Vec::new();
@@ -123,13 +158,14 @@ impl EdgeSstWriter {
         if !block.vertices.is_empty() {
             blocks.push(flush_block(out, &block, &cells));
         }
-        GroupIndex {
+        let index = GroupIndex {
             rel_type: rel_type.to_owned(),
             direction,
             vertex_count,
             entry_count: rows.len() as u64,
             blocks,
-        }
+        };
+        (bytes, index)
     }
 }
 
@@ -179,7 +215,7 @@ fn rows<'a>(
         .collect();
     let order =
         |r: &Row<'_>| (r.vertex, r.entry.neighbour, r.entry.rel_id, std::cmp::Reverse(r.entry.lsn));
-    rows.sort_by_key(order);
+    rows.sort_unstable_by_key(order);
     if let Some(pair) = rows.windows(2).find(|w| order(&w[0]) == order(&w[1])) {
         return Err(GraphError::InvalidInput(format!(
             "relationship {} written twice at LSN {}",

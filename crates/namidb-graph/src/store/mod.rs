@@ -7,12 +7,14 @@
 //! shared [`SstCache`]. With `background` set, a task does all of that on its own: flush when
 //! the memtable passes `flush_threshold_bytes` or holds commits older than `flush_interval`,
 //! compact while a level is over budget, collect garbage, and renew the snapshot lease.
+//! [`GraphStore::ingest`] installs a bulk load written straight to L0 SSTs as one commit.
 
 mod batch;
 mod cache;
 mod compaction;
 mod flush;
 mod gc;
+mod ingest;
 mod lease;
 mod outputs;
 mod snapshot;
@@ -29,6 +31,7 @@ pub use cache::{CacheKind, CacheStats, KindStats, SstCache};
 pub use compaction::CompactionReport;
 pub use flush::FlushReport;
 pub use gc::GcReport;
+pub use ingest::IngestReport;
 pub use lease::{Lease, ReadHorizon, LEASE_PREFIX};
 pub use snapshot::{GraphSnapshot, Relationship};
 

@@ -5,6 +5,7 @@
 //! SST names start with the creation time in milliseconds (`<13 digits>-<writer>-<seq>`), which
 //! is what garbage collection judges the age of an unnamed object by.
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
@@ -15,9 +16,9 @@ use namidb_storage::{SstPlacement, SstRef};
 
 use super::snapshot::{hex, EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
 use super::StoreInner;
-use crate::edge_sst::{Direction, EdgeSstWriter, EdgeVersion};
+use crate::edge_sst::{Direction, EdgeSstSummary, EdgeSstWriter, EdgeVersion};
 use crate::error::GraphError;
-use crate::keys::{forward_key, node_key, reverse_key};
+use crate::keys::{forward_key, node_key, reverse_key, MAX_TYPE_LEN};
 use crate::node_sst::{encode_labels, NodeSstWriter, NodeVersion};
 
 /// The creation time encoded in an SST name, if it is one of ours.
@@ -66,13 +67,19 @@ impl StoreInner {
     ) -> Result<Vec<SstPlacement>, GraphError> {
         let mut by_labels: BTreeMap<Vec<String>, Vec<NodeVersion>> = BTreeMap::new();
         for version in versions {
-            let labels = version.record.as_ref().map(|r| r.labels.clone()).unwrap_or_default();
-            by_labels.entry(labels).or_default().push(version);
+            let labels = version.record.as_ref().map_or(&[][..], |r| r.labels.as_slice());
+            match by_labels.get_mut(labels) {
+                Some(group) => group.push(version),
+                None => {
+                    let labels = labels.to_vec();
+                    by_labels.entry(labels).or_default().push(version);
+                }
+            }
         }
         let writer = NodeSstWriter::new(self.options.node_row_group_rows);
         let mut placements = Vec::new();
         for (labels, mut rows) in by_labels {
-            rows.sort_by_key(|v| (v.id, std::cmp::Reverse(v.lsn)));
+            rows.sort_unstable_by_key(|v| (v.id, Reverse(v.lsn)));
             for chunk in cut(&rows, self.options.target_sst_rows, |a, b| a.id == b.id) {
                 let bytes = writer.write(&labels, chunk)?;
                 let describe = |id, size, created| SstRef {
@@ -104,49 +111,76 @@ impl StoreInner {
         if versions.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(v) = versions.iter().find(|v| v.rel.rel_type.len() > MAX_TYPE_LEN) {
+            // The key functions refuse it with the precise message.
+            forward_key(&v.rel)?;
+        }
         let writer = EdgeSstWriter::new(self.options.edge_block_bytes);
         let mut placements = Vec::new();
-        let layouts: &[(&str, &[Direction])] = if level == 0 {
-            &[(EDGE_BOTH, &[Direction::Forward, Direction::Reverse])]
-        } else {
-            &[(EDGE_FORWARD, &[Direction::Forward]), (EDGE_REVERSE, &[Direction::Reverse])]
-        };
-        for &(partition, directions) in layouts {
+        if level == 0 {
+            // One file, unsorted (the writer orders each group itself); only its key range.
+            let (Some(first), Some(last)) = (
+                versions.iter().min_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
+                versions.iter().max_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
+            ) else {
+                return Ok(placements);
+            };
+            let range = (hex(&forward_key(&first.rel)?), hex(&forward_key(&last.rel)?));
+            let directions = [Direction::Forward, Direction::Reverse];
+            let (bytes, summary) = writer.write_directions(&versions, &directions)?;
+            let describe = describe_edges(&summary, range, EDGE_BOTH);
+            placements.push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
+            return Ok(placements);
+        }
+        for (partition, direction) in
+            [(EDGE_FORWARD, Direction::Forward), (EDGE_REVERSE, Direction::Reverse)]
+        {
+            let reverse = direction == Direction::Reverse;
+            versions.sort_unstable_by(|a, b| key_order(a, reverse).cmp(&key_order(b, reverse)));
             let key_of = |v: &EdgeVersion| {
-                if partition == EDGE_REVERSE {
+                if reverse {
                     reverse_key(&v.rel)
                 } else {
                     forward_key(&v.rel)
                 }
             };
-            let mut keyed: Vec<(Vec<u8>, EdgeVersion)> = Vec::with_capacity(versions.len());
-            for version in versions.drain(..) {
-                keyed.push((key_of(&version)?, version));
-            }
-            keyed.sort_by(|a, b| {
-                (&a.0, std::cmp::Reverse(a.1.lsn)).cmp(&(&b.0, std::cmp::Reverse(b.1.lsn)))
-            });
-            let chunk_rows = if level == 0 { usize::MAX } else { self.options.target_sst_rows };
-            for chunk in cut(&keyed, chunk_rows, |a, b| a.0 == b.0) {
-                let rows: Vec<EdgeVersion> = chunk.iter().map(|(_, v)| v.clone()).collect();
-                let (bytes, summary) = writer.write_directions(&rows, directions)?;
-                let describe = |id, size, created| SstRef {
-                    id,
-                    size_bytes: size,
-                    rows: summary.versions,
-                    min_key: hex(&chunk[0].0),
-                    max_key: hex(&chunk[chunk.len() - 1].0),
-                    min_lsn: summary.min_lsn,
-                    max_lsn: summary.max_lsn,
-                    partition: partition.to_owned(),
-                    created_at_millis: created,
-                };
+            let same_key = |a: &EdgeVersion, b: &EdgeVersion| a.rel == b.rel;
+            for chunk in cut(&versions, self.options.target_sst_rows, same_key) {
+                let range = (hex(&key_of(&chunk[0])?), hex(&key_of(&chunk[chunk.len() - 1])?));
+                let (bytes, summary) = writer.write_directions(chunk, &[direction])?;
+                let describe = describe_edges(&summary, range, partition);
                 placements
                     .push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
             }
-            versions = keyed.into_iter().map(|(_, v)| v).collect();
         }
         Ok(placements)
+    }
+}
+
+/// The order of edge keys (forward or reverse), newest version first, without building them:
+/// type length, type, the two endpoints, the relationship id, then LSN descending.
+fn key_order(v: &EdgeVersion, reverse: bool) -> (usize, &str, u64, u64, u64, Reverse<u64>) {
+    let rel = &v.rel;
+    let (a, b) = if reverse { (rel.dst.0, rel.src.0) } else { (rel.src.0, rel.dst.0) };
+    (rel.rel_type.len(), rel.rel_type.as_str(), a, b, rel.id.0, Reverse(v.lsn))
+}
+
+/// The manifest entry of an edge SST with `summary` over the hex key `range`.
+fn describe_edges<'a>(
+    summary: &'a EdgeSstSummary,
+    (min_key, max_key): (String, String),
+    partition: &'a str,
+) -> impl FnOnce(String, u64, u64) -> SstRef + 'a {
+    move |id, size, created| SstRef {
+        id,
+        size_bytes: size,
+        rows: summary.versions,
+        min_key,
+        max_key,
+        min_lsn: summary.min_lsn,
+        max_lsn: summary.max_lsn,
+        partition: partition.to_owned(),
+        created_at_millis: created,
     }
 }
 

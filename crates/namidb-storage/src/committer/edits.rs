@@ -5,6 +5,7 @@
 //! committer catches up and applies it again to the winner's version, so edits from flushes,
 //! compactions and commits of any number of processes interleave without losing each other.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::Committer;
@@ -40,11 +41,19 @@ impl Committer {
             }
             self.check_fencing()?;
             let mut next = self.successor();
+            if let Some(reason) = edit.ingest_conflict(&next) {
+                return Err(StorageError::Conflict { reason });
+            }
             edit.apply(&mut next, clock.now_millis(), max_age)
                 .map_err(|reason| StorageError::EditRejected { reason })?;
             let version = next.version;
             if self.store_manifest(next, |current| edit.is_reflected_in(current)).await? {
                 tracing::debug!(version, "manifest edit installed");
+                if edit.ingest_after.is_some() {
+                    // The load is a commit: everything up to the new last LSN is now visible.
+                    self.applied = self.applied.max(self.manifest.last_lsn());
+                    self.shared.visible_lsn.store(self.applied.get(), Ordering::Release);
+                }
                 return Ok(Arc::clone(self.shared.read_state().manifest()));
             }
             let wait = self.pacing.backoff(round, &self.shared.options);

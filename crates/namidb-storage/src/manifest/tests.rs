@@ -115,3 +115,42 @@ proptest! {
         }
     }
 }
+
+fn ingest_edit(after: u64, lsn: u64) -> crate::manifest_edit::ManifestEdit {
+    use crate::manifest_edit::{ManifestEdit, SstPlacement};
+    let sst = SstRef {
+        id: "1700000000900-abc-000001.csr".to_owned(),
+        size_bytes: 10,
+        rows: 2,
+        min_key: "46".to_owned(),
+        max_key: "46".to_owned(),
+        min_lsn: lsn,
+        max_lsn: lsn,
+        partition: String::new(),
+        created_at_millis: 1_700_000_000_900,
+    };
+    let added = vec![SstPlacement { kind: SstKind::Edge, level: 0, sst }];
+    ManifestEdit { added, ingest_after: Some(Lsn(after)), ..ManifestEdit::default() }
+}
+
+#[test]
+fn a_bulk_load_edit_takes_the_next_lsn_only_on_a_fully_flushed_base() {
+    let now = 1_700_000_001_000;
+    // Unflushed commits up to 3: refused.
+    let mut unflushed = sample();
+    assert!(ingest_edit(3, 4).ingest_conflict(&unflushed).is_some());
+    assert!(ingest_edit(3, 4).apply(&mut unflushed, now, 600_000).is_err());
+    // Flushed up to 3: the load becomes LSN 4, flushed, and the WAL below it garbage.
+    let mut flushed = sample();
+    flushed.flushed_lsn = 3;
+    let edit = ingest_edit(3, 4);
+    assert_eq!(edit.ingest_conflict(&flushed), None);
+    edit.apply(&mut flushed, now, 600_000).unwrap();
+    assert_eq!((flushed.last_lsn, flushed.flushed_lsn), (4, 4));
+    assert!(flushed.wal.is_empty() && flushed.ssts.edge[0].len() == 1);
+    assert!(edit.is_reflected_in(&flushed));
+    // Built on a base that moved on: a conflict. An SST at another LSN: refused.
+    assert!(ingest_edit(3, 4).ingest_conflict(&flushed).is_some());
+    let mut again = flushed.clone();
+    assert!(ingest_edit(4, 4).apply(&mut again, now, 600_000).is_err());
+}
