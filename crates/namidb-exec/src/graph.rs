@@ -21,6 +21,7 @@ use parking_lot::Mutex;
 use tokio::runtime::Handle;
 
 use crate::error::{ExecError, Result};
+use crate::property_index::{IndexKey, PropertyIndex};
 
 /// Which relationships of a node to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +149,31 @@ impl TxGraph {
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)
+    }
+
+    /// A hash index of `property` over the live nodes carrying all of `labels`, read with only
+    /// that property (records are not materialized, so nothing is added to the node cache).
+    pub fn property_index(&self, labels: &[String], property: &str) -> Result<PropertyIndex> {
+        let first = labels.first().map(String::as_str);
+        let columns = NodeColumns::Properties(vec![property.to_owned()]);
+        let stored = self.block(self.snapshot.nodes(first, &columns))?;
+        let state = self.state.lock();
+        let mut index = PropertyIndex::default();
+        for (id, record) in stored {
+            if state.nodes.contains_key(&id.0) || !labels.iter().all(|l| record.labels.contains(l))
+            {
+                continue;
+            }
+            if let Some(key) = record.properties.get(property).and_then(IndexKey::of_stored) {
+                index.by_value.entry(key).or_default().push(id.0);
+            }
+        }
+        for (id, record) in &state.nodes {
+            if record.as_ref().is_some_and(|r| labels.iter().all(|l| r.labels.contains(l))) {
+                index.written.push(*id);
+            }
+        }
+        Ok(index)
     }
 
     fn relationship_types(&self) -> Result<Vec<String>> {

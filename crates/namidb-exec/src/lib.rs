@@ -4,6 +4,7 @@
 //!   batch at the end;
 //! - [`operators`]: pull-based operators over batches of rows ([`operators::execute`]);
 //! - [`eval`]: expressions, operators and scalar functions; [`aggregate`]: accumulators;
+//! - [`property_index`]: a statement's hash index of one property, behind `NodeByProperty`;
 //! - [`materialize`]: result values with their graph elements read out.
 //!
 //! Architecture invariant: knows plans, values and the graph store's read/write API; knows
@@ -19,6 +20,7 @@ pub mod eval;
 pub mod graph;
 pub mod materialize;
 pub mod operators;
+pub mod property_index;
 mod temporal_ops;
 
 pub use context::{ExecContext, Procedures};

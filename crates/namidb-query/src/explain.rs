@@ -16,6 +16,9 @@ fn details(plan: &Plan) -> String {
     match plan {
         Plan::NodeScan { slot, labels, .. } => format!("#{slot} labels={labels:?}"),
         Plan::NodeById { slot, .. } => format!("#{slot}"),
+        Plan::NodeByProperty { slot, labels, property, .. } => {
+            format!("#{slot} labels={labels:?} property={property:?}")
+        }
         Plan::Expand { expand, .. } => expansion(expand),
         Plan::ShortestPath { expand, path, .. } => format!("#{path} = {}", expansion(expand)),
         Plan::Project { items, .. } => {

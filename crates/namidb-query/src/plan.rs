@@ -121,6 +121,21 @@ pub enum Plan {
         /// Labels every node must carry (conjunction; most selective first).
         labels: Vec<String>,
     },
+    /// Each input row joined with nodes carrying `labels` whose `property` may equal `value`
+    /// (a superset: the filter above it checks every predicate of the pattern). The store is
+    /// asked for that one property instead of every node's record.
+    NodeByProperty {
+        /// Input.
+        input: Box<Plan>,
+        /// Where the node goes.
+        slot: usize,
+        /// Labels every node must carry.
+        labels: Vec<String>,
+        /// The property compared.
+        property: String,
+        /// The value it must equal (does not read `slot`).
+        value: Expr,
+    },
     /// Each input row joined with the node whose id `id` evaluates to, if it exists and has
     /// `labels`.
     NodeById {
@@ -315,6 +330,7 @@ impl Plan {
             Plan::Argument => "Argument",
             Plan::NodeScan { .. } => "NodeScan",
             Plan::NodeById { .. } => "NodeById",
+            Plan::NodeByProperty { .. } => "NodeByProperty",
             Plan::Expand { expand, .. } if expand.length.is_some() => "VarLengthExpand",
             Plan::Expand { .. } => "Expand",
             Plan::ShortestPath { all: true, .. } => "AllShortestPaths",
@@ -346,6 +362,7 @@ impl Plan {
             Plan::Unit | Plan::Argument => vec![],
             Plan::NodeScan { input, .. }
             | Plan::NodeById { input, .. }
+            | Plan::NodeByProperty { input, .. }
             | Plan::Expand { input, .. }
             | Plan::ShortestPath { input, .. }
             | Plan::Filter { input, .. }

@@ -90,6 +90,9 @@ pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn
             rows(vec![row])
         }
         Plan::NodeScan { input, slot, labels } => read::node_scan(sub(input), *slot, labels),
+        Plan::NodeByProperty { input, slot, labels, property, value } => {
+            read::node_by_property(sub(input), *slot, labels, property, value)
+        }
         Plan::NodeById { input, slot, id, labels } => {
             read::node_by_id(sub(input), *slot, id, labels)
         }

@@ -13,6 +13,7 @@ use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::eval;
 use crate::graph::Dir;
+use crate::property_index::PropertyIndex;
 
 /// Each input row joined with every node carrying `labels`.
 pub(crate) fn node_scan<'p>(
@@ -30,6 +31,44 @@ pub(crate) fn node_scan<'p>(
             for id in ids.iter().flatten() {
                 let mut r = row.clone();
                 r[slot] = Value::Node(*id);
+                out.push(r);
+            }
+            Ok(())
+        }),
+    )
+}
+
+/// Each input row joined with the nodes with `labels` whose `property` may equal `value`: a
+/// hash index built on the first row and probed for every row, or a label scan for a value
+/// the index cannot answer (the filter above checks the pattern either way).
+pub(crate) fn node_by_property<'p>(
+    input: Box<dyn Operator + 'p>,
+    slot: usize,
+    labels: &'p [String],
+    property: &'p str,
+    value: &'p Expr,
+) -> Box<dyn Operator + 'p> {
+    let mut index: Option<PropertyIndex> = None;
+    let mut scanned: Option<Vec<u64>> = None;
+    flat_map(
+        input,
+        Box::new(move |row, ctx, out| {
+            let probe = eval(value, &row, ctx)?;
+            if index.is_none() {
+                index = Some(ctx.graph.property_index(labels, property)?);
+            }
+            let ids = match index.as_ref().and_then(|i| i.probe(&probe)) {
+                Some(ids) => ids,
+                None => {
+                    if scanned.is_none() {
+                        scanned = Some(ctx.graph.scan(labels)?);
+                    }
+                    scanned.clone().unwrap_or_default()
+                }
+            };
+            for id in ids {
+                let mut r = row.clone();
+                r[slot] = Value::Node(id);
                 out.push(r);
             }
             Ok(())

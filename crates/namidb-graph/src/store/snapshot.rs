@@ -130,13 +130,35 @@ impl GraphSnapshot {
     ) -> Result<Vec<(NodeId, NodeRecord)>, GraphError> {
         let at = self.lsn().get();
         let mut merged: BTreeMap<u64, (u64, Option<NodeRecord>)> = BTreeMap::new();
+        let has_label = |sst: &SstRef| {
+            let labels = decode_labels(&sst.partition).unwrap_or_default();
+            label.is_none_or(|l| labels.iter().any(|x| x == l))
+        };
+        // What the files with the label span: a file without it can only matter by shadowing
+        // their versions, which takes a newer version of an id in their key range.
+        let mut span: Option<(u64, &str, &str)> = None;
+        for (_, sst) in self.ssts(SstKind::Node).filter(|(_, sst)| sst.min_lsn <= at) {
+            if has_label(sst) {
+                let (lsn, low, high) = span.unwrap_or((u64::MAX, &sst.min_key, &sst.max_key));
+                span = Some((
+                    lsn.min(sst.min_lsn),
+                    low.min(sst.min_key.as_str()),
+                    high.max(sst.max_key.as_str()),
+                ));
+            }
+        }
         for (object, sst) in self.ssts(SstKind::Node) {
             if sst.min_lsn > at {
                 continue;
             }
-            let labels = decode_labels(&sst.partition).unwrap_or_default();
+            let relevant = has_label(sst);
+            let shadows = span.is_some_and(|(oldest, low, high)| {
+                sst.max_lsn > oldest && sst.min_key.as_str() <= high && sst.max_key.as_str() >= low
+            });
+            if !relevant && !shadows {
+                continue;
+            }
             // A file without the label only matters for what it shadows: ids and LSNs suffice.
-            let relevant = label.is_none_or(|l| labels.iter().any(|x| x == l));
             let columns = if relevant { columns.clone() } else { NodeColumns::Keys };
             for row_group in self.tables().node_scan(&object, sst.size_bytes, &columns).await? {
                 for version in row_group.iter().filter(|v| v.lsn <= at) {
