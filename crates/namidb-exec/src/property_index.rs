@@ -70,9 +70,12 @@ impl PropertyIndex {
         }
         let key = IndexKey::of_probe(value)?;
         let mut ids: Vec<u64> = self.by_value.get(&key).cloned().unwrap_or_default();
-        ids.extend(&self.written);
-        ids.sort_unstable();
-        ids.dedup();
+        if !self.written.is_empty() {
+            // Stored ids come by id already; only the statement's own nodes need merging in.
+            ids.extend(&self.written);
+            ids.sort_unstable();
+            ids.dedup();
+        }
         Some(ids)
     }
 }

@@ -14,11 +14,18 @@ use rustc_hash::FxHashMap;
 /// The ids of one id space.
 #[derive(Debug, Default)]
 pub(crate) struct IdSpace {
+    /// The space's name (empty for the global space).
+    pub(crate) name: String,
     integers: FxHashMap<i64, NodeId>,
     texts: HashMap<Box<str>, NodeId>,
 }
 
 impl IdSpace {
+    /// An empty space called `name`.
+    pub(crate) fn named(name: &str) -> IdSpace {
+        IdSpace { name: name.to_owned(), ..IdSpace::default() }
+    }
+
     /// Records `text` → `id`; `false` (keeping the first id) when `text` already had one.
     pub(crate) fn insert(&mut self, text: &str, id: NodeId) -> bool {
         use std::collections::hash_map::Entry;

@@ -8,7 +8,6 @@
 //! Node and relationship ids are `(base LSN + 1) << 32 | sequence`, the scheme Cypher
 //! statements use, so imported and created entities never share an id.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -131,32 +130,25 @@ pub async fn import(
 struct Build {
     node_versions: Vec<NodeVersion>,
     edge_versions: Vec<EdgeVersion>,
-    /// Node ids per id space, indexed through `spaces`.
+    /// Node ids per id space (a file's id columns hold their index).
     ids: Vec<IdSpace>,
-    /// Id space names to their index in `ids`.
-    spaces: HashMap<String, usize>,
     next: u64,
 }
 
 impl Build {
     fn new(base: u64) -> Build {
-        Build {
-            node_versions: Vec::new(),
-            edge_versions: Vec::new(),
-            ids: Vec::new(),
-            spaces: HashMap::new(),
-            next: base,
-        }
+        Build { node_versions: Vec::new(), edge_versions: Vec::new(), ids: Vec::new(), next: base }
     }
 
     /// The index of id space `name`, created empty on first use.
     fn space(&mut self, name: &str) -> usize {
-        if let Some(&index) = self.spaces.get(name) {
-            return index;
+        match self.ids.iter().position(|space| space.name == name) {
+            Some(index) => index,
+            None => {
+                self.ids.push(IdSpace::named(name));
+                self.ids.len() - 1
+            }
         }
-        self.ids.push(IdSpace::default());
-        self.spaces.insert(name.to_owned(), self.ids.len() - 1);
-        self.ids.len() - 1
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -230,15 +222,12 @@ impl Build {
         for node in parsed.into_iter().flatten() {
             let id = NodeId(self.fresh_id());
             if let Some((space, text)) = &node.key {
-                if !self.ids[*space].insert(text, id) {
-                    let name = self.spaces.iter().find(|(_, &i)| i == *space).map(|(n, _)| n);
+                let space = &mut self.ids[*space];
+                if !space.insert(text, id) {
                     return Err(ImportError::Data {
                         path: path.to_owned(),
                         line: node.line,
-                        message: format!(
-                            "duplicate id `{text}` in id space `{}`",
-                            name.map_or("", String::as_str)
-                        ),
+                        message: format!("duplicate id `{text}` in id space `{}`", space.name),
                     });
                 }
             }

@@ -57,16 +57,12 @@ pub(crate) fn node_by_property<'p>(
             if index.is_none() {
                 index = Some(ctx.graph.property_index(labels, property)?);
             }
-            let ids = match index.as_ref().and_then(|i| i.probe(&probe)) {
-                Some(ids) => ids,
-                None => {
-                    if scanned.is_none() {
-                        scanned = Some(ctx.graph.scan(labels)?);
-                    }
-                    scanned.clone().unwrap_or_default()
-                }
-            };
-            for id in ids {
+            let probed = index.as_ref().and_then(|i| i.probe(&probe));
+            if probed.is_none() && scanned.is_none() {
+                scanned = Some(ctx.graph.scan(labels)?);
+            }
+            let ids = probed.as_deref().or(scanned.as_deref()).unwrap_or_default();
+            for &id in ids {
                 let mut r = row.clone();
                 r[slot] = Value::Node(id);
                 out.push(r);

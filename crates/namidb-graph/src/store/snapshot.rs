@@ -130,28 +130,27 @@ impl GraphSnapshot {
     ) -> Result<Vec<(NodeId, NodeRecord)>, GraphError> {
         let at = self.lsn().get();
         let mut merged: BTreeMap<u64, (u64, Option<NodeRecord>)> = BTreeMap::new();
-        let has_label = |sst: &SstRef| {
-            let labels = decode_labels(&sst.partition).unwrap_or_default();
-            label.is_none_or(|l| labels.iter().any(|x| x == l))
-        };
+        // Each file the snapshot can see, and whether it holds nodes with the label.
+        let files: Vec<(String, &SstRef, bool)> = self
+            .ssts(SstKind::Node)
+            .filter(|(_, sst)| sst.min_lsn <= at)
+            .map(|(object, sst)| {
+                let labels = decode_labels(&sst.partition).unwrap_or_default();
+                (object, sst, label.is_none_or(|l| labels.iter().any(|x| x == l)))
+            })
+            .collect();
         // What the files with the label span: a file without it can only matter by shadowing
         // their versions, which takes a newer version of an id in their key range.
         let mut span: Option<(u64, &str, &str)> = None;
-        for (_, sst) in self.ssts(SstKind::Node).filter(|(_, sst)| sst.min_lsn <= at) {
-            if has_label(sst) {
-                let (lsn, low, high) = span.unwrap_or((u64::MAX, &sst.min_key, &sst.max_key));
-                span = Some((
-                    lsn.min(sst.min_lsn),
-                    low.min(sst.min_key.as_str()),
-                    high.max(sst.max_key.as_str()),
-                ));
-            }
+        for (_, sst, _) in files.iter().filter(|(_, _, relevant)| *relevant) {
+            let (lsn, low, high) = span.unwrap_or((u64::MAX, &sst.min_key, &sst.max_key));
+            span = Some((
+                lsn.min(sst.min_lsn),
+                low.min(sst.min_key.as_str()),
+                high.max(sst.max_key.as_str()),
+            ));
         }
-        for (object, sst) in self.ssts(SstKind::Node) {
-            if sst.min_lsn > at {
-                continue;
-            }
-            let relevant = has_label(sst);
+        for (object, sst, relevant) in &files {
             let shadows = span.is_some_and(|(oldest, low, high)| {
                 sst.max_lsn > oldest && sst.min_key.as_str() <= high && sst.max_key.as_str() >= low
             });
@@ -159,8 +158,8 @@ impl GraphSnapshot {
                 continue;
             }
             // A file without the label only matters for what it shadows: ids and LSNs suffice.
-            let columns = if relevant { columns.clone() } else { NodeColumns::Keys };
-            for row_group in self.tables().node_scan(&object, sst.size_bytes, &columns).await? {
+            let columns = if *relevant { columns.clone() } else { NodeColumns::Keys };
+            for row_group in self.tables().node_scan(object, sst.size_bytes, &columns).await? {
                 for version in row_group.iter().filter(|v| v.lsn <= at) {
                     let slot = merged.entry(version.id.0).or_insert((0, None));
                     if version.lsn >= slot.0 {
