@@ -20,8 +20,6 @@ import sys
 import tempfile
 import time
 
-import kuzu
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/namidb/target"))
 NAMIDB = os.path.join(TARGET, "release", "namidb")
@@ -55,6 +53,8 @@ def time_ours(args):
 
 
 def time_kuzu(statements):
+    import kuzu  # here, not at the top: bench/ldbc_vs_kuzu.py imports this module beside LadybugDB
+
     best = None
     for _ in range(ARGS.repeat):
         with tempfile.TemporaryDirectory() as d:
@@ -169,6 +169,8 @@ if __name__ == "__main__":
     ARGS = parser.parse_args()
     if not os.path.exists(NAMIDB):
         sys.exit(f"{NAMIDB} is missing: cargo build --release -p namidb-cli")
+    import kuzu
+
     print(f"kuzu {kuzu.__version__}; namidb {NAMIDB}")
     if os.path.isdir(ARGS.ldbc):
         ldbc(ARGS)

@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${PYTHON_ENV:-$HOME/.cache/namidb/venv}
 PROFILE=${NAMIDB_PY_PROFILE:-dev}
 # Pinned: the versions the suite and the benchmarks were written against.
-PACKAGES=(maturin==1.16.0 pyarrow==26.0.1 pandas==3.1.1 polars==1.44.2 pytest==8.4.2 kuzu==0.11.3)
+PACKAGES=(maturin==1.16.0 pyarrow==26.0.1 pandas==3.1.1 polars==1.44.2 pytest==8.4.2 kuzu==0.11.3 ladybug==0.22.0)
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[python] creating $VENV" >&2
