@@ -1,5 +1,5 @@
 //! What every operator and expression evaluation reads: the statement's graph view, the
-//! parameters, the procedures, and the row width.
+//! parameters, the procedures, the row width, and the profiler when PROFILE runs.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +9,7 @@ use namidb_value::Value;
 
 use crate::error::Result;
 use crate::graph::TxGraph;
+use crate::profile::Profiler;
 
 /// Procedures the executor can call (their signatures come from [`Catalog`]).
 pub trait Procedures: Catalog + Send + Sync {
@@ -28,4 +29,6 @@ pub struct ExecContext<'a> {
     pub width: usize,
     /// The statement's clock: `date()`, `datetime()`… read this one instant.
     pub clock: Clock,
+    /// Set under PROFILE: measures every operator.
+    pub profiler: Option<&'a Profiler>,
 }

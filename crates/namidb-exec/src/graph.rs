@@ -9,7 +9,7 @@
 //! when they run on the same snapshot, and then the commit's precondition (nothing changed since
 //! the snapshot) lets only one of them land; the other runs again on a newer snapshot.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use namidb_graph::edge_sst::Direction as EdgeDirection;
@@ -18,8 +18,10 @@ use namidb_graph::node_sst::NodeColumns;
 use namidb_graph::{GraphBatch, GraphSnapshot};
 use namidb_value::RelRef;
 use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
 use tokio::runtime::Handle;
 
+use crate::adjacency_cache::{AdjacencyCache, Neighbours};
 use crate::error::{ExecError, Result};
 use crate::property_index::{IndexKey, PropertyIndex};
 
@@ -45,15 +47,16 @@ struct RelState {
 #[derive(Default)]
 struct TxState {
     next_sequence: u64,
-    node_cache: HashMap<u64, Option<Arc<NodeRecord>>>,
+    node_cache: FxHashMap<u64, Option<Arc<NodeRecord>>>,
     /// Written nodes; `None`: deleted.
-    nodes: HashMap<u64, Option<Arc<NodeRecord>>>,
+    nodes: FxHashMap<u64, Option<Arc<NodeRecord>>>,
     created_nodes: Vec<u64>,
-    rel_cache: HashMap<u64, Arc<Properties>>,
-    rels: HashMap<u64, RelState>,
+    rel_cache: FxHashMap<u64, Arc<Properties>>,
+    rels: FxHashMap<u64, RelState>,
     /// Created relationships by endpoint.
-    created_by_node: HashMap<u64, Vec<u64>>,
+    created_by_node: FxHashMap<u64, Vec<u64>>,
     types_cache: Option<Vec<String>>,
+    adjacency: AdjacencyCache,
 }
 
 /// A statement's view of the graph.
@@ -203,39 +206,61 @@ impl TxGraph {
         };
         let created_node = self.state.lock().created_nodes.binary_search(&node).is_ok();
         if !created_node {
-            // Every (type, direction) read at once: one round trip when cold, not one each.
-            let wanted: Vec<(Arc<str>, EdgeDirection)> = types
-                .iter()
-                .flat_map(|t| {
-                    let t: Arc<str> = Arc::from(t.as_str());
-                    directions.iter().map(move |d| (t.clone(), *d))
-                })
-                .collect();
-            let reads = wanted.iter().map(|(t, d)| self.snapshot.expand(NodeId(node), t, *d));
-            let results = self.block(futures::future::try_join_all(reads))?;
-            for ((rel_type, direction), found) in wanted.iter().zip(results) {
-                {
-                    let mut state = self.state.lock();
-                    for rel in found {
-                        let RelKey { src, dst, id, .. } = rel.key;
-                        if *direction == EdgeDirection::Reverse && dir == Dir::Both && src == dst {
-                            continue; // the self-loop was found going out
+            // Each (type, direction) from the statement's adjacency cache, or else read from
+            // the snapshot, all misses at once: one round trip when cold, not one each.
+            let mut lists = Vec::new();
+            let mut misses = Vec::new();
+            {
+                let mut state = self.state.lock();
+                for t in types {
+                    let type_id = state.adjacency.type_id(t);
+                    for &direction in directions {
+                        let reverse = direction == EdgeDirection::Reverse;
+                        let cached = state.adjacency.get(node, type_id, reverse);
+                        if cached.is_none() {
+                            misses.push((
+                                lists.len(),
+                                type_id,
+                                direction,
+                                state.adjacency.type_name(type_id),
+                            ));
                         }
-                        if matches!(state.rels.get(&id.0), Some(RelState { properties: None, .. }))
-                        {
-                            continue;
-                        }
-                        state.rel_cache.entry(id.0).or_insert_with(|| Arc::new(rel.properties));
-                        let r = Arc::new(RelRef {
-                            id: id.0,
-                            rel_type: rel_type.clone(),
-                            src: src.0,
-                            dst: dst.0,
-                        });
-                        let other =
-                            if *direction == EdgeDirection::Forward { dst.0 } else { src.0 };
-                        out.push((r, other));
+                        lists.push((reverse, cached));
                     }
+                }
+            }
+            if !misses.is_empty() {
+                let reads = misses
+                    .iter()
+                    .map(|(_, _, d, name)| self.snapshot.expand(NodeId(node), name, *d));
+                let results = self.block(futures::future::try_join_all(reads))?;
+                let mut state = self.state.lock();
+                for ((at, type_id, direction, name), found) in misses.into_iter().zip(results) {
+                    let reverse = direction == EdgeDirection::Reverse;
+                    let list: Neighbours = found
+                        .into_iter()
+                        .map(|rel| {
+                            let RelKey { src, dst, id, .. } = rel.key;
+                            state.rel_cache.entry(id.0).or_insert_with(|| Arc::new(rel.properties));
+                            let r =
+                                RelRef { id: id.0, rel_type: name.clone(), src: src.0, dst: dst.0 };
+                            (Arc::new(r), if reverse { src.0 } else { dst.0 })
+                        })
+                        .collect();
+                    state.adjacency.insert(node, type_id, reverse, list.clone());
+                    lists[at].1 = Some(list);
+                }
+            }
+            let state = self.state.lock();
+            for (reverse, list) in lists {
+                for (rel, other) in list.iter().flat_map(|l| l.iter()) {
+                    if reverse && dir == Dir::Both && rel.src == rel.dst {
+                        continue; // the self-loop was found going out
+                    }
+                    if matches!(state.rels.get(&rel.id), Some(RelState { properties: None, .. })) {
+                        continue;
+                    }
+                    out.push((rel.clone(), *other));
                 }
             }
         }

@@ -4,14 +4,17 @@
 //!   batch at the end;
 //! - [`operators`]: pull-based operators over batches of rows ([`operators::execute`]);
 //! - [`eval`]: expressions, operators and scalar functions; [`aggregate`]: accumulators;
+//! - `adjacency_cache`: the snapshot adjacency a statement already expanded;
 //! - [`property_index`]: a statement's hash index of one property, behind `NodeByProperty`;
-//! - [`materialize`]: result values with their graph elements read out.
+//! - [`materialize`]: result values with their graph elements read out;
+//! - [`profile`]: per-operator rows, time and object-store traffic for PROFILE.
 //!
 //! Architecture invariant: knows plans, values and the graph store's read/write API; knows
 //! nothing of Cypher text, sessions or commit retries (the facade owns those).
 //! API boundary: [`operators::execute`], [`graph::TxGraph`], [`ExecContext`], [`Procedures`],
-//! [`ExecError`], [`materialize::materialize`].
+//! [`ExecError`], [`materialize::materialize`], [`profile::Profiler`].
 
+mod adjacency_cache;
 pub mod aggregate;
 mod context;
 pub mod convert;
@@ -20,6 +23,7 @@ pub mod eval;
 pub mod graph;
 pub mod materialize;
 pub mod operators;
+pub mod profile;
 pub mod property_index;
 mod temporal_ops;
 

@@ -8,7 +8,7 @@
 //! any other value answers "unknown" and the operator falls back to a label scan; either way
 //! the filter above the operator checks the full pattern.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use namidb_graph::model::PropertyValue;
@@ -57,7 +57,7 @@ fn integral(f: f64) -> Option<i64> {
 #[derive(Debug, Default)]
 pub struct PropertyIndex {
     /// Stored nodes by value.
-    pub by_value: HashMap<IndexKey, Vec<u64>>,
+    pub by_value: FxHashMap<IndexKey, Vec<u64>>,
     /// Nodes written by the statement that carry the labels.
     pub written: Vec<u64>,
 }

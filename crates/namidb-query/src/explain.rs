@@ -7,8 +7,13 @@ use crate::plan::{Direction, Plan};
 
 /// Renders `plan` as an indented tree.
 pub fn explain(plan: &Plan) -> String {
-    let mut out = String::new();
-    write_plan(&mut out, plan, 0);
+    explain_lines(plan).into_iter().map(|(_, line)| line + "\n").collect()
+}
+
+/// The lines of [`explain`], each with the plan node it describes (for annotating).
+pub fn explain_lines(plan: &Plan) -> Vec<(&Plan, String)> {
+    let mut out = Vec::new();
+    collect_lines(&mut out, plan, 0);
     out
 }
 
@@ -49,18 +54,15 @@ fn details(plan: &Plan) -> String {
     }
 }
 
-fn write_plan(out: &mut String, plan: &Plan, depth: usize) {
+fn collect_lines<'p>(out: &mut Vec<(&'p Plan, String)>, plan: &'p Plan, depth: usize) {
     let d = details(plan);
-    let _ = writeln!(
-        out,
-        "{}{}{}{}",
-        "  ".repeat(depth),
-        plan.name(),
-        if d.is_empty() { "" } else { " " },
-        d
-    );
+    let mut line = format!("{}{}", "  ".repeat(depth), plan.name());
+    if !d.is_empty() {
+        let _ = write!(line, " {d}");
+    }
+    out.push((plan, line));
     for child in plan.children() {
-        write_plan(out, child, depth + 1);
+        collect_lines(out, child, depth + 1);
     }
 }
 

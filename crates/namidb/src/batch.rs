@@ -57,7 +57,7 @@ impl Batch {
         self.check_usable()?;
         let run = self.db.compile(query, &|name| params.contains_key(name)).and_then(|bound| {
             let graph = self.graph.as_ref().ok_or_else(finished)?;
-            let result = self.db.run_on(graph, &bound, params)?;
+            let result = self.db.run_on(graph, &bound, params, None)?;
             Ok((bound, result))
         });
         match run {
@@ -86,7 +86,7 @@ impl Batch {
                 Committed::LostRace => {
                     graph = self.db.tx_graph(self.db.latest_snapshot()?);
                     for (bound, params) in &self.statements {
-                        self.db.run_on(&graph, bound, params)?;
+                        self.db.run_on(&graph, bound, params, None)?;
                     }
                 }
             }

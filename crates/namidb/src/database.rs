@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use namidb_cypher_syntax::ast::ExplainMode;
 use namidb_exec::graph::TxGraph;
 use namidb_exec::materialize::materialize;
+use namidb_exec::profile::Profiler;
 use namidb_exec::{operators, ExecContext};
 use namidb_graph::{GraphSnapshot, GraphStore, LsmOptions};
 use namidb_query::{bind_statement, ProcedureSignature};
@@ -22,6 +24,7 @@ use tokio::runtime::Runtime;
 use crate::batch::Batch;
 use crate::error::{Error, ErrorKind, Phase, Result};
 use crate::procedures::{ProcedureFn, ProcedureRegistry};
+use crate::profile::explain_result;
 
 /// How often a statement is re-run after losing to a concurrent writer before giving up.
 pub const MAX_STATEMENT_ATTEMPTS: usize = 1000;
@@ -125,10 +128,21 @@ impl Database {
         bound: &namidb_query::BoundStatement,
         params: &BTreeMap<String, Value>,
     ) -> Result<QueryResult> {
+        self.execute_measured(bound, params, None)
+    }
+
+    /// [`Database::execute_bound`], each operator measured by `profiler` when given (over
+    /// every run, when a lost commit race re-runs the statement).
+    pub(crate) fn execute_measured(
+        &self,
+        bound: &namidb_query::BoundStatement,
+        params: &BTreeMap<String, Value>,
+        profiler: Option<&Profiler>,
+    ) -> Result<QueryResult> {
         let mut snapshot = self.store.snapshot();
         for _ in 0..MAX_STATEMENT_ATTEMPTS {
             let graph = self.tx_graph(snapshot);
-            let result = self.run_on(&graph, bound, params)?;
+            let result = self.run_on(&graph, bound, params, profiler)?;
             if !graph.has_writes() {
                 return Ok(result);
             }
@@ -167,12 +181,29 @@ impl Database {
         self.runtime.block_on(self.store.latest_snapshot()).map_err(Error::from_graph)
     }
 
-    /// Runs a bound statement on `graph`, whose pending writes it extends.
+    /// Runs a bound statement on `graph`, whose pending writes it extends; under `EXPLAIN`
+    /// the result is the plan, under `PROFILE` the measured plan.
     pub(crate) fn run_on(
         &self,
         graph: &TxGraph,
         bound: &namidb_query::BoundStatement,
         params: &BTreeMap<String, Value>,
+        profiler: Option<&Profiler>,
+    ) -> Result<QueryResult> {
+        match bound.explain {
+            Some(ExplainMode::Explain) => Ok(explain_result(&bound.plan)),
+            Some(ExplainMode::Profile) => self.run_profiled(graph, bound, params),
+            None => self.run_plan(graph, bound, params, profiler),
+        }
+    }
+
+    /// Runs a bound statement's plan on `graph`: its rows, materialized.
+    pub(crate) fn run_plan(
+        &self,
+        graph: &TxGraph,
+        bound: &namidb_query::BoundStatement,
+        params: &BTreeMap<String, Value>,
+        profiler: Option<&Profiler>,
     ) -> Result<QueryResult> {
         let ctx = ExecContext {
             graph,
@@ -180,6 +211,7 @@ impl Database {
             procedures: &self.procedures,
             width: bound.width,
             clock: Clock::now(),
+            profiler,
         };
         let rows = operators::execute(&bound.plan, &ctx).map_err(Error::from_exec)?;
         let rows = if bound.returns {

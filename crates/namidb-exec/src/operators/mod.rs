@@ -16,6 +16,7 @@ use namidb_value::Value;
 
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::profile::measured;
 
 /// A row: one value per slot.
 pub type Row = Vec<Value>;
@@ -79,10 +80,16 @@ pub(crate) fn rows<'p>(rows: Vec<Row>) -> Box<dyn Operator + 'p> {
     Box::new(Rows { rows: Some(rows) })
 }
 
-/// Builds the operator for `plan`; `argument` is the outer row of a subquery.
-pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn Operator + 'p> {
-    let sub = |p: &'p Plan| build(p, argument, width);
-    match plan {
+/// Builds the operator for `plan` (measured when `ctx` is profiled); `argument` is the outer
+/// row of a subquery.
+pub(crate) fn build<'p>(
+    plan: &'p Plan,
+    argument: &Row,
+    ctx: &ExecContext<'_>,
+) -> Box<dyn Operator + 'p> {
+    let width = ctx.width;
+    let sub = |p: &'p Plan| build(p, argument, ctx);
+    let op = match plan {
         Plan::Unit => rows(vec![vec![Value::Null; width]]),
         Plan::Argument => {
             let mut row = argument.clone();
@@ -114,7 +121,7 @@ pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn
         Plan::Unwind { input, list, slot } => relational::unwind(sub(input), list, *slot),
         Plan::Optional { input, inner } => relational::apply(sub(input), inner, true),
         Plan::Apply { input, inner } => relational::apply(sub(input), inner, false),
-        Plan::Union { left, right, all } => relational::union(left, right, *all, argument, width),
+        Plan::Union { left, right, all } => relational::union(left, right, *all, argument, ctx),
         Plan::Produce { input, columns } => relational::produce(sub(input), columns),
         Plan::ProcedureCall { input, name, args, yields, void } => {
             relational::procedure_call(sub(input), name, args, yields, *void)
@@ -124,12 +131,13 @@ pub(crate) fn build<'p>(plan: &'p Plan, argument: &Row, width: usize) -> Box<dyn
         | Plan::SetItems { input, .. }
         | Plan::Delete { input, .. }
         | Plan::Foreach { input, .. } => write::build(plan, sub(input)),
-    }
+    };
+    measured(plan, op, ctx)
 }
 
 /// Runs `plan` with `argument` to the end.
 pub(crate) fn drain(plan: &Plan, argument: &Row, ctx: &ExecContext<'_>) -> Result<Vec<Row>> {
-    let mut op = build(plan, argument, ctx.width);
+    let mut op = build(plan, argument, ctx);
     let mut out = Vec::new();
     while let Some(batch) = op.next(ctx)? {
         out.extend(batch);
@@ -145,7 +153,7 @@ pub(crate) fn run_subquery(
     ctx: &ExecContext<'_>,
 ) -> Result<Value> {
     let argument = row.to_vec();
-    let mut op = build(plan, &argument, ctx.width);
+    let mut op = build(plan, &argument, ctx);
     match kind {
         SubqueryKind::Exists => Ok(Value::Bool(op.next(ctx)?.is_some())),
         SubqueryKind::Count => {

@@ -84,7 +84,7 @@ pub(crate) fn apply<'p>(
         input,
         Box::new(move |row, ctx, out| {
             let before = out.len();
-            let mut op = build(inner, &row, ctx.width);
+            let mut op = build(inner, &row, ctx);
             while let Some(batch) = op.next(ctx)? {
                 out.extend(batch);
             }
@@ -345,11 +345,11 @@ pub(crate) fn union<'p>(
     right: &'p Plan,
     all: bool,
     argument: &Row,
-    width: usize,
+    ctx: &ExecContext<'_>,
 ) -> Box<dyn Operator + 'p> {
     let both = Box::new(Chain {
-        first: Some(build(left, argument, width)),
-        second: build(right, argument, width),
+        first: Some(build(left, argument, ctx)),
+        second: build(right, argument, ctx),
     });
     if all {
         both

@@ -59,19 +59,34 @@ fn corrupt(e: crate::error::CodecError) -> GraphError {
     GraphError::CorruptRecord(e)
 }
 
-/// Whether `sst`'s key range holds `key` (hex, as the manifest stores bounds).
-fn covers(sst: &SstRef, key: &str) -> bool {
-    sst.min_key.as_str() <= key && key <= sst.max_key.as_str()
+/// Whether `sst`'s key range holds `key`.
+fn covers(sst: &SstRef, key: &[u8]) -> bool {
+    cmp_hex(key, &sst.min_key).is_ge() && cmp_hex(key, &sst.max_key).is_le()
 }
 
-/// Whether `sst`'s key range meets `[start, end)` (hex).
-fn overlaps(sst: &SstRef, start: &str, end: &str) -> bool {
-    sst.min_key.as_str() < end && start <= sst.max_key.as_str()
+/// Whether `sst`'s key range meets `[start, end)`.
+fn overlaps(sst: &SstRef, start: &[u8], end: &[u8]) -> bool {
+    cmp_hex(end, &sst.min_key).is_gt() && cmp_hex(start, &sst.max_key).is_le()
 }
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex, the manifest's encoding of SST key bounds (order-preserving).
 pub(crate) fn hex(key: &[u8]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(key.len() * 2);
+    for b in key {
+        out.push(HEX_DIGITS[usize::from(b >> 4)] as char);
+        out.push(HEX_DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+/// How `hex(key)` compares with `bound` (a manifest key bound), without building the string:
+/// the hot read paths test every SST's range on every lookup.
+fn cmp_hex(key: &[u8], bound: &str) -> std::cmp::Ordering {
+    let digits =
+        key.iter().flat_map(|b| [HEX_DIGITS[usize::from(b >> 4)], HEX_DIGITS[usize::from(b & 15)]]);
+    digits.cmp(bound.bytes())
 }
 
 impl GraphSnapshot {
@@ -105,7 +120,6 @@ impl GraphSnapshot {
             return value.map(|v| decode_node(&v).map_err(corrupt)).transpose();
         }
         let mut newest: Option<(u64, Option<NodeRecord>)> = None;
-        let key = hex(&key);
         for (object, sst) in self.ssts(SstKind::Node) {
             if !covers(sst, &key) || sst.min_lsn > self.lsn().get() {
                 continue;
@@ -199,13 +213,12 @@ impl GraphSnapshot {
             Direction::Forward => EDGE_FORWARD,
             Direction::Reverse => EDGE_REVERSE,
         };
-        let (start_hex, end_hex) = (hex(&start), hex(&end));
         // (neighbour, rel id) -> (lsn, properties or tombstone)
         let mut merged: BTreeMap<(u64, u64), (u64, Option<Properties>)> = BTreeMap::new();
         for (object, sst) in self.ssts(SstKind::Edge) {
             if sst.min_lsn > at
                 || (sst.partition != EDGE_BOTH && sst.partition != wanted)
-                || (sst.partition == wanted && !overlaps(sst, &start_hex, &end_hex))
+                || (sst.partition == wanted && !overlaps(sst, &start, &end))
             {
                 continue;
             }
@@ -321,5 +334,23 @@ impl GraphSnapshot {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{cmp_hex, hex};
+
+    proptest! {
+        /// Comparing a key with a hex bound in place agrees with comparing its hex string.
+        #[test]
+        fn cmp_hex_agrees_with_the_hex_string(key in proptest::collection::vec(any::<u8>(), 0..12),
+                                              other in proptest::collection::vec(any::<u8>(), 0..12)) {
+            let bound = hex(&other);
+            prop_assert_eq!(cmp_hex(&key, &bound), hex(&key).as_str().cmp(bound.as_str()));
+            prop_assert_eq!(cmp_hex(&key, &hex(&key)), std::cmp::Ordering::Equal);
+        }
     }
 }

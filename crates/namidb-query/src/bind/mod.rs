@@ -13,7 +13,9 @@ mod updates;
 
 use std::collections::BTreeSet;
 
-use namidb_cypher_syntax::ast::{self, Clause, Query, SingleQuery, Statement, StatementKind};
+use namidb_cypher_syntax::ast::{
+    self, Clause, ExplainMode, Query, SingleQuery, Statement, StatementKind,
+};
 
 use crate::catalog::Catalog;
 use crate::error::PlanError;
@@ -60,6 +62,8 @@ pub struct BoundStatement {
     pub writes: bool,
     /// Whether it returns rows (ends in `RETURN`).
     pub returns: bool,
+    /// `EXPLAIN` (show the plan, do not run) or `PROFILE` (run, show the plan measured).
+    pub explain: Option<ExplainMode>,
 }
 
 /// Binds one statement.
@@ -77,7 +81,14 @@ pub fn bind_statement(
     let mut binder = Binder { catalog, parameters, next_slot: 0 };
     let (plan, columns, returns) = binder.query(query, &Scope::default(), Plan::Unit, None)?;
     let writes = plan.writes();
-    Ok(BoundStatement { plan, columns, width: binder.next_slot, writes, returns })
+    Ok(BoundStatement {
+        plan,
+        columns,
+        width: binder.next_slot,
+        writes,
+        returns,
+        explain: statement.explain,
+    })
 }
 
 /// Binding state for one statement.
