@@ -57,6 +57,8 @@ struct TxState {
     created_by_node: FxHashMap<u64, Vec<u64>>,
     types_cache: Option<Vec<String>>,
     adjacency: AdjacencyCache,
+    /// Stored property indexes by (labels, property).
+    property_indexes: FxHashMap<(Vec<String>, String), Arc<PropertyIndex>>,
 }
 
 /// A statement's view of the graph.
@@ -154,29 +156,48 @@ impl TxGraph {
         Ok(ids)
     }
 
-    /// A hash index of `property` over the live nodes carrying all of `labels`, read with only
-    /// that property (records are not materialized, so nothing is added to the node cache).
-    pub fn property_index(&self, labels: &[String], property: &str) -> Result<PropertyIndex> {
+    /// A hash index of `property` over the stored nodes carrying all of `labels`, read with
+    /// only that property (records are not materialized, so nothing is added to the node
+    /// cache). Built once per statement and shared; [`TxGraph::with_own_writes`] lays the
+    /// statement's writes over what it finds.
+    pub fn property_index(&self, labels: &[String], property: &str) -> Result<Arc<PropertyIndex>> {
+        let key = (labels.to_vec(), property.to_owned());
+        if let Some(index) = self.state.lock().property_indexes.get(&key) {
+            return Ok(index.clone());
+        }
         let first = labels.first().map(String::as_str);
         let columns = NodeColumns::Properties(vec![property.to_owned()]);
         let stored = self.block(self.snapshot.nodes(first, &columns))?;
-        let state = self.state.lock();
         let mut index = PropertyIndex::default();
         for (id, record) in stored {
-            if state.nodes.contains_key(&id.0) || !labels.iter().all(|l| record.labels.contains(l))
-            {
+            if !labels.iter().all(|l| record.labels.contains(l)) {
                 continue;
             }
             if let Some(key) = record.properties.get(property).and_then(IndexKey::of_stored) {
                 index.by_value.entry(key).or_default().push(id.0);
             }
         }
+        let index = Arc::new(index);
+        self.state.lock().property_indexes.insert(key, index.clone());
+        Ok(index)
+    }
+
+    /// Stored candidate ids (by id) with the statement's writes laid over them: nodes it
+    /// changed or deleted leave, every live node it wrote with all of `labels` joins (the
+    /// filter above the lookup decides on their current properties).
+    pub fn with_own_writes(&self, labels: &[String], mut ids: Vec<u64>) -> Vec<u64> {
+        let state = self.state.lock();
+        if state.nodes.is_empty() {
+            return ids;
+        }
+        ids.retain(|id| !state.nodes.contains_key(id));
         for (id, record) in &state.nodes {
             if record.as_ref().is_some_and(|r| labels.iter().all(|l| r.labels.contains(l))) {
-                index.written.push(*id);
+                ids.push(*id);
             }
         }
-        Ok(index)
+        ids.sort_unstable();
+        ids
     }
 
     fn relationship_types(&self) -> Result<Vec<String>> {

@@ -58,24 +58,28 @@ fn integral(f: f64) -> Option<i64> {
 pub struct PropertyIndex {
     /// Stored nodes by value.
     pub by_value: FxHashMap<IndexKey, Vec<u64>>,
-    /// Nodes written by the statement that carry the labels.
-    pub written: Vec<u64>,
 }
 
 impl PropertyIndex {
-    /// Candidate ids for `value`, by id; `None` when the value is not indexable.
+    /// Stored candidate ids for `value`, by id; `None` when the value is not indexable.
     pub fn probe(&self, value: &Value) -> Option<Vec<u64>> {
         if matches!(value, Value::Null) {
             return Some(Vec::new());
         }
         let key = IndexKey::of_probe(value)?;
-        let mut ids: Vec<u64> = self.by_value.get(&key).cloned().unwrap_or_default();
-        if !self.written.is_empty() {
-            // Stored ids come by id already; only the statement's own nodes need merging in.
-            ids.extend(&self.written);
-            ids.sort_unstable();
-            ids.dedup();
+        Some(self.by_value.get(&key).cloned().unwrap_or_default())
+    }
+
+    /// Candidate ids for any element of the list `values`, by id; `None` when it is not a list
+    /// or holds an element that is not indexable.
+    pub fn probe_any(&self, values: &Value) -> Option<Vec<u64>> {
+        let Value::List(items) = values else { return None };
+        let mut ids = Vec::new();
+        for item in items.iter() {
+            ids.extend(self.probe(item)?);
         }
+        ids.sort_unstable();
+        ids.dedup();
         Some(ids)
     }
 }
@@ -97,13 +101,20 @@ mod tests {
                 index.by_value.entry(key).or_default().push(id);
             }
         }
-        index.written.push(9);
-        assert_eq!(index.probe(&Value::Int(5)), Some(vec![1, 2, 9]));
-        assert_eq!(index.probe(&Value::Float(5.0)), Some(vec![1, 2, 9]));
-        assert_eq!(index.probe(&Value::string("5")), Some(vec![4, 9]));
+        assert_eq!(index.probe(&Value::Int(5)), Some(vec![1, 2]));
+        assert_eq!(index.probe(&Value::Float(5.0)), Some(vec![1, 2]));
+        assert_eq!(index.probe(&Value::string("5")), Some(vec![4]));
         assert_eq!(index.probe(&Value::Null), Some(vec![]), "= null matches nothing");
         assert_eq!(index.probe(&Value::Float(5.5)), None, "non-integral floats fall back");
         assert_eq!(index.probe(&Value::Int(1 << 60)), None, "beyond exact floats falls back");
         assert_eq!(index.probe(&Value::Bool(true)), None);
+        let list = |items: Vec<Value>| Value::list(items);
+        assert_eq!(
+            index.probe_any(&list(vec![Value::string("5"), Value::Int(5)])),
+            Some(vec![1, 2, 4])
+        );
+        assert_eq!(index.probe_any(&list(vec![Value::Null])), Some(vec![]));
+        assert_eq!(index.probe_any(&list(vec![Value::Int(5), Value::Float(0.5)])), None);
+        assert_eq!(index.probe_any(&Value::Int(5)), None, "not a list: the filter decides");
     }
 }

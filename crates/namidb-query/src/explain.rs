@@ -21,8 +21,9 @@ fn details(plan: &Plan) -> String {
     match plan {
         Plan::NodeScan { slot, labels, .. } => format!("#{slot} labels={labels:?}"),
         Plan::NodeById { slot, .. } => format!("#{slot}"),
-        Plan::NodeByProperty { slot, labels, property, .. } => {
-            format!("#{slot} labels={labels:?} property={property:?}")
+        Plan::NodeByProperty { slot, labels, property, any_of, .. } => {
+            let each = if *any_of { " any of a list" } else { "" };
+            format!("#{slot} labels={labels:?} property={property:?}{each}")
         }
         Plan::Expand { expand, .. } => expansion(expand),
         Plan::ShortestPath { expand, path, .. } => format!("#{path} = {}", expansion(expand)),
@@ -42,6 +43,14 @@ fn details(plan: &Plan) -> String {
             columns.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ")
         }
         Plan::Unwind { slot, .. } => format!("#{slot}"),
+        Plan::Filter { predicate, .. } => match crate::optimize::slots_read(predicate) {
+            Some(slots) if slots.is_empty() => "on no slot".into(),
+            Some(slots) => {
+                let slots: Vec<String> = slots.iter().map(|s| format!("#{s}")).collect();
+                format!("on {}", slots.join(", "))
+            }
+            None => "with a subquery".into(),
+        },
         Plan::ProcedureCall { name, .. } => name.clone(),
         Plan::Union { all, .. } => {
             if *all {

@@ -2,6 +2,8 @@
 //!
 //! - [`bind_statement`]: the binder (variables to row slots, patterns to scans and expansions,
 //!   projections and aggregation, updating clauses, subqueries as plans over the outer row);
+//! - [`optimize`]: rewrite rules over the bound plan (implied lookups, predicate pushdown,
+//!   property lookups), one per file; `bind_statement` returns the optimized plan;
 //! - [`plan`]: the plan operators; [`expr`]: bound expressions;
 //! - [`explain`]: the plan as text (`EXPLAIN`);
 //! - [`catalog`]: procedure signatures the binder checks calls against.
@@ -16,6 +18,7 @@ pub mod catalog;
 mod error;
 pub mod explain;
 pub mod expr;
+pub mod optimize;
 pub mod plan;
 
 pub use bind::{bind_statement, BoundStatement};

@@ -133,8 +133,11 @@ pub enum Plan {
         labels: Vec<String>,
         /// The property compared.
         property: String,
-        /// The value it must equal (does not read `slot`).
+        /// The value it must equal (does not read `slot`), or with `any_of` a list of values
+        /// it may equal any of.
         value: Expr,
+        /// `value` is a list: `property IN value`.
+        any_of: bool,
     },
     /// Each input row joined with the node whose id `id` evaluates to, if it exists and has
     /// `labels`.
@@ -358,6 +361,35 @@ impl Plan {
 
     /// The operator's inputs (not counting subquery plans inside expressions).
     pub fn children(&self) -> Vec<&Plan> {
+        match self {
+            Plan::Unit | Plan::Argument => vec![],
+            Plan::NodeScan { input, .. }
+            | Plan::NodeById { input, .. }
+            | Plan::NodeByProperty { input, .. }
+            | Plan::Expand { input, .. }
+            | Plan::ShortestPath { input, .. }
+            | Plan::Filter { input, .. }
+            | Plan::Project { input, .. }
+            | Plan::Aggregate { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Skip { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Unwind { input, .. }
+            | Plan::Produce { input, .. }
+            | Plan::Create { input, .. }
+            | Plan::SetItems { input, .. }
+            | Plan::Delete { input, .. }
+            | Plan::ProcedureCall { input, .. } => vec![input],
+            Plan::Optional { input, inner } | Plan::Apply { input, inner } => vec![input, inner],
+            Plan::Merge { input, matcher, .. } => vec![input, matcher],
+            Plan::Foreach { input, body, .. } => vec![input, body],
+            Plan::Union { left, right, .. } => vec![left, right],
+        }
+    }
+
+    /// [`Plan::children`], mutable.
+    pub fn children_mut(&mut self) -> Vec<&mut Plan> {
         match self {
             Plan::Unit | Plan::Argument => vec![],
             Plan::NodeScan { input, .. }

@@ -70,8 +70,10 @@ fn profile_reports_rows_per_operator_and_commits_writes() {
     let profile = run(&cold, "PROFILE MATCH (p:P) RETURN count(p)");
     let scan = profile.rows.iter().find(|r| text(&r[0]).contains("NodeScan")).unwrap();
     assert!(int(&scan[4]) > 0 && int(&scan[5]) > 0, "{profile:?}");
-    let total: i64 = profile.rows.iter().map(|r| int(&r[4])).sum();
-    assert_eq!(total, int(&scan[4]), "only the scan reads the store: {profile:?}");
+    // Operators above it report their own traffic, not the scan's (background requests of
+    // the handle may land anywhere, so no operator is required to show exactly zero).
+    let produce = profile.rows.iter().find(|r| text(&r[0]).contains("Produce")).unwrap();
+    assert!(int(&produce[5]) < int(&scan[5]), "{profile:?}");
 
     let p = db.profile("MATCH (p:P) WHERE p.i > 3 RETURN p.i", &BTreeMap::new()).unwrap();
     assert_eq!(p.result.rows.len(), 7);

@@ -97,8 +97,8 @@ pub(crate) fn build<'p>(
             rows(vec![row])
         }
         Plan::NodeScan { input, slot, labels } => read::node_scan(sub(input), *slot, labels),
-        Plan::NodeByProperty { input, slot, labels, property, value } => {
-            read::node_by_property(sub(input), *slot, labels, property, value)
+        Plan::NodeByProperty { input, slot, labels, property, value, any_of } => {
+            read::node_by_property(sub(input), *slot, labels, property, value, *any_of)
         }
         Plan::NodeById { input, slot, id, labels } => {
             read::node_by_id(sub(input), *slot, id, labels)

@@ -38,17 +38,19 @@ pub(crate) fn node_scan<'p>(
     )
 }
 
-/// Each input row joined with the nodes with `labels` whose `property` may equal `value`: a
-/// hash index built on the first row and probed for every row, or a label scan for a value
-/// the index cannot answer (the filter above checks the pattern either way).
+/// Each input row joined with the nodes with `labels` whose `property` may equal `value` (any
+/// element of it, with `any_of`): a hash index built on the first row and probed for every
+/// row, or a label scan for a value the index cannot answer (the filter above checks the
+/// pattern either way).
 pub(crate) fn node_by_property<'p>(
     input: Box<dyn Operator + 'p>,
     slot: usize,
     labels: &'p [String],
     property: &'p str,
     value: &'p Expr,
+    any_of: bool,
 ) -> Box<dyn Operator + 'p> {
-    let mut index: Option<PropertyIndex> = None;
+    let mut index: Option<Arc<PropertyIndex>> = None;
     let mut scanned: Option<Vec<u64>> = None;
     flat_map(
         input,
@@ -57,7 +59,14 @@ pub(crate) fn node_by_property<'p>(
             if index.is_none() {
                 index = Some(ctx.graph.property_index(labels, property)?);
             }
-            let probed = index.as_ref().and_then(|i| i.probe(&probe));
+            let probed = match (any_of, index.as_ref()) {
+                (_, None) => None,
+                (false, Some(i)) => i.probe(&probe),
+                // `k IN null` is null for every node: no candidates.
+                (true, Some(_)) if probe.is_null() => Some(Vec::new()),
+                (true, Some(i)) => i.probe_any(&probe),
+            };
+            let probed = probed.map(|ids| ctx.graph.with_own_writes(labels, ids));
             if probed.is_none() && scanned.is_none() {
                 scanned = Some(ctx.graph.scan(labels)?);
             }

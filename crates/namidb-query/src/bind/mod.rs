@@ -80,6 +80,7 @@ pub fn bind_statement(
     };
     let mut binder = Binder { catalog, parameters, next_slot: 0 };
     let (plan, columns, returns) = binder.query(query, &Scope::default(), Plan::Unit, None)?;
+    let plan = crate::optimize::optimize(plan);
     let writes = plan.writes();
     Ok(BoundStatement {
         plan,

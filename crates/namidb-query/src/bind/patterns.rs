@@ -78,29 +78,6 @@ fn property_equalities(slot: usize, map: &Expr) -> Vec<Expr> {
     }
 }
 
-/// The first `slot.property = value` among `predicates` whose value is known before the node
-/// is: a constant, a parameter, or another variable or its property (the `UNWIND $rows AS r
-/// MATCH (n:L {id: r.id})` load pattern).
-fn property_lookup(slot: usize, predicates: &[Expr]) -> Option<(String, Expr)> {
-    let independent = |value: &Expr| match value {
-        Expr::Const(_) | Expr::Param(_) => true,
-        Expr::Slot(other) => *other != slot,
-        Expr::Property(base, _) => matches!(**base, Expr::Slot(other) if other != slot),
-        _ => false,
-    };
-    predicates.iter().find_map(|predicate| match predicate {
-        Expr::Binary(BinaryOp::Eq, left, value) => match &**left {
-            Expr::Property(base, property)
-                if matches!(**base, Expr::Slot(s) if s == slot) && independent(value) =>
-            {
-                Some((property.clone(), (**value).clone()))
-            }
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
 impl Binder<'_> {
     pub(crate) fn property_map(
         &mut self,
@@ -326,13 +303,8 @@ impl Binder<'_> {
             // The scan checks plain labels itself.
             predicates.retain(|p| !matches!(p, Expr::HasLabels(..)));
         }
-        let input = Box::new(plan);
-        let plan = match (scan_labels.is_empty(), property_lookup(slot, &predicates)) {
-            (false, Some((property, value))) => {
-                Plan::NodeByProperty { input, slot, labels: scan_labels, property, value }
-            }
-            _ => Plan::NodeScan { input, slot, labels: scan_labels },
-        };
+        // The optimizer turns a scan under a property equality into a lookup.
+        let plan = Plan::NodeScan { input: Box::new(plan), slot, labels: scan_labels };
         Ok(filter(plan, conjunction(predicates)))
     }
 
