@@ -76,6 +76,18 @@ pub(crate) fn conjuncts(e: Expr) -> Vec<Expr> {
     }
 }
 
+/// The conjuncts of `e`, borrowed.
+pub(crate) fn conjuncts_of(e: &Expr) -> Vec<&Expr> {
+    match e {
+        Expr::Binary(BinaryOp::And, a, b) => {
+            let mut out = conjuncts_of(a);
+            out.extend(conjuncts_of(b));
+            out
+        }
+        other => vec![other],
+    }
+}
+
 /// The conjunction of `parts` (`None` when there are none).
 pub(crate) fn conjunction(parts: Vec<Expr>) -> Option<Expr> {
     parts.into_iter().reduce(Expr::and)
@@ -120,7 +132,6 @@ fn collect_slots(e: &Expr, out: &mut BTreeSet<usize>) -> bool {
         }
         _ => {}
     }
-    // Visit the children through `map_children` on a clone-free walk.
     visit_children(e, &mut |child| ok &= collect_slots(child, out));
     ok
 }

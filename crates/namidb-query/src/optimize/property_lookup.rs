@@ -6,7 +6,7 @@
 //! lookup of each element. The filter stays: the lookup returns candidates, the filter decides.
 //! A scan without a label stays a scan (the index is per label).
 
-use super::{conjuncts, independent_of, map_inputs, slot_property};
+use super::{conjuncts_of, independent_of, map_inputs, slot_property};
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::Plan;
 
@@ -32,16 +32,16 @@ pub(crate) fn apply(plan: Plan) -> Plan {
 fn lookup_key(slot: usize, predicate: &Expr) -> Option<(String, Expr, bool)> {
     let of_slot =
         |e: &Expr| slot_property(e).filter(|(s, _)| *s == slot).map(|(_, k)| k.to_owned());
-    conjuncts(predicate.clone()).into_iter().find_map(|c| match c {
+    conjuncts_of(predicate).into_iter().find_map(|c| match c {
         Expr::Binary(BinaryOp::Eq, l, r) => {
-            if let Some(k) = of_slot(&l).filter(|_| independent_of(&r, slot)) {
-                Some((k, *r, false))
+            if let Some(k) = of_slot(l).filter(|_| independent_of(r, slot)) {
+                Some((k, (**r).clone(), false))
             } else {
-                of_slot(&r).filter(|_| independent_of(&l, slot)).map(|k| (k, *l, false))
+                of_slot(r).filter(|_| independent_of(l, slot)).map(|k| (k, (**l).clone(), false))
             }
         }
         Expr::Binary(BinaryOp::In, l, r) => {
-            of_slot(&l).filter(|_| independent_of(&r, slot)).map(|k| (k, *r, true))
+            of_slot(l).filter(|_| independent_of(r, slot)).map(|k| (k, (**r).clone(), true))
         }
         _ => None,
     })
