@@ -15,6 +15,7 @@ use std::sync::Arc;
 use namidb_graph::edge_sst::Direction as EdgeDirection;
 use namidb_graph::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
 use namidb_graph::node_sst::NodeColumns;
+use namidb_graph::store::{IndexKey, PropertyLookup};
 use namidb_graph::{GraphBatch, GraphSnapshot};
 use namidb_value::RelRef;
 use parking_lot::Mutex;
@@ -23,7 +24,16 @@ use tokio::runtime::Handle;
 
 use crate::adjacency_cache::{AdjacencyCache, Neighbours};
 use crate::error::{ExecError, Result};
-use crate::property_index::{IndexKey, PropertyIndex};
+
+/// Written node ids by property value.
+type OwnIndex = FxHashMap<IndexKey, Vec<u64>>;
+
+fn index_own_write(own: &mut OwnIndex, property: &str, id: u64, record: Option<&NodeRecord>) {
+    let value = record.and_then(|r| r.properties.get(property));
+    if let Some(key) = value.and_then(IndexKey::of_stored) {
+        own.entry(key).or_default().push(id);
+    }
+}
 
 /// Which relationships of a node to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +67,11 @@ struct TxState {
     created_by_node: FxHashMap<u64, Vec<u64>>,
     types_cache: Option<Vec<String>>,
     adjacency: AdjacencyCache,
-    /// Stored property indexes by (labels, property).
-    property_indexes: FxHashMap<(Vec<String>, String), Arc<PropertyIndex>>,
+    /// Property lookups by (labels, property).
+    property_lookups: FxHashMap<(Vec<String>, String), Arc<PropertyLookup>>,
+    /// The written nodes by the value of each property a lookup asked for (entries go stale
+    /// as nodes change: candidates are checked against the current record).
+    own_by_value: FxHashMap<String, OwnIndex>,
 }
 
 /// A statement's view of the graph.
@@ -156,48 +169,67 @@ impl TxGraph {
         Ok(ids)
     }
 
-    /// A hash index of `property` over the stored nodes carrying all of `labels`, read with
-    /// only that property (records are not materialized, so nothing is added to the node
-    /// cache). Built once per statement and shared; [`TxGraph::with_own_writes`] lays the
-    /// statement's writes over what it finds.
-    pub fn property_index(&self, labels: &[String], property: &str) -> Result<Arc<PropertyIndex>> {
+    /// The statement's lookup of `property` on nodes with all of `labels` (built once per
+    /// statement and shared: it holds the SSTs' cached value indexes and one of the memtables).
+    pub fn property_lookup(
+        &self,
+        labels: &[String],
+        property: &str,
+    ) -> Result<Arc<PropertyLookup>> {
         let key = (labels.to_vec(), property.to_owned());
-        if let Some(index) = self.state.lock().property_indexes.get(&key) {
-            return Ok(index.clone());
+        if let Some(lookup) = self.state.lock().property_lookups.get(&key) {
+            return Ok(lookup.clone());
         }
-        let first = labels.first().map(String::as_str);
-        let columns = NodeColumns::Properties(vec![property.to_owned()]);
-        let stored = self.block(self.snapshot.nodes(first, &columns))?;
-        let mut index = PropertyIndex::default();
-        for (id, record) in stored {
-            if !labels.iter().all(|l| record.labels.contains(l)) {
-                continue;
-            }
-            if let Some(key) = record.properties.get(property).and_then(IndexKey::of_stored) {
-                index.by_value.entry(key).or_default().push(id.0);
-            }
-        }
-        let index = Arc::new(index);
-        self.state.lock().property_indexes.insert(key, index.clone());
-        Ok(index)
+        let lookup = Arc::new(self.block(self.snapshot.property_lookup(labels, property))?);
+        self.state.lock().property_lookups.insert(key, lookup.clone());
+        Ok(lookup)
     }
 
-    /// Stored candidate ids (by id) with the statement's writes laid over them: nodes it
-    /// changed or deleted leave, every live node it wrote with all of `labels` joins (the
-    /// filter above the lookup decides on their current properties).
-    pub fn with_own_writes(&self, labels: &[String], mut ids: Vec<u64>) -> Vec<u64> {
-        let state = self.state.lock();
-        if state.nodes.is_empty() {
-            return ids;
+    /// The nodes, by id, with all of the lookup's labels whose property equals one of `keys`
+    /// as this statement sees them: the snapshot's answer with the statement's own writes laid
+    /// over it (nodes it changed or deleted are judged by their current record, nodes it wrote
+    /// are found through an index of its writes).
+    pub fn nodes_by_property(
+        &self,
+        lookup: &PropertyLookup,
+        keys: &[IndexKey],
+    ) -> Result<Vec<u64>> {
+        let mut ids = Vec::new();
+        for key in keys {
+            ids.extend(
+                self.block(self.snapshot.probe_property(lookup, key))?.into_iter().map(|id| id.0),
+            );
         }
-        ids.retain(|id| !state.nodes.contains_key(id));
-        for (id, record) in &state.nodes {
-            if record.as_ref().is_some_and(|r| labels.iter().all(|l| r.labels.contains(l))) {
-                ids.push(*id);
+        let mut state = self.state.lock();
+        if !state.nodes.is_empty() {
+            ids.retain(|id| !state.nodes.contains_key(id));
+            let state = &mut *state;
+            let own = state.own_by_value.entry(lookup.property().to_owned()).or_insert_with(|| {
+                let mut own = FxHashMap::default();
+                for (id, record) in &state.nodes {
+                    index_own_write(&mut own, lookup.property(), *id, record.as_deref());
+                }
+                own
+            });
+            for key in keys {
+                for &id in own.get(key).into_iter().flatten() {
+                    let current = state.nodes.get(&id).and_then(Option::as_deref);
+                    if current.is_some_and(|r| lookup.matches(r, key)) {
+                        ids.push(id);
+                    }
+                }
             }
         }
         ids.sort_unstable();
-        ids
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Records a node write in the indexes of the statement's writes.
+    fn note_node_write(state: &mut TxState, id: u64, record: Option<&NodeRecord>) {
+        for (property, own) in &mut state.own_by_value {
+            index_own_write(own, property, id, record);
+        }
     }
 
     fn relationship_types(&self) -> Result<Vec<String>> {
@@ -345,15 +377,19 @@ impl TxGraph {
         let mut labels = labels;
         labels.sort();
         labels.dedup();
+        let record = NodeRecord { labels, properties };
         let mut state = self.state.lock();
-        state.nodes.insert(id, Some(Arc::new(NodeRecord { labels, properties })));
+        Self::note_node_write(&mut state, id, Some(&record));
+        state.nodes.insert(id, Some(Arc::new(record)));
         state.created_nodes.push(id);
         Ok(id)
     }
 
     /// Replaces node `id`'s record.
     pub fn set_node(&self, id: u64, record: NodeRecord) {
-        self.state.lock().nodes.insert(id, Some(Arc::new(record)));
+        let mut state = self.state.lock();
+        Self::note_node_write(&mut state, id, Some(&record));
+        state.nodes.insert(id, Some(Arc::new(record)));
     }
 
     /// Deletes node `id` (its relationships must be gone).

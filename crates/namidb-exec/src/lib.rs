@@ -5,7 +5,7 @@
 //! - [`operators`]: pull-based operators over batches of rows ([`operators::execute`]);
 //! - [`eval`]: expressions, operators and scalar functions; [`aggregate`]: accumulators;
 //! - `adjacency_cache`: the snapshot adjacency a statement already expanded;
-//! - [`property_index`]: a statement's hash index of one property, behind `NodeByProperty`;
+//! - [`lookup_keys`]: the keys `NodeByProperty` probes with;
 //! - [`materialize`]: result values with their graph elements read out;
 //! - [`profile`]: per-operator rows, time and object-store traffic for PROFILE.
 //!
@@ -21,10 +21,10 @@ pub mod convert;
 mod error;
 pub mod eval;
 pub mod graph;
+pub mod lookup_keys;
 pub mod materialize;
 pub mod operators;
 pub mod profile;
-pub mod property_index;
 mod temporal_ops;
 
 pub use context::{ExecContext, Procedures};

@@ -1,5 +1,5 @@
 //! An in-memory model of a small graph and a check that a snapshot reads exactly it: point
-//! lookups, full and label scans, expands both ways, and the relationship scan. Shared by the LSM
+//! lookups, full and label scans, property equality lookups, expands both ways, and the relationship scan. Shared by the LSM
 //! model test and the LSM fault test, with the bulk loads both apply.
 
 use std::collections::BTreeMap;
@@ -8,6 +8,7 @@ use namidb_graph::edge_sst::{Direction, EdgeVersion};
 use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
 use namidb_graph::node_sst::{NodeColumns, NodeVersion};
 use namidb_graph::record_codec::encode_properties;
+use namidb_graph::store::IndexKey;
 use namidb_graph::GraphSnapshot;
 
 /// The expected graph.
@@ -79,6 +80,37 @@ pub fn bulk_load(
     (node_versions, edge_versions)
 }
 
+/// Checks equality lookups of `x` (integers) and `s` (strings) on `A` and on `A:B` nodes, for
+/// every value the model holds and the small values tests draw often (so values that older,
+/// shadowed versions held are probed too).
+#[allow(clippy::unwrap_used)] // A panic is the failure report.
+async fn check_property_lookups(snapshot: &GraphSnapshot, model: &Model, context: &str) {
+    for labels in [vec!["A".to_owned()], vec!["A".to_owned(), "B".to_owned()]] {
+        for property in ["x", "s"] {
+            let lookup = snapshot.property_lookup(&labels, property).await.unwrap();
+            let held = model.nodes.values().filter_map(|r| match r.properties.get("x") {
+                Some(PropertyValue::Int(x)) => Some(*x),
+                _ => None,
+            });
+            for x in (-10..10).chain(held) {
+                let key = if property == "x" {
+                    IndexKey::Int(x)
+                } else {
+                    IndexKey::String(format!("v{x}").into())
+                };
+                let found = snapshot.probe_property(&lookup, &key).await.unwrap();
+                let want: Vec<NodeId> = model
+                    .nodes
+                    .iter()
+                    .filter(|(_, r)| lookup.matches(r, &key))
+                    .map(|(id, _)| NodeId(*id))
+                    .collect();
+                assert_eq!(found, want, "{context}: {labels:?} {property} = {key:?}");
+            }
+        }
+    }
+}
+
 /// Checks every read of `snapshot` against `model` (node ids 0..16, vertices 0..8, types T/U).
 #[allow(clippy::unwrap_used)] // A panic is the failure report.
 pub async fn check(snapshot: &GraphSnapshot, model: &Model, context: &str) {
@@ -94,6 +126,7 @@ pub async fn check(snapshot: &GraphSnapshot, model: &Model, context: &str) {
     let expected_a: Vec<(NodeId, NodeRecord)> =
         expected.iter().filter(|(_, r)| r.labels.iter().any(|l| l == "A")).cloned().collect();
     assert_eq!(with_a, expected_a, "{context}: label scan");
+    check_property_lookups(snapshot, model, context).await;
     for t in ["T", "U"] {
         for v in 0..8 {
             for direction in [Direction::Forward, Direction::Reverse] {

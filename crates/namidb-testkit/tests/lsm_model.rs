@@ -30,7 +30,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => (0u64..16, 0u8..4, any::<i64>()).prop_map(|(id, labels, x)| Op::PutNode { id, labels, x }),
+        6 => (0u64..16, 0u8..4, prop_oneof![-8i64..8, any::<i64>()]).prop_map(|(id, labels, x)| Op::PutNode { id, labels, x }),
         2 => (0u64..16).prop_map(|id| Op::DeleteNode { id }),
         6 => (0u64..24, any::<bool>(), 0u64..8, 0u64..8, -5i64..5)
             .prop_map(|(id, t, src, dst, w)| Op::PutRel { id, t, src, dst, w }),
@@ -42,7 +42,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Gc),
         1 => Just(Op::Hold),
         1 => (
-            proptest::collection::vec((0u64..16, 0u8..4, any::<i64>()), 0..6),
+            proptest::collection::vec((0u64..16, 0u8..4, prop_oneof![-8i64..8, any::<i64>()]), 0..6),
             proptest::collection::vec((0u64..24, any::<bool>(), 0u64..8, 0u64..8, -5i64..5), 0..6),
         )
             .prop_map(|(nodes, rels)| Op::Ingest { nodes, rels }),

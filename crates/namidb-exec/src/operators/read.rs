@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use namidb_graph::store::PropertyLookup;
 use namidb_query::plan::{Direction, Expand};
 use namidb_query::Expr;
 use namidb_value::compare::equals;
@@ -13,7 +14,7 @@ use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::eval;
 use crate::graph::Dir;
-use crate::property_index::PropertyIndex;
+use crate::lookup_keys::probe_keys;
 
 /// Each input row joined with every node carrying `labels`.
 pub(crate) fn node_scan<'p>(
@@ -38,10 +39,10 @@ pub(crate) fn node_scan<'p>(
     )
 }
 
-/// Each input row joined with the nodes with `labels` whose `property` may equal `value` (any
-/// element of it, with `any_of`): a hash index built on the first row and probed for every
-/// row, or a label scan for a value the index cannot answer (the filter above checks the
-/// pattern either way).
+/// Each input row joined with the nodes with `labels` whose `property` equals `value` (any
+/// element of it, with `any_of`): a lookup prepared on the first row and probed for every row,
+/// or a label scan for a value it cannot answer (the filter above checks the pattern either
+/// way).
 pub(crate) fn node_by_property<'p>(
     input: Box<dyn Operator + 'p>,
     slot: usize,
@@ -50,23 +51,22 @@ pub(crate) fn node_by_property<'p>(
     value: &'p Expr,
     any_of: bool,
 ) -> Box<dyn Operator + 'p> {
-    let mut index: Option<Arc<PropertyIndex>> = None;
+    let mut lookup: Option<Arc<PropertyLookup>> = None;
     let mut scanned: Option<Vec<u64>> = None;
     flat_map(
         input,
         Box::new(move |row, ctx, out| {
             let probe = eval(value, &row, ctx)?;
-            if index.is_none() {
-                index = Some(ctx.graph.property_index(labels, property)?);
-            }
-            let probed = match (any_of, index.as_ref()) {
-                (_, None) => None,
-                (false, Some(i)) => i.probe(&probe),
-                // `k IN null` is null for every node: no candidates.
-                (true, Some(_)) if probe.is_null() => Some(Vec::new()),
-                (true, Some(i)) => i.probe_any(&probe),
+            let probed = match probe_keys(&probe, any_of) {
+                Some(keys) => {
+                    let lookup = match &lookup {
+                        Some(l) => l,
+                        None => lookup.insert(ctx.graph.property_lookup(labels, property)?),
+                    };
+                    Some(ctx.graph.nodes_by_property(lookup, &keys)?)
+                }
+                None => None,
             };
-            let probed = probed.map(|ids| ctx.graph.with_own_writes(labels, ids));
             if probed.is_none() && scanned.is_none() {
                 scanned = Some(ctx.graph.scan(labels)?);
             }

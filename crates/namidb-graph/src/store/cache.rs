@@ -1,7 +1,7 @@
 //! [`SstCache`]: decoded SST pieces shared by every snapshot of a store, under one memory budget.
 //!
 //! It holds what reads fetch from immutable SST objects: node SST metadata, bloom filters and
-//! decoded row groups; edge SST footers, adjacency blocks and property blocks. SST objects never
+//! decoded row groups, per-property value indexes; edge SST footers, adjacency blocks and property blocks. SST objects never
 //! change, so entries never go stale; they leave only when the budget needs room (least recently
 //! used first). Hits and misses are counted per kind.
 
@@ -30,15 +30,18 @@ pub enum CacheKind {
     EdgeAdjacency,
     /// An edge SST property block, split into cells.
     EdgeProperties,
+    /// A node SST's value index of one property (for equality lookups).
+    NodeValueIndex,
 }
 
-const KINDS: [CacheKind; 6] = [
+const KINDS: [CacheKind; 7] = [
     CacheKind::NodeMetadata,
     CacheKind::NodeBloom,
     CacheKind::NodeRows,
     CacheKind::EdgeFooter,
     CacheKind::EdgeAdjacency,
     CacheKind::EdgeProperties,
+    CacheKind::NodeValueIndex,
 ];
 
 /// Identifies a cached piece: the object, what it is, and where in the object.
@@ -50,6 +53,8 @@ pub struct CacheKey {
     pub kind: CacheKind,
     /// Which piece (row group, block offset; 0 for whole-object metadata).
     pub index: u64,
+    /// The property a per-property entry is about.
+    pub column: Option<Arc<str>>,
 }
 
 /// Hit and miss counts of one kind.
@@ -227,7 +232,7 @@ mod tests {
     use super::*;
 
     fn key(i: u64) -> CacheKey {
-        CacheKey { object: Arc::from("o"), kind: CacheKind::NodeRows, index: i }
+        CacheKey { object: Arc::from("o"), kind: CacheKind::NodeRows, index: i, column: None }
     }
 
     #[tokio::test]

@@ -17,6 +17,7 @@ mod gc;
 mod ingest;
 mod lease;
 mod outputs;
+mod property_lookup;
 mod snapshot;
 mod tables;
 
@@ -33,6 +34,7 @@ pub use flush::FlushReport;
 pub use gc::GcReport;
 pub use ingest::IngestReport;
 pub use lease::{Lease, ReadHorizon, LEASE_PREFIX};
+pub use property_lookup::{integral, IndexKey, PropertyLookup, EXACT_FLOAT_INT};
 pub use snapshot::{GraphSnapshot, Relationship};
 
 use crate::error::GraphError;

@@ -100,11 +100,11 @@ impl GraphSnapshot {
         &self.snapshot
     }
 
-    fn tables(&self) -> Tables<'_> {
+    pub(super) fn tables(&self) -> Tables<'_> {
         Tables { bucket: self.inner.db.bucket(), cache: &self.inner.cache }
     }
 
-    fn ssts(&self, kind: SstKind) -> impl Iterator<Item = (String, &SstRef)> {
+    pub(super) fn ssts(&self, kind: SstKind) -> impl Iterator<Item = (String, &SstRef)> {
         self.snapshot
             .manifest()
             .ssts

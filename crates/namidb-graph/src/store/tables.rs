@@ -19,7 +19,7 @@ pub(crate) struct Tables<'a> {
 }
 
 fn key(object: &str, kind: CacheKind, index: u64) -> CacheKey {
-    CacheKey { object: Arc::from(object), kind, index }
+    CacheKey { object: Arc::from(object), kind, index, column: None }
 }
 
 /// Approximate heap bytes of decoded node versions.
