@@ -15,8 +15,9 @@ use std::sync::Arc;
 use namidb_graph::edge_sst::Direction as EdgeDirection;
 use namidb_graph::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
 use namidb_graph::node_sst::NodeColumns;
+use namidb_graph::record_codec::decode_properties;
 use namidb_graph::store::{IndexKey, PropertyLookup};
-use namidb_graph::{GraphBatch, GraphSnapshot};
+use namidb_graph::{GraphBatch, GraphError, GraphSnapshot};
 use namidb_value::RelRef;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
@@ -54,14 +55,47 @@ struct RelState {
     created: bool,
 }
 
+/// A snapshot relationship's properties as the statement holds them.
+enum RelProperties {
+    /// As stored, not yet read.
+    Encoded(bytes::Bytes),
+    /// Read.
+    Decoded(Arc<Properties>),
+}
+
+impl TxState {
+    /// Caches snapshot node `id`'s record and interns its label set.
+    fn cache_node(&mut self, id: u64, record: Option<Arc<NodeRecord>>) {
+        if let Some(r) = &record {
+            let set = match self.label_set_ids.get(r.labels.as_slice()) {
+                Some(&set) => set,
+                None => {
+                    let set = self.label_sets.len() as u32;
+                    self.label_sets.push(Arc::from(r.labels.as_slice()));
+                    self.label_set_ids.insert(r.labels.clone(), set);
+                    set
+                }
+            };
+            self.node_label_set.insert(id, set);
+        }
+        self.node_cache.insert(id, record);
+    }
+}
+
 #[derive(Default)]
 struct TxState {
     next_sequence: u64,
     node_cache: FxHashMap<u64, Option<Arc<NodeRecord>>>,
+    /// The label set of every snapshot node in `node_cache`, interned: a label test is one
+    /// probe of a small map, not a walk to the record.
+    node_label_set: FxHashMap<u64, u32>,
+    label_sets: Vec<Arc<[String]>>,
+    label_set_ids: FxHashMap<Vec<String>, u32>,
     /// Written nodes; `None`: deleted.
     nodes: FxHashMap<u64, Option<Arc<NodeRecord>>>,
     created_nodes: Vec<u64>,
-    rel_cache: FxHashMap<u64, Arc<Properties>>,
+    /// Properties of snapshot relationships the statement expanded: encoded until first read.
+    rel_cache: FxHashMap<u64, RelProperties>,
     rels: FxHashMap<u64, RelState>,
     /// Created relationships by endpoint.
     created_by_node: FxHashMap<u64, Vec<u64>>,
@@ -96,7 +130,7 @@ impl TxGraph {
 
     fn block<T>(
         &self,
-        f: impl std::future::Future<Output = std::result::Result<T, namidb_graph::GraphError>>,
+        f: impl std::future::Future<Output = std::result::Result<T, GraphError>>,
     ) -> Result<T> {
         Ok(self.handle.block_on(f)?)
     }
@@ -132,8 +166,22 @@ impl TxGraph {
             }
         }
         let record = self.block(self.snapshot.node(NodeId(id)))?.map(Arc::new);
-        self.state.lock().node_cache.insert(id, record.clone());
+        self.state.lock().cache_node(id, record.clone());
         Ok(record)
+    }
+
+    /// Node `id`'s labels, or `None` if it does not exist (or was deleted).
+    pub fn node_labels(&self, id: u64) -> Result<Option<Arc<[String]>>> {
+        {
+            let state = self.state.lock();
+            if let Some(written) = state.nodes.get(&id) {
+                return Ok(written.as_ref().map(|r| Arc::from(r.labels.as_slice())));
+            }
+            if let Some(&set) = state.node_label_set.get(&id) {
+                return Ok(Some(state.label_sets[set as usize].clone()));
+            }
+        }
+        Ok(self.node(id)?.map(|r| Arc::from(r.labels.as_slice())))
     }
 
     /// Whether node `id` was deleted by this statement.
@@ -149,7 +197,9 @@ impl TxGraph {
         let mut ids = Vec::with_capacity(stored.len());
         for (id, record) in stored {
             let record = Arc::new(record);
-            state.node_cache.entry(id.0).or_insert_with(|| Some(record.clone()));
+            if !state.node_cache.contains_key(&id.0) {
+                state.cache_node(id.0, Some(record.clone()));
+            }
             if state.nodes.contains_key(&id.0) {
                 continue;
             }
@@ -285,19 +335,22 @@ impl TxGraph {
             if !misses.is_empty() {
                 let reads = misses
                     .iter()
-                    .map(|(_, _, d, name)| self.snapshot.expand(NodeId(node), name, *d));
+                    .map(|(_, _, d, name)| self.snapshot.expand_raw(NodeId(node), name, *d));
                 let results = self.block(futures::future::try_join_all(reads))?;
                 let mut state = self.state.lock();
                 for ((at, type_id, direction, name), found) in misses.into_iter().zip(results) {
                     let reverse = direction == EdgeDirection::Reverse;
                     let list: Neighbours = found
                         .into_iter()
-                        .map(|rel| {
-                            let RelKey { src, dst, id, .. } = rel.key;
-                            state.rel_cache.entry(id.0).or_insert_with(|| Arc::new(rel.properties));
-                            let r =
-                                RelRef { id: id.0, rel_type: name.clone(), src: src.0, dst: dst.0 };
-                            (Arc::new(r), if reverse { src.0 } else { dst.0 })
+                        .map(|raw| {
+                            let (src, dst) =
+                                if reverse { (raw.neighbour, node) } else { (node, raw.neighbour) };
+                            state
+                                .rel_cache
+                                .entry(raw.id)
+                                .or_insert(RelProperties::Encoded(raw.properties));
+                            let r = RelRef { id: raw.id, rel_type: name.clone(), src, dst };
+                            (Arc::new(r), raw.neighbour)
                         })
                         .collect();
                     state.adjacency.insert(node, type_id, reverse, list.clone());
@@ -349,9 +402,9 @@ impl TxGraph {
             if let Some(s) = state.rels.get(&rel.id) {
                 return Ok(s.properties.clone());
             }
-            if let Some(p) = state.rel_cache.get(&rel.id) {
-                return Ok(Some(p.clone()));
-            }
+        }
+        if let Some(p) = self.cached_rel_properties(rel.id)? {
+            return Ok(Some(p));
         }
         let found = self.block(self.snapshot.expand(
             NodeId(rel.src),
@@ -361,9 +414,25 @@ impl TxGraph {
         let props =
             found.into_iter().find(|r| r.key.id.0 == rel.id).map(|r| Arc::new(r.properties));
         if let Some(p) = &props {
-            self.state.lock().rel_cache.insert(rel.id, p.clone());
+            self.state.lock().rel_cache.insert(rel.id, RelProperties::Decoded(p.clone()));
         }
         Ok(props)
+    }
+
+    /// The properties of snapshot relationship `id` if the statement has them, decoded now if
+    /// they were still encoded.
+    fn cached_rel_properties(&self, id: u64) -> Result<Option<Arc<Properties>>> {
+        let mut state = self.state.lock();
+        let Some(cached) = state.rel_cache.get_mut(&id) else { return Ok(None) };
+        let decoded = match cached {
+            RelProperties::Decoded(p) => return Ok(Some(p.clone())),
+            RelProperties::Encoded(bytes) => Arc::new(
+                decode_properties(bytes)
+                    .map_err(|e| ExecError::from(GraphError::CorruptRecord(e)))?,
+            ),
+        };
+        *cached = RelProperties::Decoded(decoded.clone());
+        Ok(Some(decoded))
     }
 
     /// Whether relationship `id` was deleted by this statement.

@@ -2,13 +2,17 @@
 //!
 //! Row-at-a-time logic (scans, expansions, unwinding, subqueries) is written as a *flat map*
 //! from one input row to its output rows, buffered into batches of [`BATCH_ROWS`]; blocking
-//! operators (aggregation, sort, the updating clauses, which must see every input row before
-//! writing so a statement never reads what it is creating) drain their input first.
+//! operators (sort, the updating clauses, which must see every input row before writing so a
+//! statement never reads what it is creating) drain their input first. Aggregation consumes
+//! its input batch by batch, keeping only the groups (`hash_aggregate`).
 
+mod hash_aggregate;
 mod read;
 mod relational;
 mod shortest;
 mod write;
+
+use std::collections::VecDeque;
 
 use namidb_query::expr::SubqueryKind;
 use namidb_query::Plan;
@@ -36,7 +40,11 @@ type RowFn<'p> = Box<dyn FnMut(Row, &ExecContext<'_>, &mut Vec<Row>) -> Result<(
 struct FlatMap<'p> {
     input: Box<dyn Operator + 'p>,
     f: RowFn<'p>,
-    pending: Vec<Row>,
+    /// What `f` produced for the current input row.
+    out: Vec<Row>,
+    /// Produced rows not yet handed out (a queue: taking a batch off the front moves nothing
+    /// else, however large one input batch's output was).
+    pending: VecDeque<Row>,
     done: bool,
 }
 
@@ -47,7 +55,8 @@ impl Operator for FlatMap<'_> {
                 None => self.done = true,
                 Some(batch) => {
                     for row in batch {
-                        (self.f)(row, ctx, &mut self.pending)?;
+                        (self.f)(row, ctx, &mut self.out)?;
+                        self.pending.extend(self.out.drain(..));
                     }
                 }
             }
@@ -56,13 +65,12 @@ impl Operator for FlatMap<'_> {
             return Ok(None);
         }
         let take = self.pending.len().min(BATCH_ROWS);
-        let rest = self.pending.split_off(take);
-        Ok(Some(std::mem::replace(&mut self.pending, rest)))
+        Ok(Some(self.pending.drain(..take).collect()))
     }
 }
 
 pub(crate) fn flat_map<'p>(input: Box<dyn Operator + 'p>, f: RowFn<'p>) -> Box<dyn Operator + 'p> {
-    Box::new(FlatMap { input, f, pending: Vec::new(), done: false })
+    Box::new(FlatMap { input, f, out: Vec::new(), pending: VecDeque::new(), done: false })
 }
 
 /// Yields given rows once.
@@ -110,7 +118,7 @@ pub(crate) fn build<'p>(
         Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
         Plan::Project { input, items } => relational::project(sub(input), items),
         Plan::Aggregate { input, keys, aggregates } => {
-            relational::aggregate(sub(input), keys, aggregates)
+            hash_aggregate::aggregate(sub(input), keys, aggregates)
         }
         Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),

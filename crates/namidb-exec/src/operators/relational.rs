@@ -1,15 +1,13 @@
-//! Relational operators: filter, project, aggregate, distinct, sort, skip/limit, unwind,
+//! Relational operators: filter, project, distinct, sort, skip/limit, unwind,
 //! optional and correlated subqueries, union, the result projection, procedure calls.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use namidb_query::expr::AggregateCall;
 use namidb_query::Expr;
 use namidb_value::compare::order;
 use namidb_value::{GroupKey, Value};
 
 use super::{build, flat_map, Operator, Row};
-use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::{ExecError, Result};
 use crate::eval::{eval, truthy};
@@ -287,55 +285,6 @@ pub(crate) fn sort<'p>(
                 std::cmp::Ordering::Equal
             });
             Ok(keyed.into_iter().map(|(_, r)| r).collect())
-        }),
-    )
-}
-
-pub(crate) fn aggregate<'p>(
-    input: Box<dyn Operator + 'p>,
-    keys: &'p [(usize, Expr)],
-    aggregates: &'p [(usize, AggregateCall)],
-) -> Box<dyn Operator + 'p> {
-    blocking(
-        input,
-        Box::new(move |rows, ctx| {
-            let mut groups: HashMap<Vec<GroupKey>, (Vec<Value>, Vec<Accumulator>)> = HashMap::new();
-            let mut order_of: Vec<Vec<GroupKey>> = Vec::new();
-            for row in &rows {
-                let key_values =
-                    keys.iter().map(|(_, e)| eval(e, row, ctx)).collect::<Result<Vec<_>>>()?;
-                let key: Vec<GroupKey> = key_values.iter().cloned().map(GroupKey).collect();
-                let entry = groups.entry(key.clone()).or_insert_with(|| {
-                    order_of.push(key);
-                    (key_values, aggregates.iter().map(|(_, c)| Accumulator::new(c)).collect())
-                });
-                for ((_, call), acc) in aggregates.iter().zip(entry.1.iter_mut()) {
-                    let args =
-                        call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
-                    acc.add(&args)?;
-                }
-            }
-            // Without grouping keys, an empty input still has one (empty) group.
-            if keys.is_empty() && groups.is_empty() {
-                order_of.push(Vec::new());
-                groups.insert(
-                    Vec::new(),
-                    (Vec::new(), aggregates.iter().map(|(_, c)| Accumulator::new(c)).collect()),
-                );
-            }
-            let mut out = Vec::with_capacity(groups.len());
-            for key in order_of {
-                let Some((values, accs)) = groups.remove(&key) else { continue };
-                let mut row = vec![Value::Null; ctx.width];
-                for ((slot, _), v) in keys.iter().zip(values) {
-                    row[*slot] = v;
-                }
-                for ((slot, _), acc) in aggregates.iter().zip(accs) {
-                    row[*slot] = acc.finish();
-                }
-                out.push(row);
-            }
-            Ok(out)
         }),
     )
 }

@@ -35,7 +35,7 @@ pub use gc::GcReport;
 pub use ingest::IngestReport;
 pub use lease::{Lease, ReadHorizon, LEASE_PREFIX};
 pub use property_lookup::{integral, IndexKey, PropertyLookup, EXACT_FLOAT_INT};
-pub use snapshot::{GraphSnapshot, Relationship};
+pub use snapshot::{GraphSnapshot, RawRelationship, Relationship};
 
 use crate::error::GraphError;
 use lease::{read_leases, store_lease, SnapshotRegistry};

@@ -8,6 +8,8 @@
 //! not assumed). Tombstones hide what is below them.
 
 use std::collections::BTreeMap;
+
+use bytes::Bytes;
 use std::sync::Arc;
 
 use namidb_core::Lsn;
@@ -34,6 +36,18 @@ pub struct Relationship {
     pub key: RelKey,
     /// Properties.
     pub properties: Properties,
+}
+
+/// A relationship as [`GraphSnapshot::expand_raw`] finds it: from the expanded node to
+/// `neighbour`, properties still encoded (`record_codec::decode_properties`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRelationship {
+    /// The node at the other end.
+    pub neighbour: u64,
+    /// The relationship id.
+    pub id: u64,
+    /// The encoded properties.
+    pub properties: Bytes,
 }
 
 /// Edge SST partition tags: both directions (flush output), forward only, reverse only.
@@ -204,6 +218,29 @@ impl GraphSnapshot {
         rel_type: &str,
         direction: Direction,
     ) -> Result<Vec<Relationship>, GraphError> {
+        self.expand_raw(node, rel_type, direction)
+            .await?
+            .into_iter()
+            .map(|raw| {
+                let (src, dst) = match direction {
+                    Direction::Forward => (node, NodeId(raw.neighbour)),
+                    Direction::Reverse => (NodeId(raw.neighbour), node),
+                };
+                let key = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(raw.id) };
+                let properties = decode_properties(&raw.properties).map_err(corrupt)?;
+                Ok(Relationship { key, properties })
+            })
+            .collect()
+    }
+
+    /// [`GraphSnapshot::expand`] with the properties left encoded (a slice of the cached
+    /// block, decoded only if someone asks), by (neighbour, relationship id).
+    pub async fn expand_raw(
+        &self,
+        node: NodeId,
+        rel_type: &str,
+        direction: Direction,
+    ) -> Result<Vec<RawRelationship>, GraphError> {
         let at = self.lsn().get();
         let (start, end) = match direction {
             Direction::Forward => forward_range(rel_type, node)?,
@@ -213,8 +250,8 @@ impl GraphSnapshot {
             Direction::Forward => EDGE_FORWARD,
             Direction::Reverse => EDGE_REVERSE,
         };
-        // (neighbour, rel id) -> (lsn, properties or tombstone)
-        let mut merged: BTreeMap<(u64, u64), (u64, Option<Properties>)> = BTreeMap::new();
+        // Every visible version: (neighbour, rel id, lsn, properties or tombstone).
+        let mut versions: Vec<(u64, u64, u64, Option<Bytes>)> = Vec::new();
         for (object, sst) in self.ssts(SstKind::Edge) {
             if sst.min_lsn > at
                 || (sst.partition != EDGE_BOTH && sst.partition != wanted)
@@ -232,20 +269,18 @@ impl GraphSnapshot {
             )?;
             for index in adjacency.entry_range(node.0) {
                 let entry = adjacency.entries[index];
-                let slot = merged.entry((entry.neighbour, entry.rel_id)).or_insert((0, None));
-                if entry.lsn > at || entry.lsn < slot.0 {
+                if entry.lsn > at {
                     continue;
                 }
                 let properties = if entry.tombstone {
                     None
                 } else {
-                    let cell = cells.get(index).ok_or_else(|| GraphError::CorruptEdgeSst {
+                    Some(cells.get(index).cloned().ok_or_else(|| GraphError::CorruptEdgeSst {
                         object: object.clone(),
                         detail: "fewer property cells than entries".into(),
-                    })?;
-                    Some(decode_properties(cell).map_err(corrupt)?)
+                    })?)
                 };
-                *slot = (entry.lsn, properties);
+                versions.push((entry.neighbour, entry.rel_id, entry.lsn, properties));
             }
         }
         let state = self.snapshot.state();
@@ -254,23 +289,22 @@ impl GraphSnapshot {
             let neighbour = if reverse { rel.src.0 } else { rel.dst.0 };
             let properties = match (value, reverse) {
                 (None, _) => None,
-                (Some(bytes), false) => Some(decode_properties(&bytes).map_err(corrupt)?),
+                (Some(bytes), false) => Some(bytes),
                 (Some(_), true) => match state.memtable_get(&forward_key(&rel)?, self.lsn()) {
-                    Some(Some(bytes)) => Some(decode_properties(&bytes).map_err(corrupt)?),
+                    Some(Some(bytes)) => Some(bytes),
                     _ => None,
                 },
             };
-            merged.insert((neighbour, rel.id.0), (at, properties));
+            // Newer than every SST version (the memtables hold the newest LSNs).
+            versions.push((neighbour, rel.id.0, u64::MAX, properties));
         }
-        Ok(merged
+        // Newest version first within each relationship, then keep only it.
+        versions.sort_unstable_by(|a, b| (a.0, a.1, b.2).cmp(&(b.0, b.1, a.2)));
+        versions.dedup_by_key(|v| (v.0, v.1));
+        Ok(versions
             .into_iter()
-            .filter_map(|((neighbour, id), (_, properties))| {
-                let (src, dst) = match direction {
-                    Direction::Forward => (node, NodeId(neighbour)),
-                    Direction::Reverse => (NodeId(neighbour), node),
-                };
-                let key = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(id) };
-                Some(Relationship { key, properties: properties? })
+            .filter_map(|(neighbour, id, _, properties)| {
+                Some(RawRelationship { neighbour, id, properties: properties? })
             })
             .collect())
     }

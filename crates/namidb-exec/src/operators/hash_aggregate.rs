@@ -1,0 +1,113 @@
+//! Hash aggregation (`RETURN k, count(*)`, `WITH k, collect(x)`), streaming: each input batch
+//! is folded into the groups as it arrives and dropped, so memory holds one accumulator set per
+//! group, never the input. A 2-hop count over every node keeps one counter, not the product.
+//!
+//! Groups come out in the order their first row arrived. Without grouping keys there is
+//! exactly one group, even for an empty input (`count(*)` of nothing is 0).
+
+use namidb_query::expr::AggregateCall;
+use namidb_query::Expr;
+use namidb_value::{GroupKey, Value};
+use rustc_hash::FxHashMap;
+
+use super::{Operator, Row};
+use crate::aggregate::Accumulator;
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::eval::eval;
+
+struct HashAggregate<'p> {
+    input: Box<dyn Operator + 'p>,
+    keys: &'p [(usize, Expr)],
+    aggregates: &'p [(usize, AggregateCall)],
+    /// Group index by key (unused without keys: everything is group 0).
+    index: FxHashMap<Vec<GroupKey>, usize>,
+    /// Each group's key and accumulators, in order of first arrival.
+    groups: Vec<(Vec<GroupKey>, Vec<Accumulator>)>,
+    done: bool,
+}
+
+impl HashAggregate<'_> {
+    fn accumulators(&self) -> Vec<Accumulator> {
+        self.aggregates.iter().map(|(_, c)| Accumulator::new(c)).collect()
+    }
+
+    fn fold(&mut self, row: &Row, ctx: &ExecContext<'_>) -> Result<()> {
+        let group = if self.keys.is_empty() {
+            if self.groups.is_empty() {
+                let accumulators = self.accumulators();
+                self.groups.push((Vec::new(), accumulators));
+            }
+            0
+        } else {
+            let key = self
+                .keys
+                .iter()
+                .map(|(_, e)| eval(e, row, ctx).map(GroupKey))
+                .collect::<Result<Vec<_>>>()?;
+            match self.index.get(&key) {
+                Some(&g) => g,
+                None => {
+                    let g = self.groups.len();
+                    let accumulators = self.accumulators();
+                    self.index.insert(key.clone(), g);
+                    self.groups.push((key, accumulators));
+                    g
+                }
+            }
+        };
+        let accumulators = &mut self.groups[group].1;
+        for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
+            let args = call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
+            acc.add(&args)?;
+        }
+        Ok(())
+    }
+}
+
+impl Operator for HashAggregate<'_> {
+    fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        if self.done {
+            return Ok(None);
+        }
+        while let Some(batch) = self.input.next(ctx)? {
+            for row in &batch {
+                self.fold(row, ctx)?;
+            }
+        }
+        self.done = true;
+        if self.keys.is_empty() && self.groups.is_empty() {
+            let accumulators = self.accumulators();
+            self.groups.push((Vec::new(), accumulators));
+        }
+        self.index = FxHashMap::default();
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (key, accumulators) in std::mem::take(&mut self.groups) {
+            let mut row = vec![Value::Null; ctx.width];
+            for ((slot, _), GroupKey(v)) in self.keys.iter().zip(key) {
+                row[*slot] = v;
+            }
+            for ((slot, _), acc) in self.aggregates.iter().zip(accumulators) {
+                row[*slot] = acc.finish();
+            }
+            out.push(row);
+        }
+        Ok(Some(out).filter(|rows| !rows.is_empty()))
+    }
+}
+
+/// Groups the input by `keys` and computes `aggregates` per group, into their slots.
+pub(crate) fn aggregate<'p>(
+    input: Box<dyn Operator + 'p>,
+    keys: &'p [(usize, Expr)],
+    aggregates: &'p [(usize, AggregateCall)],
+) -> Box<dyn Operator + 'p> {
+    Box::new(HashAggregate {
+        input,
+        keys,
+        aggregates,
+        index: FxHashMap::default(),
+        groups: Vec::new(),
+        done: false,
+    })
+}
