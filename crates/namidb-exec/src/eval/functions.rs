@@ -151,9 +151,7 @@ pub fn call_function(name: &str, args: Vec<Value>, ctx: &ExecContext<'_>) -> Res
         },
         "labels" => match first {
             Value::Null => Value::Null,
-            Value::Node(id) => {
-                Value::list(labels_of(id, ctx)?.into_iter().map(Value::string).collect())
-            }
+            Value::Node(id) => Value::list(labels_of(id, ctx)?.iter().map(Value::string).collect()),
             other => return Err(invalid_value(name, &other)),
         },
         "type" => match first {

@@ -46,10 +46,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &ExecContext<'_>) -> Result<Value> 
         }
         Expr::HasLabels(base, predicate) => match eval(base, row, ctx)? {
             Value::Null => Value::Null,
-            Value::Node(id) => match ctx.graph.node_labels(id)? {
-                Some(labels) => Value::Bool(label_match(predicate, &labels)),
-                None => Value::Bool(label_match(predicate, &labels_of(id, ctx)?)),
-            },
+            Value::Node(id) => Value::Bool(label_match(predicate, &labels_of(id, ctx)?)),
             Value::Relationship(r) => Value::Bool(match predicate {
                 LabelPredicate::Name(t) => *t == *r.rel_type,
                 other => label_match(other, &[r.rel_type.to_string()]),

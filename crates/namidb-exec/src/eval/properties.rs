@@ -2,6 +2,7 @@
 //! on maps, nodes, relationships and temporal values.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use namidb_value::Value;
 
@@ -17,12 +18,12 @@ fn deleted(what: &str) -> ExecError {
     )
 }
 
-/// The labels of node `id`.
-pub fn labels_of(id: u64, ctx: &ExecContext<'_>) -> Result<Vec<String>> {
-    match ctx.graph.node(id)? {
-        Some(record) => Ok(record.labels.clone()),
+/// The labels of node `id` (shared with the statement's interned label sets, not copied).
+pub fn labels_of(id: u64, ctx: &ExecContext<'_>) -> Result<Arc<[String]>> {
+    match ctx.graph.node_labels(id)? {
+        Some(labels) => Ok(labels),
         None if ctx.graph.is_deleted_node(id) => Err(deleted("node")),
-        None => Ok(Vec::new()),
+        None => Ok(Arc::from([])),
     }
 }
 

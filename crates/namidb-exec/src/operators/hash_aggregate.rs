@@ -20,10 +20,11 @@ struct HashAggregate<'p> {
     input: Box<dyn Operator + 'p>,
     keys: &'p [(usize, Expr)],
     aggregates: &'p [(usize, AggregateCall)],
-    /// Group index by key (unused without keys: everything is group 0).
+    /// Group number by key, numbered in order of first arrival (empty without keys: then
+    /// everything is group 0).
     index: FxHashMap<Vec<GroupKey>, usize>,
-    /// Each group's key and accumulators, in order of first arrival.
-    groups: Vec<(Vec<GroupKey>, Vec<Accumulator>)>,
+    /// Each group's accumulators, by group number.
+    groups: Vec<Vec<Accumulator>>,
     done: bool,
 }
 
@@ -36,7 +37,7 @@ impl HashAggregate<'_> {
         let group = if self.keys.is_empty() {
             if self.groups.is_empty() {
                 let accumulators = self.accumulators();
-                self.groups.push((Vec::new(), accumulators));
+                self.groups.push(accumulators);
             }
             0
         } else {
@@ -45,18 +46,15 @@ impl HashAggregate<'_> {
                 .iter()
                 .map(|(_, e)| eval(e, row, ctx).map(GroupKey))
                 .collect::<Result<Vec<_>>>()?;
-            match self.index.get(&key) {
-                Some(&g) => g,
-                None => {
-                    let g = self.groups.len();
-                    let accumulators = self.accumulators();
-                    self.index.insert(key.clone(), g);
-                    self.groups.push((key, accumulators));
-                    g
-                }
+            let next = self.groups.len();
+            let g = *self.index.entry(key).or_insert(next);
+            if g == next {
+                let accumulators = self.accumulators();
+                self.groups.push(accumulators);
             }
+            g
         };
-        let accumulators = &mut self.groups[group].1;
+        let accumulators = &mut self.groups[group];
         for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
             let args = call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
             acc.add(&args)?;
@@ -78,11 +76,15 @@ impl Operator for HashAggregate<'_> {
         self.done = true;
         if self.keys.is_empty() && self.groups.is_empty() {
             let accumulators = self.accumulators();
-            self.groups.push((Vec::new(), accumulators));
+            self.groups.push(accumulators);
         }
-        self.index = FxHashMap::default();
+        // Keys in group order: group 0's is empty when there are no keys.
+        let mut keys: Vec<Vec<GroupKey>> = vec![Vec::new(); self.groups.len()];
+        for (key, g) in std::mem::take(&mut self.index) {
+            keys[g] = key;
+        }
         let mut out = Vec::with_capacity(self.groups.len());
-        for (key, accumulators) in std::mem::take(&mut self.groups) {
+        for (key, accumulators) in keys.into_iter().zip(std::mem::take(&mut self.groups)) {
             let mut row = vec![Value::Null; ctx.width];
             for ((slot, _), GroupKey(v)) in self.keys.iter().zip(key) {
                 row[*slot] = v;
