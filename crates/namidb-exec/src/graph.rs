@@ -165,7 +165,7 @@ impl TxGraph {
                 return Ok(cached.clone());
             }
         }
-        let record = self.block(self.snapshot.node(NodeId(id)))?.map(Arc::new);
+        let record = self.block(self.snapshot.node(NodeId(id)))?;
         self.state.lock().cache_node(id, record.clone());
         Ok(record)
     }
@@ -196,7 +196,6 @@ impl TxGraph {
         let mut state = self.state.lock();
         let mut ids = Vec::with_capacity(stored.len());
         for (id, record) in stored {
-            let record = Arc::new(record);
             if !state.node_cache.contains_key(&id.0) {
                 state.cache_node(id.0, Some(record.clone()));
             }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use namidb_graph::model::{NodeId, NodeRecord, PropertyValue, TimeZone};
@@ -43,7 +44,8 @@ fn versions() -> impl Strategy<Value = Vec<NodeVersion>> {
                 id: NodeId(id),
                 lsn,
                 record: props
-                    .map(|properties| NodeRecord { labels: vec!["Person".into()], properties }),
+                    .map(|properties| NodeRecord { labels: vec!["Person".into()], properties })
+                    .map(Arc::new),
             })
             .collect()
     })
@@ -73,7 +75,7 @@ fn mixed_types_and_rich_values_survive() {
         NodeVersion {
             id: NodeId(1),
             lsn: 3,
-            record: Some(NodeRecord {
+            record: Some(Arc::new(NodeRecord {
                 labels: labels.clone(),
                 properties: props(vec![
                     ("length", PropertyValue::Int(12)),
@@ -90,15 +92,15 @@ fn mixed_types_and_rich_values_survive() {
                         },
                     ),
                 ]),
-            }),
+            })),
         },
         NodeVersion {
             id: NodeId(2),
             lsn: 4,
-            record: Some(NodeRecord {
+            record: Some(Arc::new(NodeRecord {
                 labels: labels.clone(),
                 properties: props(vec![("mixed", PropertyValue::String("one".into()))]),
-            }),
+            })),
         },
         NodeVersion { id: NodeId(1), lsn: 9, record: None },
     ];
@@ -148,10 +150,10 @@ fn golden_versions() -> Vec<NodeVersion> {
         ]),
     };
     vec![
-        NodeVersion { id: NodeId(1), lsn: 4, record: Some(person("Ada", 36)) },
-        NodeVersion { id: NodeId(1), lsn: 2, record: Some(person("Ada", 35)) },
+        NodeVersion { id: NodeId(1), lsn: 4, record: Some(Arc::new(person("Ada", 36))) },
+        NodeVersion { id: NodeId(1), lsn: 2, record: Some(Arc::new(person("Ada", 35))) },
         NodeVersion { id: NodeId(7), lsn: 3, record: None },
-        NodeVersion { id: NodeId(9), lsn: 5, record: Some(person("Bo", 2)) },
+        NodeVersion { id: NodeId(9), lsn: 5, record: Some(Arc::new(person("Bo", 2))) },
     ]
 }
 

@@ -231,7 +231,11 @@ impl Build {
                     });
                 }
             }
-            self.node_versions.push(NodeVersion { id, lsn: 0, record: Some(node.record) });
+            self.node_versions.push(NodeVersion {
+                id,
+                lsn: 0,
+                record: Some(std::sync::Arc::new(node.record)),
+            });
             count += 1;
         }
         Ok(count)

@@ -3,6 +3,7 @@
 //! model test and the LSM fault test, with the bulk loads both apply.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use namidb_graph::edge_sst::{Direction, EdgeVersion};
 use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
@@ -61,7 +62,11 @@ pub fn bulk_load(
     let mut node_versions = Vec::new();
     for (id, (labels, x)) in nodes {
         let record = record(labels, x);
-        node_versions.push(NodeVersion { id: NodeId(id), lsn: 0, record: Some(record.clone()) });
+        node_versions.push(NodeVersion {
+            id: NodeId(id),
+            lsn: 0,
+            record: Some(Arc::new(record.clone())),
+        });
         model.nodes.insert(id, record);
     }
     let mut edge_versions = Vec::new();
@@ -116,13 +121,16 @@ async fn check_property_lookups(snapshot: &GraphSnapshot, model: &Model, context
 pub async fn check(snapshot: &GraphSnapshot, model: &Model, context: &str) {
     for id in 0..16 {
         let found = snapshot.node(NodeId(id)).await.unwrap();
-        assert_eq!(found.as_ref(), model.nodes.get(&id), "{context}: node {id}");
+        assert_eq!(found.as_deref(), model.nodes.get(&id), "{context}: node {id}");
     }
-    let all = snapshot.nodes(None, &NodeColumns::All).await.unwrap();
+    let unshared = |nodes: Vec<(NodeId, Arc<NodeRecord>)>| -> Vec<(NodeId, NodeRecord)> {
+        nodes.into_iter().map(|(id, r)| (id, NodeRecord::clone(&r))).collect()
+    };
+    let all = unshared(snapshot.nodes(None, &NodeColumns::All).await.unwrap());
     let expected: Vec<(NodeId, NodeRecord)> =
         model.nodes.iter().map(|(id, r)| (NodeId(*id), r.clone())).collect();
     assert_eq!(all, expected, "{context}: all nodes");
-    let with_a = snapshot.nodes(Some("A"), &NodeColumns::All).await.unwrap();
+    let with_a = unshared(snapshot.nodes(Some("A"), &NodeColumns::All).await.unwrap());
     let expected_a: Vec<(NodeId, NodeRecord)> =
         expected.iter().filter(|(_, r)| r.labels.iter().any(|l| l == "A")).cloned().collect();
     assert_eq!(with_a, expected_a, "{context}: label scan");

@@ -1,6 +1,7 @@
 //! Reading a node SST back into node versions, checking its metadata and column types.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use arrow_array::{
     Array, BinaryArray, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
@@ -112,7 +113,7 @@ pub(super) fn decode_batch(
                     record.properties.insert(key.clone(), value);
                 }
             }
-            Some(record)
+            Some(Arc::new(record))
         };
         out.push(NodeVersion { id: NodeId(ids.value(row)), lsn: lsns.value(row), record });
     }

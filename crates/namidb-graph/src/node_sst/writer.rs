@@ -26,8 +26,9 @@ pub struct NodeVersion {
     pub id: NodeId,
     /// The LSN that wrote it.
     pub lsn: u64,
-    /// Its state, or `None` for a tombstone.
-    pub record: Option<NodeRecord>,
+    /// Its state, or `None` for a tombstone (shared: decoded row groups are cached and read
+    /// by many snapshots, which take the record without copying it).
+    pub record: Option<Arc<NodeRecord>>,
 }
 
 /// Builds node SSTs.

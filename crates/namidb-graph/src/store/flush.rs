@@ -8,6 +8,7 @@
 //! objects (garbage collection removes them) and the memtables still frozen, so the next flush
 //! writes them again; nothing is lost.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use namidb_core::Lsn;
@@ -58,7 +59,9 @@ impl StoreInner {
                             parse_node_key(&version.key).ok_or_else(|| bad_key(&version.key))?;
                         let record = version
                             .value
-                            .map(|v| decode_node(&v).map_err(GraphError::CorruptRecord))
+                            .map(|v| {
+                                decode_node(&v).map_err(GraphError::CorruptRecord).map(Arc::new)
+                            })
                             .transpose()?;
                         nodes.push(NodeVersion { id, lsn, record });
                     }

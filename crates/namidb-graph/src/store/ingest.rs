@@ -74,6 +74,7 @@ impl GraphStore {
         for node in &mut nodes {
             node.lsn = lsn.get();
             if let Some(record) = &mut node.record {
+                let record = Arc::make_mut(record);
                 record.labels.sort();
                 record.labels.dedup();
             }

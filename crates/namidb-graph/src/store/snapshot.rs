@@ -7,8 +7,6 @@
 //! every level (flushes from several processes and late installs mean LSN order across levels is
 //! not assumed). Tombstones hide what is below them.
 
-use std::collections::BTreeMap;
-
 use bytes::Bytes;
 use std::sync::Arc;
 
@@ -127,13 +125,13 @@ impl GraphSnapshot {
             .map(move |(_, level, sst)| (sst_key(kind, level, &sst.id), sst))
     }
 
-    /// Node `id`, or `None` if it does not exist.
-    pub async fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, GraphError> {
+    /// Node `id`, or `None` if it does not exist. The record is shared with the SST cache.
+    pub async fn node(&self, id: NodeId) -> Result<Option<Arc<NodeRecord>>, GraphError> {
         let key = node_key(id);
         if let Some(value) = self.snapshot.state().memtable_get(&key, self.lsn()) {
-            return value.map(|v| decode_node(&v).map_err(corrupt)).transpose();
+            return value.map(|v| decode_node(&v).map_err(corrupt).map(Arc::new)).transpose();
         }
-        let mut newest: Option<(u64, Option<NodeRecord>)> = None;
+        let mut newest: Option<(u64, Option<Arc<NodeRecord>>)> = None;
         for (object, sst) in self.ssts(SstKind::Node) {
             if !covers(sst, &key) || sst.min_lsn > self.lsn().get() {
                 continue;
@@ -150,14 +148,14 @@ impl GraphSnapshot {
     }
 
     /// Every node (with `label`, if given), by id. `columns` limits the properties read from
-    /// SSTs (records from the memtable carry all of theirs).
+    /// SSTs (records from the memtable carry all of theirs). Records are shared with the SST
+    /// cache, not copied.
     pub async fn nodes(
         &self,
         label: Option<&str>,
         columns: &NodeColumns,
-    ) -> Result<Vec<(NodeId, NodeRecord)>, GraphError> {
+    ) -> Result<Vec<(NodeId, Arc<NodeRecord>)>, GraphError> {
         let at = self.lsn().get();
-        let mut merged: BTreeMap<u64, (u64, Option<NodeRecord>)> = BTreeMap::new();
         // Each file the snapshot can see, and whether it holds nodes with the label.
         let files: Vec<(String, &SstRef, bool)> = self
             .ssts(SstKind::Node)
@@ -178,6 +176,9 @@ impl GraphSnapshot {
                 high.max(sst.max_key.as_str()),
             ));
         }
+        // Every visible version as (id, lsn, record); each file's run is sorted by id.
+        let mut versions: Vec<(u64, u64, Option<Arc<NodeRecord>>)> = Vec::new();
+        let mut runs = 0;
         for (object, sst, relevant) in &files {
             let shadows = span.is_some_and(|(oldest, low, high)| {
                 sst.max_lsn > oldest && sst.min_key.as_str() <= high && sst.max_key.as_str() >= low
@@ -187,25 +188,36 @@ impl GraphSnapshot {
             }
             // A file without the label only matters for what it shadows: ids and LSNs suffice.
             let columns = if *relevant { columns.clone() } else { NodeColumns::Keys };
+            runs += 1;
             for row_group in self.tables().node_scan(object, sst.size_bytes, &columns).await? {
-                for version in row_group.iter().filter(|v| v.lsn <= at) {
-                    let slot = merged.entry(version.id.0).or_insert((0, None));
-                    if version.lsn >= slot.0 {
-                        *slot = (version.lsn, version.record.clone());
-                    }
-                }
+                versions.extend(
+                    row_group
+                        .iter()
+                        .filter(|v| v.lsn <= at)
+                        .map(|v| (v.id.0, v.lsn, v.record.clone())),
+                );
             }
         }
         let start = [NODE_PREFIX];
         let end = [NODE_PREFIX + 1];
+        let from_ssts = versions.len();
         for (key, value) in self.snapshot.state().memtable_scan(&start, Some(&end), self.lsn()) {
             let Some(id) = parse_node_key(&key) else { continue };
-            let record = value.map(|v| decode_node(&v).map_err(corrupt)).transpose()?;
-            merged.insert(id.0, (at, record));
+            let record =
+                value.map(|v| decode_node(&v).map_err(corrupt).map(Arc::new)).transpose()?;
+            // Newer than every SST version (the memtables hold the newest LSNs).
+            versions.push((id.0, u64::MAX, record));
         }
-        Ok(merged
+        runs += usize::from(versions.len() > from_ssts);
+        // Newest version first within each id, then keep only it. A file is sorted that way
+        // already, so one run (a compacted label) needs no sort; the stable sort merges runs.
+        if runs > 1 {
+            versions.sort_by(|a, b| (a.0, b.1).cmp(&(b.0, a.1)));
+        }
+        versions.dedup_by_key(|v| v.0);
+        Ok(versions
             .into_iter()
-            .filter_map(|(id, (_, record))| Some((NodeId(id), record?)))
+            .filter_map(|(id, _, record)| Some((NodeId(id), record?)))
             .filter(|(_, record)| label.is_none_or(|l| record.labels.iter().any(|x| x == l)))
             .collect())
     }
