@@ -21,5 +21,6 @@ pub mod varint;
 
 pub use error::{CodecError, GraphError};
 pub use store::{
-    GcReport, GraphBatch, GraphSnapshot, GraphStore, IngestReport, LsmOptions, Relationship,
+    GcReport, GraphBatch, GraphSnapshot, GraphStatistics, GraphStore, IngestReport, LsmOptions,
+    PropertyStatistics, Relationship,
 };

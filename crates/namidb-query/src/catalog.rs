@@ -1,5 +1,7 @@
-//! What the binder needs to know beyond the query text: procedure signatures and which
-//! parameters are supplied.
+//! What the binder needs to know beyond the query text: procedure signatures, which
+//! parameters are supplied, and statistics of the data.
+
+use crate::statistics::{NoStatistics, Statistics};
 
 /// A procedure's signature: `name(inputs) :: (outputs)`, each field with its Cypher type name
 /// (e.g. `INTEGER?`).
@@ -54,10 +56,15 @@ fn parse_fields(text: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// The procedures a statement may call.
+/// The procedures a statement may call, and what is known of the data it runs on.
 pub trait Catalog {
     /// The signature of procedure `name`, if registered.
     fn procedure(&self, name: &str) -> Option<ProcedureSignature>;
+
+    /// Figures about the graph for the planner's choices (none by default).
+    fn statistics(&self) -> &dyn Statistics {
+        &NoStatistics
+    }
 }
 
 /// A catalog with no procedures.

@@ -3,11 +3,33 @@
 
 use std::fmt::Write as _;
 
+use crate::estimate::estimate;
 use crate::plan::{Direction, Plan};
+use crate::statistics::Statistics;
 
 /// Renders `plan` as an indented tree.
 pub fn explain(plan: &Plan) -> String {
     explain_lines(plan).into_iter().map(|(_, line)| line + "\n").collect()
+}
+
+/// Renders `plan` as an indented tree with each operator's estimated rows from `stats`.
+pub fn explain_estimated(plan: &Plan, stats: &dyn Statistics) -> String {
+    let lines = estimated_lines(plan, stats);
+    let width = lines.iter().map(|(_, l, _)| l.chars().count()).max().unwrap_or(0);
+    lines.into_iter().map(|(_, line, rows)| format!("{line:<width$}  est={rows}\n")).collect()
+}
+
+/// The lines of [`explain`], each with the plan node it describes and its estimated rows
+/// (rounded up to whole rows).
+pub fn estimated_lines<'p>(plan: &'p Plan, stats: &dyn Statistics) -> Vec<(&'p Plan, String, u64)> {
+    let estimates = estimate(plan, stats);
+    explain_lines(plan)
+        .into_iter()
+        .map(|(node, line)| {
+            let rows = estimates.get(&(node as *const Plan)).copied().unwrap_or(0.0);
+            (node, line, rows.max(0.0).ceil().min(u64::MAX as f64) as u64)
+        })
+        .collect()
 }
 
 /// The lines of [`explain`], each with the plan node it describes (for annotating).

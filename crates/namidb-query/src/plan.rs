@@ -32,6 +32,9 @@ pub struct Expand {
     pub length: Option<(u64, Option<u64>)>,
     /// Property equalities each relationship of a variable-length hop must satisfy.
     pub rel_properties: Vec<(String, Expr)>,
+    /// Walked against the pattern's order (from the later node to the earlier): a
+    /// variable-length hop's relationship list is turned back into pattern order.
+    pub reversed: bool,
 }
 
 /// A node to create.

@@ -60,6 +60,10 @@ pub struct SstRef {
     /// When its writer created it (ms since the epoch); an edit may only name fresh objects.
     #[serde(default)]
     pub created_at_millis: u64,
+    /// Statistics of its contents for the query planner, in a shape the layer above defines
+    /// (opaque here: stored and handed back as written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<serde_json::Value>,
 }
 
 /// An object the manifest stopped naming, kept until no reader can need it.

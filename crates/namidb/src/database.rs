@@ -25,6 +25,7 @@ use crate::batch::Batch;
 use crate::error::{Error, ErrorKind, Phase, Result};
 use crate::procedures::{ProcedureFn, ProcedureRegistry};
 use crate::profile::explain_result;
+use crate::statistics::{PlannerStatistics, StatementCatalog};
 
 /// How often a statement is re-run after losing to a concurrent writer before giving up.
 pub const MAX_STATEMENT_ATTEMPTS: usize = 1000;
@@ -168,7 +169,11 @@ impl Database {
     ) -> Result<namidb_query::BoundStatement> {
         let statement = namidb_cypher_syntax::parse_statement(query)
             .map_err(|e| Error::from_syntax(&e, query))?;
-        bind_statement(&statement, &self.procedures, has_param).map_err(Error::from_plan)
+        let catalog = StatementCatalog {
+            procedures: &self.procedures,
+            statistics: self.planner_statistics(),
+        };
+        bind_statement(&statement, &catalog, has_param).map_err(Error::from_plan)
     }
 
     /// A fresh transaction view over `snapshot`.
@@ -191,7 +196,9 @@ impl Database {
         profiler: Option<&Profiler>,
     ) -> Result<QueryResult> {
         match bound.explain {
-            Some(ExplainMode::Explain) => Ok(explain_result(&bound.plan)),
+            Some(ExplainMode::Explain) => {
+                Ok(explain_result(&bound.plan, &PlannerStatistics(graph.snapshot().statistics())))
+            }
             Some(ExplainMode::Profile) => self.run_profiled(graph, bound, params),
             None => self.run_plan(graph, bound, params, profiler),
         }

@@ -17,6 +17,7 @@ mod database;
 mod error;
 mod procedures;
 mod profile;
+mod statistics;
 
 pub use batch::Batch;
 pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};

@@ -1,11 +1,12 @@
 //! EXPLAIN and PROFILE at the facade.
 //!
 //! - `EXPLAIN <statement>` (in any API) returns the plan without running it: one row per
-//!   operator, column `operator`, inputs indented below.
+//!   operator, column `operator` (inputs indented below) and `estimated_rows` (from the
+//!   statistics the SSTs carry in the manifest; fixed guesses where there are none).
 //! - `PROFILE <statement>` runs it (its writes commit as usual) and returns, instead of its
 //!   rows, one row per operator: `rows` produced, `time_ms` spent in the operator itself and
 //!   `total_ms` including its inputs, and the object-store `requests` and `bytes_read` the
-//!   operator itself caused. Time in a subquery of an expression (a pattern predicate, `COUNT
+//!   operator itself caused, and the `estimated_rows` EXPLAIN shows. Time in a subquery of an expression (a pattern predicate, `COUNT
 //!   {}`) counts as the time of the operator evaluating it.
 //! - [`Database::profile`] does the same and also keeps the statement's own result.
 //!
@@ -18,12 +19,14 @@ use std::time::{Duration, Instant};
 use namidb_exec::graph::TxGraph;
 use namidb_exec::profile::{OperatorStats, Profiler, Traffic};
 use namidb_objstore::OpKind;
-use namidb_query::explain::explain_lines;
+use namidb_query::explain::{estimated_lines, explain_estimated};
+use namidb_query::Statistics;
 use namidb_query::{BoundStatement, Plan};
 use namidb_value::{ResultValue, Value};
 
 use crate::database::{Database, QueryResult};
 use crate::error::Result;
+use crate::statistics::PlannerStatistics;
 
 /// What PROFILE measured.
 #[derive(Debug, Clone)]
@@ -78,31 +81,37 @@ fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-/// The result of `EXPLAIN`: the plan, one operator per row.
-pub(crate) fn explain_result(plan: &Plan) -> QueryResult {
+/// The result of `EXPLAIN`: the plan, one operator per row, with its estimated rows.
+pub(crate) fn explain_result(plan: &Plan, stats: &dyn Statistics) -> QueryResult {
     QueryResult {
-        columns: vec!["operator".into()],
-        rows: explain_lines(plan)
+        columns: vec!["operator".into(), "estimated_rows".into()],
+        rows: estimated_lines(plan, stats)
             .into_iter()
-            .map(|(_, line)| vec![ResultValue::String(line)])
+            .map(|(_, line, est)| vec![ResultValue::String(line), count(est)])
             .collect(),
     }
 }
 
+fn count(n: u64) -> ResultValue {
+    ResultValue::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 /// The result of `PROFILE`: the plan with each operator's figures.
-fn profile_result(plan: &Plan, profiler: &Profiler) -> QueryResult {
-    let columns = ["operator", "rows", "time_ms", "total_ms", "requests", "bytes_read"];
-    let rows = explain_lines(plan)
+fn profile_result(plan: &Plan, stats: &dyn Statistics, profiler: &Profiler) -> QueryResult {
+    let columns =
+        ["operator", "rows", "time_ms", "total_ms", "requests", "bytes_read", "estimated_rows"];
+    let rows = estimated_lines(plan, stats)
         .into_iter()
-        .map(|(node, line)| {
+        .map(|(node, line, est)| {
             let s = own_stats(node, profiler);
             vec![
                 ResultValue::String(line),
-                ResultValue::Int(s.rows as i64),
+                count(s.rows),
                 ResultValue::Float(millis(s.own)),
                 ResultValue::Float(millis(s.total)),
-                ResultValue::Int(s.requests as i64),
-                ResultValue::Int(s.bytes_read as i64),
+                count(s.requests),
+                count(s.bytes_read),
+                count(est),
             ]
         })
         .collect();
@@ -110,14 +119,14 @@ fn profile_result(plan: &Plan, profiler: &Profiler) -> QueryResult {
 }
 
 /// The plan as text with each operator's figures at the end of its line.
-fn annotated_plan(plan: &Plan, profiler: &Profiler) -> String {
-    let lines = explain_lines(plan);
-    let width = lines.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
+fn annotated_plan(plan: &Plan, stats: &dyn Statistics, profiler: &Profiler) -> String {
+    let lines = estimated_lines(plan, stats);
+    let width = lines.iter().map(|(_, l, _)| l.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for (node, line) in lines {
+    for (node, line, est) in lines {
         let s = own_stats(node, profiler);
         out.push_str(&format!(
-            "{line:<width$}  rows={} time={:.2}ms total={:.2}ms requests={} bytes={}\n",
+            "{line:<width$}  rows={} est={est} time={:.2}ms total={:.2}ms requests={} bytes={}\n",
             s.rows,
             millis(s.own),
             millis(s.total),
@@ -129,10 +138,16 @@ fn annotated_plan(plan: &Plan, profiler: &Profiler) -> String {
 }
 
 impl Database {
-    /// The plan of `query` as an indented operator tree (parameters need not be supplied).
+    /// The plan of `query` as an indented operator tree with estimated rows (parameters need
+    /// not be supplied).
     pub fn explain(&self, query: &str) -> Result<String> {
         let bound = self.compile(query, &|_| true)?;
-        Ok(namidb_query::explain::explain(&bound.plan))
+        Ok(explain_estimated(&bound.plan, &self.planner_statistics()))
+    }
+
+    /// The statistics the planner sees now.
+    pub(crate) fn planner_statistics(&self) -> PlannerStatistics {
+        PlannerStatistics(self.store().snapshot().statistics())
     }
 
     /// A profiler counting this handle's object-store requests.
@@ -154,7 +169,8 @@ impl Database {
     ) -> Result<QueryResult> {
         let profiler = self.profiler();
         self.run_plan(graph, bound, params, Some(&profiler))?;
-        Ok(profile_result(&bound.plan, &profiler))
+        let stats = PlannerStatistics(graph.snapshot().statistics());
+        Ok(profile_result(&bound.plan, &stats, &profiler))
     }
 
     /// Runs `query` and reports its plan with each operator's rows, time and object-store
@@ -176,7 +192,7 @@ impl Database {
             bytes_written += delta.op(op).bytes_written;
         }
         Ok(Profile {
-            plan: annotated_plan(&bound.plan, &profiler),
+            plan: annotated_plan(&bound.plan, &self.planner_statistics(), &profiler),
             result,
             elapsed,
             gets,

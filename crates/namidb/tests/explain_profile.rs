@@ -30,7 +30,7 @@ fn int(v: &ResultValue) -> i64 {
 fn explain_shows_the_plan_and_runs_nothing() {
     let db = Database::open("memory://explain").unwrap();
     let plan = run(&db, "EXPLAIN CREATE (:A)");
-    assert_eq!(plan.columns, vec!["operator"]);
+    assert_eq!(plan.columns, vec!["operator", "estimated_rows"]);
     assert!(plan.rows.iter().any(|r| text(&r[0]).trim_start().starts_with("Create")), "{plan:?}");
     assert_eq!(int(&run(&db, "MATCH (a:A) RETURN count(a)").rows[0][0]), 0);
 }
@@ -41,7 +41,7 @@ fn profile_reports_rows_per_operator_and_commits_writes() {
     let created = run(&db, "PROFILE UNWIND range(1, 10) AS i CREATE (:P {i: i})");
     assert_eq!(
         created.columns,
-        vec!["operator", "rows", "time_ms", "total_ms", "requests", "bytes_read"]
+        vec!["operator", "rows", "time_ms", "total_ms", "requests", "bytes_read", "estimated_rows"]
     );
     assert_eq!(int(&run(&db, "MATCH (p:P) RETURN count(p)").rows[0][0]), 10);
     db.flush().unwrap();
@@ -88,4 +88,35 @@ fn profile_counts_subquery_operators_over_every_row() {
     // The optional part runs once per Q: its expansion produced one row each time.
     let expand = profile.rows.iter().find(|r| text(&r[0]).contains("Expand")).unwrap();
     assert_eq!(int(&expand[1]), 4);
+}
+
+#[test]
+fn estimates_and_the_start_of_a_pattern_follow_the_flushed_statistics() {
+    let db = Database::open("memory://estimates").unwrap();
+    run(
+        &db,
+        "UNWIND range(1, 200) AS i CREATE (p:Person {id: i, age: i % 50}) \
+         WITH p, i WHERE i <= 20 CREATE (p)-[:LIKES]->(:Tag {name: 'tag' + i})",
+    );
+    let line = |plan: &namidb::QueryResult, name: &str| {
+        plan.rows
+            .iter()
+            .find(|r| text(&r[0]).trim_start().starts_with(name))
+            .map(|r| (text(&r[0]).to_owned(), int(&r[1])))
+            .unwrap_or_else(|| panic!("no {name} in {plan:?}"))
+    };
+    let query = "EXPLAIN MATCH (p:Person)-[:LIKES]->(t:Tag) RETURN count(*)";
+    db.flush().unwrap();
+    // After it: 200 Person, 20 Tag, so the scan of Tag starts and is estimated exactly.
+    let planned = run(&db, query);
+    let (scan, rows) = line(&planned, "NodeScan");
+    assert!(scan.contains("Tag"), "{planned:?}");
+    assert_eq!(rows, 20);
+    assert_eq!(line(&planned, "Expand").1, 20, "{planned:?}");
+    // A range over the age figures (0..=49): about half.
+    let ranged = run(&db, "EXPLAIN MATCH (p:Person) WHERE p.age >= 25 RETURN p");
+    let filtered = line(&ranged, "Filter").1;
+    assert!((90..=110).contains(&filtered), "{ranged:?}");
+    // The reversed start gives the same answer as the written order.
+    assert_eq!(int(&run(&db, "MATCH (p:Person)-[:LIKES]->(t:Tag) RETURN count(*)").rows[0][0]), 20);
 }

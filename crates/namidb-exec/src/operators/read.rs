@@ -193,13 +193,18 @@ fn var_length(e: &Expand, row: Row, ctx: &ExecContext<'_>, out: &mut Vec<Row>) -
         if e.to_bound && !matches!(row[e.to], Value::Node(n) if n == end) {
             return;
         }
+        // The list is in pattern order: a hop walked from the pattern's later node is reversed.
+        let mut rels: Vec<&Arc<RelRef>> = path.iter().collect();
+        if e.reversed {
+            rels.reverse();
+        }
         if let Some(bound) = &bound_list {
-            if bound.len() != path.len() || bound.iter().zip(path).any(|(a, b)| *a != b.id) {
+            if bound.len() != rels.len() || bound.iter().zip(&rels).any(|(a, b)| *a != b.id) {
                 return;
             }
         }
         let mut r = row.clone();
-        r[e.rel] = Value::list(path.iter().map(|p| Value::Relationship(p.clone())).collect());
+        r[e.rel] = Value::list(rels.into_iter().map(|p| Value::Relationship(p.clone())).collect());
         r[e.to] = Value::Node(end);
         out.push(r);
     };

@@ -19,6 +19,7 @@ mod lease;
 mod outputs;
 mod property_lookup;
 mod snapshot;
+mod statistics;
 mod tables;
 
 use std::sync::atomic::AtomicU64;
@@ -36,6 +37,7 @@ pub use ingest::IngestReport;
 pub use lease::{Lease, ReadHorizon, LEASE_PREFIX};
 pub use property_lookup::{integral, IndexKey, PropertyLookup, EXACT_FLOAT_INT};
 pub use snapshot::{GraphSnapshot, RawRelationship, Relationship};
+pub use statistics::{GraphStatistics, PropertyStatistics, SstStatistics, TypeStatistics};
 
 use crate::error::GraphError;
 use lease::{read_leases, store_lease, SnapshotRegistry};
@@ -108,6 +110,8 @@ pub(crate) struct StoreInner {
     pub(crate) maintenance: tokio::sync::Mutex<()>,
     pub(crate) snapshots: Arc<SnapshotRegistry>,
     pub(crate) sst_seq: AtomicU64,
+    /// The statistics of the last SST set asked about, by a fingerprint of its SST names.
+    pub(crate) statistics: parking_lot::Mutex<Option<(u64, Arc<GraphStatistics>)>>,
 }
 
 /// A graph namespace: writes, snapshots and LSM maintenance. Cheap to clone.
@@ -149,6 +153,7 @@ impl GraphStore {
             maintenance: tokio::sync::Mutex::new(()),
             snapshots: Arc::default(),
             sst_seq: AtomicU64::new(0),
+            statistics: parking_lot::Mutex::new(None),
         });
         if inner.options.background {
             tokio::spawn(background(Arc::downgrade(&inner)));

@@ -15,6 +15,7 @@ use namidb_storage::layout::{sst_key, SstKind};
 use namidb_storage::{SstPlacement, SstRef};
 
 use super::snapshot::{hex, EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
+use super::statistics::{edge_statistics, node_statistics, to_manifest};
 use super::StoreInner;
 use crate::edge_sst::{Direction, EdgeSstSummary, EdgeSstWriter, EdgeVersion};
 use crate::error::GraphError;
@@ -82,6 +83,7 @@ impl StoreInner {
             rows.sort_unstable_by_key(|v| (v.id, Reverse(v.lsn)));
             for chunk in cut(&rows, self.options.target_sst_rows, |a, b| a.id == b.id) {
                 let bytes = writer.write(&labels, chunk)?;
+                let stats = to_manifest(&node_statistics(chunk));
                 let describe = |id, size, created| SstRef {
                     id,
                     size_bytes: size,
@@ -92,6 +94,7 @@ impl StoreInner {
                     max_lsn: chunk.iter().map(|v| v.lsn).max().unwrap_or(0),
                     partition: encode_labels(&labels),
                     created_at_millis: created,
+                    stats,
                 };
                 placements
                     .push(self.store_sst(SstKind::Node, level, "parquet", bytes, describe).await?);
@@ -128,7 +131,8 @@ impl StoreInner {
             let range = (hex(&forward_key(&first.rel)?), hex(&forward_key(&last.rel)?));
             let directions = [Direction::Forward, Direction::Reverse];
             let (bytes, summary) = writer.write_directions(&versions, &directions)?;
-            let describe = describe_edges(&summary, range, EDGE_BOTH);
+            let stats = to_manifest(&edge_statistics(&versions));
+            let describe = describe_edges(&summary, range, EDGE_BOTH, stats);
             placements.push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
             return Ok(placements);
         }
@@ -148,7 +152,9 @@ impl StoreInner {
             for chunk in cut(&versions, self.options.target_sst_rows, same_key) {
                 let range = (hex(&key_of(&chunk[0])?), hex(&key_of(&chunk[chunk.len() - 1])?));
                 let (bytes, summary) = writer.write_directions(chunk, &[direction])?;
-                let describe = describe_edges(&summary, range, partition);
+                // A reverse file holds what its forward twin does: only the twin says so.
+                let stats = if reverse { None } else { to_manifest(&edge_statistics(chunk)) };
+                let describe = describe_edges(&summary, range, partition, stats);
                 placements
                     .push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
             }
@@ -170,6 +176,7 @@ fn describe_edges<'a>(
     summary: &'a EdgeSstSummary,
     (min_key, max_key): (String, String),
     partition: &'a str,
+    stats: Option<serde_json::Value>,
 ) -> impl FnOnce(String, u64, u64) -> SstRef + 'a {
     move |id, size, created| SstRef {
         id,
@@ -181,6 +188,7 @@ fn describe_edges<'a>(
         max_lsn: summary.max_lsn,
         partition: partition.to_owned(),
         created_at_millis: created,
+        stats,
     }
 }
 

@@ -9,6 +9,7 @@ mod expressions;
 mod patterns;
 mod projection;
 mod shortest;
+mod start;
 mod updates;
 
 use std::collections::BTreeSet;

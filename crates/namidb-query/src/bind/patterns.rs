@@ -1,14 +1,15 @@
 //! Binding patterns: `MATCH` (and the pattern subqueries of expressions) to scans, expansions
 //! and filters; `CREATE` patterns to what each row creates.
 //!
-//! A pattern part starts at a node already bound when there is one (its first node, else its
-//! last, walking the chain backwards), otherwise at a label scan of its first node. Property maps
+//! A pattern part starts at a node already bound when there is one, otherwise at the node with
+//! the fewest estimated rows (`start`), and expands from there towards both ends. Property maps
 //! in the pattern become equality filters; relationships of one `MATCH` must be distinct, which a
 //! filter over their slots checks.
 
 use namidb_cypher_syntax::ast::{self, Pattern, PatternPart};
 
 use super::expressions::label_predicate;
+use super::start::{chain_steps, where_equalities};
 use super::{Binder, Scope};
 use crate::error::PlanError;
 use crate::expr::{BinaryOp, Expr, PathPart};
@@ -96,15 +97,18 @@ impl Binder<'_> {
         where_: Option<&ast::Expr>,
         optional: bool,
     ) -> Result<Plan, PlanError> {
+        let equalities = where_equalities(where_);
         if optional {
             let mut inner_scope = scope.clone();
-            let inner = self.pattern_plan(Plan::Argument, &mut inner_scope, &pattern.parts)?.0;
+            let inner = self
+                .pattern_plan_where(Plan::Argument, &mut inner_scope, &pattern.parts, &equalities)?
+                .0;
             let predicate = where_.map(|w| self.expr(w, &inner_scope)).transpose()?;
             *scope = inner_scope;
             let inner = filter(inner, predicate);
             return Ok(Plan::Optional { input: Box::new(plan), inner: Box::new(inner) });
         }
-        let plan = self.pattern_plan(plan, scope, &pattern.parts)?.0;
+        let plan = self.pattern_plan_where(plan, scope, &pattern.parts, &equalities)?.0;
         let predicate = where_.map(|w| self.expr(w, scope)).transpose()?;
         Ok(filter(plan, predicate))
     }
@@ -126,9 +130,22 @@ impl Binder<'_> {
     /// The plan matching `parts` after `plan`; binds the pattern's variables in `scope`.
     pub(crate) fn pattern_plan(
         &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        parts: &[PatternPart],
+    ) -> Result<(Plan, PatternSlots), PlanError> {
+        self.pattern_plan_where(plan, scope, parts, &[])
+    }
+
+    /// [`Binder::pattern_plan`] knowing the `WHERE` clause's equalities `(variable, key)`
+    /// with a value known before the pattern (a literal or parameter): they make a node a
+    /// cheaper start.
+    pub(crate) fn pattern_plan_where(
+        &mut self,
         mut plan: Plan,
         scope: &mut Scope,
         parts: &[PatternPart],
+        equalities: &[(String, String)],
     ) -> Result<(Plan, PatternSlots), PlanError> {
         let mut slots = PatternSlots::default();
         let mut pattern_rels: Vec<Expr> = Vec::new();
@@ -138,7 +155,7 @@ impl Binder<'_> {
                 continue;
             }
             let element = &part.element;
-            let bound_at_start = scope.slots();
+            let bound_at_start = &scope.slots();
             // Bind node slots first so a chain can start from its bound end.
             let mut nodes = Vec::new();
             for node in std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n))
@@ -173,21 +190,18 @@ impl Binder<'_> {
                 ));
                 rels.push((slot, bound, rel, types, props));
             }
-            // Start from the first node, or from the last if only it is bound.
-            let last = nodes.len() - 1;
-            let backwards = !nodes[0].1 && last > 0 && nodes[last].1;
-            let order: Vec<usize> =
-                if backwards { (0..=last).rev().collect() } else { (0..=last).collect() };
+            let start =
+                self.chain_start(&nodes, &slots.nodes[node_base..], bound_at_start, equalities);
             let mut bound_now: std::collections::HashSet<usize> = bound_at_start.clone();
-            let first = order[0];
-            plan = self.node_start(plan, scope, nodes[first].0, nodes[first].1, nodes[first].2)?;
-            bound_now.insert(nodes[first].0);
-            for step in 1..order.len() {
-                let (from_i, to_i) = (order[step - 1], order[step]);
+            let (start_slot, start_bound, start_node) = nodes[start];
+            plan = self.node_start(plan, scope, start_slot, start_bound, start_node)?;
+            bound_now.insert(start_slot);
+            for (from_i, to_i) in chain_steps(start, nodes.len()) {
                 let rel_i = from_i.min(to_i);
+                let reversed = to_i < from_i;
                 let (rel_slot, rel_bound, rel, types, props) = &rels[rel_i];
                 let dir = rel.direction;
-                let dir = if backwards { dir.reversed() } else { dir };
+                let dir = if reversed { dir.reversed() } else { dir };
                 let length = rel.length.map(|(min, max)| (min.unwrap_or(1), max));
                 let rel_properties = match (length, props) {
                     (Some(_), Some(Expr::Map(entries))) => entries.clone(),
@@ -206,6 +220,7 @@ impl Binder<'_> {
                         direction: dir,
                         length,
                         rel_properties,
+                        reversed,
                     },
                 };
                 let mut predicates = Vec::new();

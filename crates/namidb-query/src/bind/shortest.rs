@@ -64,6 +64,7 @@ impl Binder<'_> {
                 direction: rel.direction,
                 length: Some(length),
                 rel_properties,
+                reversed: false,
             },
             path,
             all: part.kind == ast::PathKind::AllShortest,

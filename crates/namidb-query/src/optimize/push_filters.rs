@@ -122,6 +122,7 @@ mod tests {
                 direction: Direction::Outgoing,
                 length: None,
                 rel_properties: vec![],
+                reversed: false,
             },
         }
     }

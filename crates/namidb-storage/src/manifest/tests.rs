@@ -128,6 +128,7 @@ fn ingest_edit(after: u64, lsn: u64) -> crate::manifest_edit::ManifestEdit {
         max_lsn: lsn,
         partition: String::new(),
         created_at_millis: 1_700_000_000_900,
+        stats: None,
     };
     let added = vec![SstPlacement { kind: SstKind::Edge, level: 0, sst }];
     ManifestEdit { added, ingest_after: Some(Lsn(after)), ..ManifestEdit::default() }

@@ -1,0 +1,341 @@
+//! Statistics for the query planner, kept with each SST in the manifest (`SstRef::stats`).
+//!
+//! Every SST a flush, compaction or bulk load writes carries a small summary of what it holds
+//! (layout in `docs/formats/statistics.md`):
+//! - a node SST: how many of its nodes are live (their newest version in the file is not a
+//!   tombstone), and per property the number of live nodes that have it, how many distinct
+//!   values they hold, and the numeric range;
+//! - an edge SST (forward or both directions; a reverse file repeats its forward twin and
+//!   carries none): per relationship type the live relationships, distinct sources and targets,
+//!   and the largest out- and in-degree.
+//!
+//! [`GraphStatistics`] adds up the summaries of every SST a snapshot names, without a request:
+//! the manifest is already in memory. The sums are estimates, by design: a node with versions
+//! in two levels counts twice until compaction merges them, distinct counts of several files
+//! are added (capped by the count), and the memtables are not counted.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use namidb_storage::layout::SstKind;
+use serde::{Deserialize, Serialize};
+
+use super::snapshot::{GraphSnapshot, EDGE_REVERSE};
+
+use crate::edge_sst::EdgeVersion;
+use crate::model::PropertyValue;
+use crate::node_sst::{decode_labels, NodeVersion};
+use crate::record_codec::encode_value;
+
+/// What one SST holds, as the manifest records it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SstStatistics {
+    /// Live nodes (node SSTs).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub live: u64,
+    /// Per property of the live nodes (node SSTs).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, PropertyStatistics>,
+    /// Per relationship type (edge SSTs).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, TypeStatistics>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// One property of the live nodes of a node SST (or, summed, of a label).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyStatistics {
+    /// Nodes that have the property.
+    pub count: u64,
+    /// Distinct values among them.
+    pub distinct: u64,
+    /// Smallest numeric value, if any value is a finite number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest numeric value, if any value is a finite number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl PropertyStatistics {
+    fn add(&mut self, other: &PropertyStatistics) {
+        self.count += other.count;
+        self.distinct = (self.distinct + other.distinct).min(self.count);
+        self.min = min_of(self.min, other.min);
+        self.max = max_of(self.max, other.max);
+    }
+}
+
+fn min_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// One relationship type in an edge SST (or, summed, in the graph).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeStatistics {
+    /// Live relationships.
+    pub count: u64,
+    /// Distinct source nodes.
+    pub sources: u64,
+    /// Distinct target nodes.
+    pub targets: u64,
+    /// The most relationships one source has.
+    pub max_out: u64,
+    /// The most relationships one target has.
+    pub max_in: u64,
+}
+
+impl TypeStatistics {
+    fn add(&mut self, other: &TypeStatistics) {
+        self.count += other.count;
+        self.sources += other.sources;
+        self.targets += other.targets;
+        self.max_out = self.max_out.max(other.max_out);
+        self.max_in = self.max_in.max(other.max_in);
+    }
+}
+
+/// A hash of a stored value for counting distinct values (equal values hash alike).
+fn value_hash(value: &PropertyValue) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    match value {
+        PropertyValue::Int(i) => (0u8, i).hash(&mut hasher),
+        PropertyValue::Float(f) => (1u8, f.to_bits()).hash(&mut hasher),
+        PropertyValue::String(s) => (2u8, s.as_str()).hash(&mut hasher),
+        PropertyValue::Bool(b) => (3u8, b).hash(&mut hasher),
+        other => (4u8, encode_value(other)).hash(&mut hasher),
+    }
+    hasher.finish()
+}
+
+fn numeric(value: &PropertyValue) -> Option<f64> {
+    match value {
+        PropertyValue::Int(i) => Some(*i as f64),
+        PropertyValue::Float(f) if f.is_finite() => Some(*f),
+        _ => None,
+    }
+}
+
+/// The statistics of node versions sorted by id, newest first (as a node SST holds them).
+pub(crate) fn node_statistics(versions: &[NodeVersion]) -> SstStatistics {
+    let mut stats = SstStatistics::default();
+    let mut values: BTreeMap<&str, std::collections::HashSet<u64>> = BTreeMap::new();
+    let mut previous = None;
+    for version in versions {
+        if previous == Some(version.id) {
+            continue;
+        }
+        previous = Some(version.id);
+        let Some(record) = &version.record else { continue };
+        stats.live += 1;
+        for (key, value) in &record.properties {
+            let entry = stats.properties.entry(key.clone()).or_default();
+            entry.count += 1;
+            let number = numeric(value);
+            entry.min = min_of(entry.min, number);
+            entry.max = max_of(entry.max, number);
+            values.entry(key).or_default().insert(value_hash(value));
+        }
+    }
+    for (key, distinct) in values {
+        if let Some(entry) = stats.properties.get_mut(key) {
+            entry.distinct = distinct.len() as u64;
+        }
+    }
+    stats
+}
+
+/// The statistics of edge versions in any order.
+pub(crate) fn edge_statistics(versions: &[EdgeVersion]) -> SstStatistics {
+    // The newest version of each relationship decides whether it is live.
+    let mut newest: std::collections::HashMap<(u64, &str), &EdgeVersion> =
+        std::collections::HashMap::new();
+    for version in versions {
+        let slot =
+            newest.entry((version.rel.id.0, version.rel.rel_type.as_str())).or_insert(version);
+        if version.lsn > slot.lsn {
+            *slot = version;
+        }
+    }
+    type Degrees = (BTreeMap<u64, u64>, BTreeMap<u64, u64>);
+    let mut by_type: BTreeMap<&str, Degrees> = BTreeMap::new();
+    for version in newest.values().filter(|v| v.properties.is_some()) {
+        let (out, into) = by_type.entry(version.rel.rel_type.as_str()).or_default();
+        *out.entry(version.rel.src.0).or_default() += 1;
+        *into.entry(version.rel.dst.0).or_default() += 1;
+    }
+    let types = by_type
+        .into_iter()
+        .map(|(rel_type, (out, into))| {
+            let stats = TypeStatistics {
+                count: out.values().sum(),
+                sources: out.len() as u64,
+                targets: into.len() as u64,
+                max_out: out.values().copied().max().unwrap_or(0),
+                max_in: into.values().copied().max().unwrap_or(0),
+            };
+            (rel_type.to_owned(), stats)
+        })
+        .collect();
+    SstStatistics { types, ..SstStatistics::default() }
+}
+
+/// The statistics as the manifest stores them (`None` when there is nothing to say).
+pub(crate) fn to_manifest(stats: &SstStatistics) -> Option<serde_json::Value> {
+    if *stats == SstStatistics::default() {
+        return None;
+    }
+    serde_json::to_value(stats).ok()
+}
+
+/// The whole graph as the SSTs of one manifest version describe it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphStatistics {
+    /// Live nodes.
+    pub nodes: u64,
+    /// Live nodes per label.
+    pub labels: BTreeMap<String, u64>,
+    /// Per (label, property).
+    pub properties: BTreeMap<(String, String), PropertyStatistics>,
+    /// Per relationship type.
+    pub types: BTreeMap<String, TypeStatistics>,
+    /// SSTs that carried no statistics (written before they existed, or unreadable): the
+    /// figures leave them out.
+    pub ssts_without: u64,
+}
+
+impl GraphStatistics {
+    /// Adds one node SST's summary (`partition`: its encoded label set).
+    pub(crate) fn add_node_sst(&mut self, partition: &str, stats: Option<&serde_json::Value>) {
+        let Some(stats) = self.parse(stats) else { return };
+        let labels = decode_labels(partition).unwrap_or_default();
+        self.nodes += stats.live;
+        for label in &labels {
+            *self.labels.entry(label.clone()).or_default() += stats.live;
+            for (key, property) in &stats.properties {
+                self.properties.entry((label.clone(), key.clone())).or_default().add(property);
+            }
+        }
+    }
+
+    /// Adds one edge SST's summary.
+    pub(crate) fn add_edge_sst(&mut self, stats: Option<&serde_json::Value>) {
+        let Some(stats) = self.parse(stats) else { return };
+        for (rel_type, t) in &stats.types {
+            self.types.entry(rel_type.clone()).or_default().add(t);
+        }
+    }
+
+    fn parse(&mut self, stats: Option<&serde_json::Value>) -> Option<SstStatistics> {
+        let parsed = stats.and_then(|s| SstStatistics::deserialize(s).ok());
+        if parsed.is_none() {
+            self.ssts_without += 1;
+        }
+        parsed
+    }
+}
+
+impl GraphSnapshot {
+    /// The statistics of the SSTs the snapshot names (no request: they are in the manifest;
+    /// summed once per SST set and shared).
+    pub fn statistics(&self) -> Arc<GraphStatistics> {
+        let ssts = &self.snapshot.manifest().ssts;
+        let mut hasher = std::hash::DefaultHasher::new();
+        for (kind, _, sst) in ssts.all() {
+            (kind == SstKind::Node, sst.id.as_str()).hash(&mut hasher);
+        }
+        let fingerprint = hasher.finish();
+        let mut cached = self.inner.statistics.lock();
+        if let Some((f, stats)) = cached.as_ref() {
+            if *f == fingerprint {
+                return stats.clone();
+            }
+        }
+        let mut stats = GraphStatistics::default();
+        for (kind, _, sst) in ssts.all() {
+            match kind {
+                SstKind::Node => stats.add_node_sst(&sst.partition, sst.stats.as_ref()),
+                SstKind::Edge if sst.partition != EDGE_REVERSE => {
+                    stats.add_edge_sst(sst.stats.as_ref())
+                }
+                SstKind::Edge => {}
+            }
+        }
+        let stats = Arc::new(stats);
+        *cached = Some((fingerprint, stats.clone()));
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NodeId, NodeRecord, RelId, RelKey};
+
+    fn node(id: u64, lsn: u64, age: Option<i64>) -> NodeVersion {
+        let record = age.map(|a| {
+            let properties = BTreeMap::from([("age".to_owned(), PropertyValue::Int(a))]);
+            Arc::new(NodeRecord { labels: vec!["P".into()], properties })
+        });
+        NodeVersion { id: NodeId(id), lsn, record }
+    }
+
+    #[test]
+    fn node_statistics_count_the_newest_version_of_each_node() {
+        // Node 1: newest is a tombstone; node 2: two versions; node 3 and 4 share a value.
+        let versions = [
+            node(1, 9, None),
+            node(1, 3, Some(5)),
+            node(2, 8, Some(40)),
+            node(2, 2, Some(-7)),
+            node(3, 4, Some(10)),
+            node(4, 4, Some(10)),
+        ];
+        let stats = node_statistics(&versions);
+        assert_eq!(stats.live, 3);
+        let age = &stats.properties["age"];
+        assert_eq!((age.count, age.distinct, age.min, age.max), (3, 2, Some(10.0), Some(40.0)));
+        let json = to_manifest(&stats).expect("has figures");
+        let mut graph = GraphStatistics::default();
+        graph.add_node_sst("1:P", Some(&json));
+        graph.add_node_sst("1:P", None);
+        assert_eq!((graph.nodes, graph.labels["P"], graph.ssts_without), (3, 3, 1));
+        assert_eq!(graph.properties[&("P".to_owned(), "age".to_owned())].distinct, 2);
+    }
+
+    #[test]
+    fn edge_statistics_count_live_relationships_and_degrees() {
+        let rel = |id: u64, src: u64, dst: u64, lsn: u64, live: bool| EdgeVersion {
+            rel: RelKey { rel_type: "K".into(), src: NodeId(src), dst: NodeId(dst), id: RelId(id) },
+            lsn,
+            properties: live.then(Vec::new),
+        };
+        let versions = [
+            rel(1, 1, 2, 1, true),
+            rel(2, 1, 3, 1, true),
+            rel(3, 4, 3, 1, true),
+            rel(3, 4, 3, 5, false),
+        ];
+        let stats = edge_statistics(&versions);
+        let k = &stats.types["K"];
+        assert_eq!((k.count, k.sources, k.targets, k.max_out, k.max_in), (2, 1, 2, 2, 1));
+        assert_eq!(to_manifest(&SstStatistics::default()), None);
+    }
+}
