@@ -120,3 +120,35 @@ fn property_lookups_see_the_statements_own_writes() {
         2
     );
 }
+
+#[test]
+fn a_pattern_reads_the_same_from_whichever_node_it_starts() {
+    let db = Database::open("memory://start-anywhere").unwrap();
+    run(
+        &db,
+        "CREATE (:S {n: 1})-[:T {i: 1}]->(:M)-[:T {i: 2}]->(:E {n: 2}), \
+         (:S {n: 3})-[:T {i: 3}]->(:X)",
+    );
+    db.flush().unwrap();
+    let ints =
+        |q: &str| -> Vec<ResultValue> { run(&db, q).into_iter().map(|r| r[0].clone()).collect() };
+    let list = ResultValue::List(vec![ResultValue::Int(1), ResultValue::Int(2)]);
+    // Started from the end node (bound, or cheapest by its property), from the start node, or
+    // from the middle: the relationship list is in pattern order every time.
+    for q in [
+        "MATCH (e:E) WITH e MATCH (s)-[rs:T*2]->(e) RETURN [r IN rs | r.i]",
+        "MATCH (s)-[rs:T*2]->(e:E {n: 2}) RETURN [r IN rs | r.i]",
+        "MATCH (s:S)-[rs:T*2]->(e) RETURN [r IN rs | r.i]",
+        "MATCH (s)-[rs:T*2]->(e) WHERE e.n = 2 RETURN [r IN rs | r.i]",
+    ] {
+        assert_eq!(ints(q), vec![list.clone()], "{q}");
+    }
+    // A chain started in the middle (the only node with a selective equality) reaches both ends.
+    let q = "MATCH (s)-[a:T]->(m:M)-[b:T]->(e) RETURN s.n, a.i, b.i, e.n";
+    let plan = db.explain(q).unwrap();
+    assert!(plan.contains("NodeScan #") && plan.contains("[\"M\"]"), "{plan}");
+    let expected: Vec<ResultValue> = [1, 1, 2, 2].map(ResultValue::Int).to_vec();
+    assert_eq!(run(&db, q), vec![expected]);
+    let q = "MATCH (s)-[a:T]->(m)-[b:T]->(e:E) WHERE s.n = 1 RETURN a.i, b.i";
+    assert_eq!(run(&db, q), vec![vec![ResultValue::Int(1), ResultValue::Int(2)]]);
+}
