@@ -34,8 +34,7 @@ const GUESS_MAX_HOPS: u64 = 3;
 
 /// Estimated output rows of every operator of `plan`, by address.
 pub fn estimate(plan: &Plan, stats: &dyn Statistics) -> HashMap<*const Plan, f64> {
-    let mut estimator =
-        Estimator { stats, labels: HashMap::new(), looked_up: Vec::new(), rows: HashMap::new() };
+    let mut estimator = Estimator::new(stats);
     estimator.rows(plan, 1.0);
     estimator.rows
 }
@@ -43,8 +42,7 @@ pub fn estimate(plan: &Plan, stats: &dyn Statistics) -> HashMap<*const Plan, f64
 /// Estimated rows a pattern node yields as the start of a match: a property lookup or a scan
 /// of its first label, or every node.
 pub fn start_rows(stats: &dyn Statistics, labels: &[String], equalities: &[&str]) -> f64 {
-    let est =
-        Estimator { stats, labels: HashMap::new(), looked_up: Vec::new(), rows: HashMap::new() };
+    let est = Estimator::new(stats);
     let Some(label) = labels.first() else {
         return est.all_nodes();
     };
@@ -61,7 +59,11 @@ struct Estimator<'s> {
     rows: HashMap<*const Plan, f64>,
 }
 
-impl Estimator<'_> {
+impl<'s> Estimator<'s> {
+    fn new(stats: &'s dyn Statistics) -> Estimator<'s> {
+        Estimator { stats, labels: HashMap::new(), looked_up: Vec::new(), rows: HashMap::new() }
+    }
+
     fn rows(&mut self, plan: &Plan, argument: f64) -> f64 {
         let rows = match plan {
             Plan::Unit => 1.0,

@@ -197,7 +197,7 @@ impl Database {
     ) -> Result<QueryResult> {
         match bound.explain {
             Some(ExplainMode::Explain) => {
-                Ok(explain_result(&bound.plan, &PlannerStatistics(graph.snapshot().statistics())))
+                Ok(explain_result(&bound.plan, &PlannerStatistics::of(graph.snapshot())))
             }
             Some(ExplainMode::Profile) => self.run_profiled(graph, bound, params),
             None => self.run_plan(graph, bound, params, profiler),

@@ -145,9 +145,9 @@ impl Database {
         Ok(explain_estimated(&bound.plan, &self.planner_statistics()))
     }
 
-    /// The statistics the planner sees now.
+    /// The statistics the planner sees now (no snapshot registered, no request).
     pub(crate) fn planner_statistics(&self) -> PlannerStatistics {
-        PlannerStatistics(self.store().snapshot().statistics())
+        PlannerStatistics(self.store().statistics())
     }
 
     /// A profiler counting this handle's object-store requests.
@@ -169,7 +169,7 @@ impl Database {
     ) -> Result<QueryResult> {
         let profiler = self.profiler();
         self.run_plan(graph, bound, params, Some(&profiler))?;
-        let stats = PlannerStatistics(graph.snapshot().statistics());
+        let stats = PlannerStatistics::of(graph.snapshot());
         Ok(profile_result(&bound.plan, &stats, &profiler))
     }
 

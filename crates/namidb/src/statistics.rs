@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use namidb_graph::GraphStatistics;
+use namidb_graph::{GraphSnapshot, GraphStatistics};
 use namidb_query::{Catalog, ProcedureSignature, Statistics};
 
 /// The store's statistics as the planner asks for them. A figure the SSTs do not have (no SST
@@ -12,6 +12,11 @@ use namidb_query::{Catalog, ProcedureSignature, Statistics};
 pub(crate) struct PlannerStatistics(pub(crate) Arc<GraphStatistics>);
 
 impl PlannerStatistics {
+    /// The figures of the SSTs `snapshot` reads.
+    pub(crate) fn of(snapshot: &GraphSnapshot) -> PlannerStatistics {
+        PlannerStatistics(snapshot.statistics())
+    }
+
     fn property(&self, label: &str, property: &str) -> Option<&namidb_graph::PropertyStatistics> {
         self.0.properties.get(&(label.to_owned(), property.to_owned()))
     }

@@ -174,6 +174,12 @@ impl GraphStore {
         GraphSnapshot { inner: Arc::clone(&self.inner), snapshot, _guard: Arc::new(guard) }
     }
 
+    /// The planner statistics of the newest state this handle has seen (without registering a
+    /// snapshot: nothing is read but the manifest in memory).
+    pub fn statistics(&self) -> Arc<GraphStatistics> {
+        self.inner.statistics(self.inner.db.snapshot().manifest())
+    }
+
     /// Picks up other writers' commits and SSTs, then returns a snapshot.
     pub async fn latest_snapshot(&self) -> Result<GraphSnapshot, GraphError> {
         self.inner.db.refresh().await?;

@@ -19,9 +19,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use namidb_storage::layout::SstKind;
+use namidb_storage::Manifest;
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{GraphSnapshot, EDGE_REVERSE};
+use super::StoreInner;
 
 use crate::edge_sst::EdgeVersion;
 use crate::model::PropertyValue;
@@ -253,23 +255,28 @@ impl GraphStatistics {
 }
 
 impl GraphSnapshot {
-    /// The statistics of the SSTs the snapshot names (no request: they are in the manifest;
-    /// summed once per SST set and shared).
+    /// The statistics of the SSTs the snapshot names (no request: they are in the manifest).
     pub fn statistics(&self) -> Arc<GraphStatistics> {
-        let ssts = &self.snapshot.manifest().ssts;
+        self.inner.statistics(self.snapshot.manifest())
+    }
+}
+
+impl StoreInner {
+    /// The statistics of the SSTs `manifest` names, summed once per SST set and shared.
+    pub(crate) fn statistics(&self, manifest: &Manifest) -> Arc<GraphStatistics> {
         let mut hasher = std::hash::DefaultHasher::new();
-        for (kind, _, sst) in ssts.all() {
+        for (kind, _, sst) in manifest.ssts.all() {
             (kind == SstKind::Node, sst.id.as_str()).hash(&mut hasher);
         }
         let fingerprint = hasher.finish();
-        let mut cached = self.inner.statistics.lock();
+        let mut cached = self.statistics.lock();
         if let Some((f, stats)) = cached.as_ref() {
             if *f == fingerprint {
                 return stats.clone();
             }
         }
         let mut stats = GraphStatistics::default();
-        for (kind, _, sst) in ssts.all() {
+        for (kind, _, sst) in manifest.ssts.all() {
             match kind {
                 SstKind::Node => stats.add_node_sst(&sst.partition, sst.stats.as_ref()),
                 SstKind::Edge if sst.partition != EDGE_REVERSE => {
