@@ -135,6 +135,38 @@ impl Accumulator {
         Ok(())
     }
 
+    /// Folds in `other`, an accumulator of the same call that saw later rows (not for
+    /// `DISTINCT`, whose sets of values seen cannot be merged into a count).
+    pub fn merge(&mut self, other: Accumulator) -> Result<()> {
+        self.count += other.count;
+        self.int_sum = match (self.int_sum, other.int_sum) {
+            (Some(a), Some(b)) => a.checked_add(b),
+            _ => None,
+        };
+        self.float_sum += other.float_sum;
+        self.any_float |= other.any_float;
+        if self.int_sum.is_none() && !self.any_float && self.function == AggregateFunction::Sum {
+            return Err(ExecError::cypher(
+                "ArithmeticError",
+                "IntegerOverflow",
+                "sum() overflowed",
+            ));
+        }
+        if let Some(d) = other.any_duration {
+            let acc = self.any_duration.unwrap_or_default();
+            self.any_duration = Some(crate::temporal_ops::add_duration(&acc, &d)?);
+        }
+        if let Some(best) = other.best {
+            // Min and max: the later best competes as one more value.
+            let count = self.count;
+            self.add(std::slice::from_ref(&best))?;
+            self.count = count;
+        }
+        self.values.extend(other.values);
+        self.percentile = other.percentile.or(self.percentile);
+        Ok(())
+    }
+
     /// The aggregate's value.
     pub fn finish(self) -> Value {
         match self.function {

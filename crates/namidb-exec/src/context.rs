@@ -9,6 +9,7 @@ use namidb_value::Value;
 
 use crate::error::Result;
 use crate::graph::TxGraph;
+use crate::pipeline::ProjectionCache;
 use crate::profile::Profiler;
 
 /// Procedures the executor can call (their signatures come from [`Catalog`]).
@@ -31,4 +32,7 @@ pub struct ExecContext<'a> {
     pub clock: Clock,
     /// Set under PROFILE: measures every operator.
     pub profiler: Option<&'a Profiler>,
+    /// Where pipelined aggregations find the graph's projection; `None` runs every operator
+    /// on rows.
+    pub projections: Option<&'a ProjectionCache>,
 }

@@ -281,7 +281,21 @@ impl TxGraph {
         }
     }
 
-    fn relationship_types(&self) -> Result<Vec<String>> {
+    /// Every snapshot node with its record, by id (not the statement's writes: for the
+    /// projection of a statement that wrote nothing).
+    pub(crate) fn snapshot_nodes(&self) -> Result<Vec<(NodeId, Arc<NodeRecord>)>> {
+        self.block(self.snapshot.nodes(None, &NodeColumns::All))
+    }
+
+    /// Every snapshot relationship of `rel_type` by source (not the statement's writes).
+    pub(crate) fn snapshot_outgoing(
+        &self,
+        rel_type: &str,
+    ) -> Result<Vec<(u64, Vec<namidb_graph::store::RawRelationship>)>> {
+        self.block(self.snapshot.outgoing_of_type(rel_type))
+    }
+
+    pub(crate) fn relationship_types(&self) -> Result<Vec<String>> {
         if let Some(types) = self.state.lock().types_cache.clone() {
             return Ok(types);
         }

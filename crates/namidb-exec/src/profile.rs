@@ -55,6 +55,13 @@ impl Profiler {
         stats.get(&key(plan)).copied().unwrap_or_default()
     }
 
+    /// Adds `rows` to what `plan`'s operator produced (an operator fused into a pipeline,
+    /// which has no calls of its own to measure).
+    pub(crate) fn add_rows(&self, plan: &Plan, rows: u64) {
+        let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        stats.entry(key(plan)).or_default().rows += rows;
+    }
+
     fn record(&self, plan: usize, rows: u64, time: Duration, before: Traffic) {
         let now = (self.traffic)();
         let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());

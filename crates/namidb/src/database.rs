@@ -12,6 +12,8 @@ use bytes::Bytes;
 use namidb_cypher_syntax::ast::ExplainMode;
 use namidb_exec::graph::TxGraph;
 use namidb_exec::materialize::materialize;
+use namidb_exec::pipeline::projection::DEFAULT_PROJECTION_BUDGET;
+use namidb_exec::pipeline::ProjectionCache;
 use namidb_exec::profile::Profiler;
 use namidb_exec::{operators, ExecContext};
 use namidb_graph::{GraphSnapshot, GraphStore, LsmOptions};
@@ -54,6 +56,9 @@ pub struct OpenOptions {
     pub db: DbOptions,
     /// LSM options (cache budget, flush and compaction policy, background task).
     pub lsm: LsmOptions,
+    /// Bytes the pipelined executor's projection of the graph may take (beside the LSM
+    /// cache); `None` is 1 GiB, `Some(0)` runs every statement on the row executor.
+    pub projection_budget: Option<u64>,
 }
 
 /// A statement's result.
@@ -72,6 +77,7 @@ pub struct Database {
     store: GraphStore,
     runtime: Arc<Runtime>,
     procedures: ProcedureRegistry,
+    projections: Arc<ProjectionCache>,
 }
 
 impl std::fmt::Debug for Database {
@@ -103,12 +109,23 @@ impl Database {
         let store = runtime
             .block_on(GraphStore::open(uri, options.db, options.lsm))
             .map_err(Error::from_graph)?;
-        Ok(Database { store, runtime: Arc::new(runtime), procedures: ProcedureRegistry::default() })
+        let budget = options.projection_budget.unwrap_or(DEFAULT_PROJECTION_BUDGET);
+        Ok(Database {
+            store,
+            runtime: Arc::new(runtime),
+            procedures: ProcedureRegistry::default(),
+            projections: Arc::new(ProjectionCache::new(budget)),
+        })
     }
 
     /// The graph store beneath.
     pub fn store(&self) -> &GraphStore {
         &self.store
+    }
+
+    /// How many aggregations this handle (and its clones) ran on the pipelined executor.
+    pub fn pipelined_aggregations(&self) -> u64 {
+        self.projections.pipelined()
     }
 
     /// Registers a procedure callable with `CALL`.
@@ -219,6 +236,7 @@ impl Database {
             width: bound.width,
             clock: Clock::now(),
             profiler,
+            projections: Some(&self.projections),
         };
         let rows = operators::execute(&bound.plan, &ctx).map_err(Error::from_exec)?;
         let rows = if bound.returns {

@@ -65,9 +65,16 @@ fn profile_reports_rows_per_operator_and_commits_writes() {
         };
         assert!(own >= 0.0 && own <= total + 1e-6, "{row:?}");
     }
+    // A pipelined aggregation reports the rows of the operators fused into it.
+    let counted = run(&db, "PROFILE MATCH (p:P) WHERE p.i > 3 RETURN count(p)");
+    let rows_of = |name: &str| {
+        let row = counted.rows.iter().find(|r| text(&r[0]).trim_start().starts_with(name));
+        int(&row.unwrap_or_else(|| panic!("no {name} in {counted:?}"))[1])
+    };
+    assert_eq!((rows_of("NodeScan"), rows_of("Filter"), rows_of("Aggregate")), (10, 7, 1));
     // A cold handle on the same namespace: the scan's line carries the GETs of the SST.
     let cold = Database::open("memory://profile").unwrap();
-    let profile = run(&cold, "PROFILE MATCH (p:P) RETURN count(p)");
+    let profile = run(&cold, "PROFILE MATCH (p:P) RETURN p.i");
     let scan = profile.rows.iter().find(|r| text(&r[0]).contains("NodeScan")).unwrap();
     assert!(int(&scan[4]) > 0 && int(&scan[5]) > 0, "{profile:?}");
     // Operators above it report their own traffic, not the scan's (background requests of

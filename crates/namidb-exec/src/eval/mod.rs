@@ -21,6 +21,7 @@ use crate::operators::run_subquery;
 
 pub use functions::call_function;
 pub use ops::{binary, truthy};
+pub(crate) use ops::{negate, not_boolean};
 pub use properties::{labels_of, properties_of, property};
 
 /// Evaluates `expr` on `row`.
@@ -61,9 +62,9 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &ExecContext<'_>) -> Result<Value> 
         Expr::Not(e) => match eval(e, row, ctx)? {
             Value::Null => Value::Null,
             Value::Bool(b) => Value::Bool(!b),
-            other => return Err(ops::not_boolean(&other)),
+            other => return Err(not_boolean(&other)),
         },
-        Expr::Neg(e) => ops::negate(&eval(e, row, ctx)?)?,
+        Expr::Neg(e) => negate(&eval(e, row, ctx)?)?,
         Expr::Binary(BinaryOp::And, l, r) => {
             let left = eval(l, row, ctx)?;
             if matches!(left, Value::Bool(false)) {
@@ -198,7 +199,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &ExecContext<'_>) -> Result<Value> 
 fn check_boolean(v: &Value) -> Result<()> {
     match v {
         Value::Null | Value::Bool(_) => Ok(()),
-        other => Err(ops::not_boolean(other)),
+        other => Err(not_boolean(other)),
     }
 }
 

@@ -117,9 +117,11 @@ pub(crate) fn build<'p>(
         }
         Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
         Plan::Project { input, items } => relational::project(sub(input), items),
-        Plan::Aggregate { input, keys, aggregates } => {
-            hash_aggregate::aggregate(sub(input), keys, aggregates)
-        }
+        Plan::Aggregate { input, keys, aggregates } => crate::pipeline::aggregate(
+            plan,
+            hash_aggregate::aggregate(sub(input), keys, aggregates),
+            ctx,
+        ),
         Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),
         Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true, false),

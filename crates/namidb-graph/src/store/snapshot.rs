@@ -361,31 +361,57 @@ impl GraphSnapshot {
         };
         let mut out = Vec::new();
         for rel_type in types {
-            let mut sources = std::collections::BTreeSet::new();
-            for (object, sst) in self.ssts(SstKind::Edge) {
-                if sst.partition == EDGE_REVERSE || sst.min_lsn > self.lsn().get() {
-                    continue;
-                }
-                let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
-                let Some(group) = reader.footer().group(&rel_type, Direction::Forward) else {
-                    continue;
-                };
-                for block in &group.blocks {
-                    sources.extend(
-                        self.tables().adjacency(&reader, block).await?.vertices.iter().copied(),
-                    );
+            for (source, raws) in self.outgoing_of_type(&rel_type).await? {
+                for raw in raws {
+                    let key = RelKey {
+                        rel_type: rel_type.clone(),
+                        src: NodeId(source),
+                        dst: NodeId(raw.neighbour),
+                        id: RelId(raw.id),
+                    };
+                    let properties = decode_properties(&raw.properties).map_err(corrupt)?;
+                    out.push(Relationship { key, properties });
                 }
             }
-            let state = self.snapshot.state();
-            let (type_start, _) = forward_range(&rel_type, NodeId(0))?;
-            let (_, type_end) = forward_range(&rel_type, NodeId(u64::MAX))?;
-            for (key, _) in state.memtable_scan(&type_start, Some(&type_end), self.lsn()) {
-                if let Some((rel, _)) = parse_rel_key(&key) {
-                    sources.insert(rel.src.0);
-                }
+        }
+        Ok(out)
+    }
+
+    /// Every relationship of `rel_type` as the adjacency of its sources: by source id, each
+    /// source's relationships as [`GraphSnapshot::expand_raw`] lists them (properties still
+    /// encoded). Sources without a live relationship are left out.
+    pub async fn outgoing_of_type(
+        &self,
+        rel_type: &str,
+    ) -> Result<Vec<(u64, Vec<RawRelationship>)>, GraphError> {
+        let mut sources = std::collections::BTreeSet::new();
+        for (object, sst) in self.ssts(SstKind::Edge) {
+            if sst.partition == EDGE_REVERSE || sst.min_lsn > self.lsn().get() {
+                continue;
             }
-            for source in sources {
-                out.extend(self.expand(NodeId(source), &rel_type, Direction::Forward).await?);
+            let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+            let Some(group) = reader.footer().group(rel_type, Direction::Forward) else {
+                continue;
+            };
+            for block in &group.blocks {
+                sources.extend(
+                    self.tables().adjacency(&reader, block).await?.vertices.iter().copied(),
+                );
+            }
+        }
+        let state = self.snapshot.state();
+        let (type_start, _) = forward_range(rel_type, NodeId(0))?;
+        let (_, type_end) = forward_range(rel_type, NodeId(u64::MAX))?;
+        for (key, _) in state.memtable_scan(&type_start, Some(&type_end), self.lsn()) {
+            if let Some((rel, _)) = parse_rel_key(&key) {
+                sources.insert(rel.src.0);
+            }
+        }
+        let mut out = Vec::with_capacity(sources.len());
+        for source in sources {
+            let raws = self.expand_raw(NodeId(source), rel_type, Direction::Forward).await?;
+            if !raws.is_empty() {
+                out.push((source, raws));
             }
         }
         Ok(out)

@@ -1,0 +1,473 @@
+//! From a plan to a [`Pipeline`]: which plans can be pipelined ([`shape`]), and their
+//! expressions compiled against a [`GraphProjection`] ([`compile`]).
+//!
+//! A pipelinable plan is an `Aggregate` over a chain that starts with a `NodeScan` of the
+//! statement's unit row and continues with one-hop `Expand`s, `Filter`s and `Project`s. Its
+//! expressions may read node properties, relationship properties, label tests, node ids,
+//! parameters, constants, values projected earlier in the chain, operators and pure scalar
+//! functions. Anything else (a relationship value, a subquery, a graph function, a
+//! variable-length hop, an argument row) leaves the plan to the row executor: a pipeline either
+//! computes exactly what the row executor would, or is not built.
+
+use std::sync::Arc;
+
+use namidb_query::expr::{AggregateCall, BinaryOp, Expr, LabelPredicate};
+use namidb_query::plan::{Direction, Expand};
+use namidb_query::Plan;
+use namidb_value::Value;
+use rustc_hash::FxHashMap;
+
+use super::projection::{GraphProjection, LabelMembers, TypeAdjacency};
+use crate::context::ExecContext;
+use crate::error::Result;
+
+/// Scalar functions that read nothing but their arguments.
+const PURE_FUNCTIONS: &[&str] = &[
+    "__positive",
+    "coalesce",
+    "size",
+    "isempty",
+    "head",
+    "last",
+    "tail",
+    "reverse",
+    "range",
+    "tolower",
+    "lower",
+    "toupper",
+    "upper",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "replace",
+    "split",
+    "substring",
+    "left",
+    "right",
+    "tostring",
+    "tostringornull",
+    "tointeger",
+    "tointegerornull",
+    "tofloat",
+    "tofloatornull",
+    "toboolean",
+    "tobooleanornull",
+    "abs",
+    "sign",
+    "ceil",
+    "floor",
+    "round",
+    "sqrt",
+    "exp",
+    "log",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "degrees",
+    "radians",
+    "haversin",
+    "pi",
+    "e",
+    "exists",
+];
+
+/// One operator of a pipelinable chain, in execution order.
+#[derive(Clone, Copy)]
+pub(crate) enum ChainStep<'p> {
+    Expand(&'p Expand),
+    Filter(&'p Expr),
+    Project(&'p [(usize, Expr)]),
+}
+
+/// A plan's pipelinable structure (see the module docs).
+pub(crate) struct Shape<'p> {
+    /// The plan nodes fused: the scan, then each chain step's (for PROFILE's row counts).
+    pub(crate) fused: Vec<&'p Plan>,
+    start_slot: usize,
+    start_labels: &'p [String],
+    chain: Vec<ChainStep<'p>>,
+    keys: &'p [(usize, Expr)],
+    aggregates: &'p [(usize, AggregateCall)],
+}
+
+/// The pipelinable structure of `plan`, if it has one.
+pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
+    let Plan::Aggregate { input, keys, aggregates } = plan else { return None };
+    let mut chain = Vec::new();
+    let mut fused = Vec::new();
+    let mut at: &Plan = input;
+    loop {
+        fused.push(at);
+        match at {
+            Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
+                chain.reverse();
+                fused.reverse();
+                return Some(Shape {
+                    fused,
+                    start_slot: *slot,
+                    start_labels: labels,
+                    chain,
+                    keys,
+                    aggregates,
+                });
+            }
+            Plan::Expand { input, expand }
+                if expand.length.is_none()
+                    && !expand.rel_bound
+                    && expand.rel_properties.is_empty() =>
+            {
+                chain.push(ChainStep::Expand(expand));
+                at = input;
+            }
+            Plan::Filter { input, predicate } => {
+                chain.push(ChainStep::Filter(predicate));
+                at = input;
+            }
+            Plan::Project { input, items } => {
+                chain.push(ChainStep::Project(items));
+                at = input;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A label expression over dense node indices.
+pub(crate) enum LabelTest {
+    Name(Arc<LabelMembers>),
+    And(Vec<LabelTest>),
+    Or(Vec<LabelTest>),
+    Not(Box<LabelTest>),
+}
+
+/// An expression compiled against a projection: slots hold dense node indices, relationship
+/// references or projected values.
+pub(crate) enum PExpr {
+    Const(Value),
+    /// A node slot as a value.
+    Node(usize),
+    /// `id(n)`
+    NodeId(usize),
+    /// `id(r)`
+    RelId(usize),
+    /// A projected value.
+    Value(usize),
+    NodeProperty(usize, Arc<Vec<Value>>),
+    /// A relationship property: the column by type index (of [`Pipeline::types`]).
+    RelProperty(usize, Vec<Option<Arc<Vec<Value>>>>),
+    Labels(usize, LabelTest),
+    DistinctRels(Vec<usize>),
+    Not(Box<PExpr>),
+    Neg(Box<PExpr>),
+    IsNull(Box<PExpr>, bool),
+    And(Box<PExpr>, Box<PExpr>),
+    Or(Box<PExpr>, Box<PExpr>),
+    Binary(BinaryOp, Box<PExpr>, Box<PExpr>),
+    List(Vec<PExpr>),
+    Call(String, Vec<PExpr>),
+}
+
+/// Which side of a type's rows an expansion reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Outgoing,
+    Incoming,
+    /// Incoming, skipping self-loops (already met outgoing: `Both` counts a loop once).
+    IncomingNotLoop,
+}
+
+/// A compiled chain step.
+pub(crate) enum Step {
+    Expand {
+        from: usize,
+        to: usize,
+        to_bound: bool,
+        rel: usize,
+        /// (type index, side) pairs to read, in order.
+        sides: Vec<(u32, Side)>,
+    },
+    Filter(PExpr),
+    /// Slot and value; a node (`PExpr::Node`) is copied as its dense index.
+    Project(Vec<(usize, PExpr)>),
+}
+
+/// A compiled aggregate: the call and its compiled arguments.
+pub(crate) struct PipelineAggregate {
+    pub(crate) slot: usize,
+    pub(crate) call: AggregateCall,
+    pub(crate) args: Vec<PExpr>,
+}
+
+/// A plan compiled against a projection, ready to run.
+pub(crate) struct Pipeline {
+    pub(crate) projection: Arc<GraphProjection>,
+    pub(crate) types: Vec<Arc<TypeAdjacency>>,
+    pub(crate) width: usize,
+    pub(crate) start_slot: usize,
+    /// The start nodes by dense index, in id order.
+    pub(crate) starts: Vec<u32>,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) keys: Vec<(usize, PExpr)>,
+    pub(crate) aggregates: Vec<PipelineAggregate>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotKind {
+    Node,
+    /// A relationship, with the indices (into the pipeline's types) it may have.
+    Rel,
+    Value,
+}
+
+struct Compiler<'a, 'c> {
+    projection: &'a Arc<GraphProjection>,
+    ctx: &'a ExecContext<'c>,
+    kinds: FxHashMap<usize, SlotKind>,
+    /// The type indices each relationship slot may hold.
+    rel_types: FxHashMap<usize, Vec<u32>>,
+    types: Vec<Arc<TypeAdjacency>>,
+}
+
+/// `shape` compiled against `projection`; `None` if something in it cannot be pipelined
+/// (or a relationship type cannot be projected).
+pub(crate) fn compile(
+    shape: &Shape<'_>,
+    projection: &Arc<GraphProjection>,
+    ctx: &ExecContext<'_>,
+) -> Result<Option<Pipeline>> {
+    let mut c = Compiler {
+        projection,
+        ctx,
+        kinds: FxHashMap::default(),
+        rel_types: FxHashMap::default(),
+        types: Vec::new(),
+    };
+    c.kinds.insert(shape.start_slot, SlotKind::Node);
+    let starts = start_nodes(projection, shape.start_labels);
+    let mut steps = Vec::with_capacity(shape.chain.len());
+    for step in &shape.chain {
+        let Some(step) = c.step(step)? else { return Ok(None) };
+        steps.push(step);
+    }
+    let mut keys = Vec::new();
+    for (slot, e) in shape.keys {
+        let Some(p) = c.expr(e)? else { return Ok(None) };
+        keys.push((*slot, p));
+    }
+    let mut aggregates = Vec::new();
+    for (slot, call) in shape.aggregates {
+        let mut args = Vec::new();
+        for a in &call.args {
+            let Some(p) = c.expr(a)? else { return Ok(None) };
+            args.push(p);
+        }
+        aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args });
+    }
+    Ok(Some(Pipeline {
+        projection: projection.clone(),
+        types: c.types,
+        width: ctx.width,
+        start_slot: shape.start_slot,
+        starts,
+        steps,
+        keys,
+        aggregates,
+    }))
+}
+
+/// The nodes carrying every label of `labels` (all nodes for none), by dense index.
+fn start_nodes(projection: &GraphProjection, labels: &[String]) -> Vec<u32> {
+    let Some(first) = labels.first() else {
+        return (0..projection.ids.len() as u32).collect();
+    };
+    let others: Vec<Arc<LabelMembers>> = labels[1..].iter().map(|l| projection.label(l)).collect();
+    projection
+        .label(first)
+        .members
+        .iter()
+        .copied()
+        .filter(|&n| others.iter().all(|l| l.contains(n)))
+        .collect()
+}
+
+impl Compiler<'_, '_> {
+    fn step(&mut self, step: &ChainStep<'_>) -> Result<Option<Step>> {
+        Ok(match step {
+            ChainStep::Filter(e) => self.expr(e)?.map(Step::Filter),
+            ChainStep::Project(items) => {
+                let mut out = Vec::new();
+                for (slot, e) in *items {
+                    let Some(p) = self.expr(e)? else { return Ok(None) };
+                    // A projected node stays a node (its dense index is copied).
+                    let kind = match &p {
+                        PExpr::Node(_) => SlotKind::Node,
+                        _ => SlotKind::Value,
+                    };
+                    self.kinds.insert(*slot, kind);
+                    out.push((*slot, p));
+                }
+                Some(Step::Project(out))
+            }
+            ChainStep::Expand(e) => {
+                if self.kinds.get(&e.from) != Some(&SlotKind::Node)
+                    || (e.to_bound && self.kinds.get(&e.to) != Some(&SlotKind::Node))
+                    || self.kinds.contains_key(&e.rel)
+                    || (!e.to_bound && self.kinds.contains_key(&e.to))
+                {
+                    return Ok(None);
+                }
+                let names = if e.types.is_empty() {
+                    self.ctx.graph.relationship_types()?
+                } else {
+                    e.types.clone()
+                };
+                let mut sides = Vec::new();
+                let mut indices = Vec::new();
+                for name in &names {
+                    let Some(index) = self.type_index(name)? else { return Ok(None) };
+                    indices.push(index);
+                    match e.direction {
+                        Direction::Outgoing => sides.push((index, Side::Outgoing)),
+                        Direction::Incoming => sides.push((index, Side::Incoming)),
+                        Direction::Both => sides.push((index, Side::Outgoing)),
+                    }
+                }
+                if e.direction == Direction::Both {
+                    sides.extend(indices.iter().map(|&i| (i, Side::IncomingNotLoop)));
+                }
+                self.kinds.insert(e.rel, SlotKind::Rel);
+                self.rel_types.insert(e.rel, indices);
+                self.kinds.insert(e.to, SlotKind::Node);
+                Some(Step::Expand {
+                    from: e.from,
+                    to: e.to,
+                    to_bound: e.to_bound,
+                    rel: e.rel,
+                    sides,
+                })
+            }
+        })
+    }
+
+    fn type_index(&mut self, name: &str) -> Result<Option<u32>> {
+        if let Some(i) = self.types.iter().position(|t| &*t.rel_type == name) {
+            return Ok(Some(i as u32));
+        }
+        let Some(adjacency) = self.projection.rel_type(name, self.ctx.graph)? else {
+            return Ok(None);
+        };
+        self.types.push(adjacency);
+        Ok(Some(self.types.len() as u32 - 1))
+    }
+
+    fn slot(&self, e: &Expr) -> Option<(usize, SlotKind)> {
+        match e {
+            Expr::Slot(s) => self.kinds.get(s).map(|k| (*s, *k)),
+            _ => None,
+        }
+    }
+
+    fn boxed(&mut self, e: &Expr) -> Result<Option<Box<PExpr>>> {
+        Ok(self.expr(e)?.map(Box::new))
+    }
+
+    fn expr(&mut self, e: &Expr) -> Result<Option<PExpr>> {
+        Ok(match e {
+            Expr::Const(v) => Some(PExpr::Const(v.clone())),
+            // A missing parameter is the row executor's error to raise.
+            Expr::Param(name) => self.ctx.params.get(name).cloned().map(PExpr::Const),
+            Expr::Slot(_) => match self.slot(e) {
+                Some((s, SlotKind::Node)) => Some(PExpr::Node(s)),
+                Some((s, SlotKind::Value)) => Some(PExpr::Value(s)),
+                _ => None,
+            },
+            Expr::Property(base, key) => match self.slot(base) {
+                Some((s, SlotKind::Node)) => {
+                    Some(PExpr::NodeProperty(s, self.projection.column(key)))
+                }
+                Some((s, SlotKind::Rel)) => {
+                    let mut columns: Vec<Option<Arc<Vec<Value>>>> = vec![None; self.types.len()];
+                    for &i in self.rel_types.get(&s).map(Vec::as_slice).unwrap_or_default() {
+                        columns[i as usize] = Some(self.types[i as usize].column(key)?);
+                    }
+                    Some(PExpr::RelProperty(s, columns))
+                }
+                _ => None,
+            },
+            Expr::HasLabels(base, predicate) => match self.slot(base) {
+                Some((s, SlotKind::Node)) => self.labels(predicate).map(|t| PExpr::Labels(s, t)),
+                _ => None,
+            },
+            Expr::Not(inner) => self.boxed(inner)?.map(PExpr::Not),
+            Expr::Neg(inner) => self.boxed(inner)?.map(PExpr::Neg),
+            Expr::IsNull(inner, negated) => self.boxed(inner)?.map(|p| PExpr::IsNull(p, *negated)),
+            Expr::Binary(op, l, r) => {
+                let (Some(l), Some(r)) = (self.boxed(l)?, self.boxed(r)?) else { return Ok(None) };
+                Some(match op {
+                    BinaryOp::And => PExpr::And(l, r),
+                    BinaryOp::Or => PExpr::Or(l, r),
+                    op => PExpr::Binary(*op, l, r),
+                })
+            }
+            Expr::List(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    let Some(p) = self.expr(item)? else { return Ok(None) };
+                    out.push(p);
+                }
+                Some(PExpr::List(out))
+            }
+            Expr::Call(name, args) => self.call(name, args)?,
+            _ => None,
+        })
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr]) -> Result<Option<PExpr>> {
+        if name == "id" {
+            return Ok(match args.first().and_then(|a| self.slot(a)) {
+                Some((s, SlotKind::Node)) if args.len() == 1 => Some(PExpr::NodeId(s)),
+                Some((s, SlotKind::Rel)) if args.len() == 1 => Some(PExpr::RelId(s)),
+                _ => None,
+            });
+        }
+        if name == "__distinct_relationships" {
+            let mut slots = Vec::new();
+            for a in args {
+                match self.slot(a) {
+                    Some((s, SlotKind::Rel)) => slots.push(s),
+                    _ => return Ok(None),
+                }
+            }
+            return Ok(Some(PExpr::DistinctRels(slots)));
+        }
+        if !PURE_FUNCTIONS.contains(&name) {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for a in args {
+            let Some(p) = self.expr(a)? else { return Ok(None) };
+            out.push(p);
+        }
+        Ok(Some(PExpr::Call(name.to_owned(), out)))
+    }
+
+    fn labels(&self, predicate: &LabelPredicate) -> Option<LabelTest> {
+        Some(match predicate {
+            LabelPredicate::Name(l) => LabelTest::Name(self.projection.label(l)),
+            LabelPredicate::And(parts) => {
+                LabelTest::And(parts.iter().map(|p| self.labels(p)).collect::<Option<_>>()?)
+            }
+            LabelPredicate::Or(parts) => {
+                LabelTest::Or(parts.iter().map(|p| self.labels(p)).collect::<Option<_>>()?)
+            }
+            LabelPredicate::Not(inner) => LabelTest::Not(Box::new(self.labels(inner)?)),
+            LabelPredicate::Wildcard => return None,
+        })
+    }
+}

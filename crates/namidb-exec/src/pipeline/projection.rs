@@ -1,0 +1,328 @@
+//! [`GraphProjection`]: the graph at one LSN laid out in dense arrays for the pipelined
+//! executor, and [`ProjectionCache`], which keeps the newest one across statements.
+//!
+//! Every node gets a *dense index*, its position in the ascending list of node ids. What a
+//! pipeline reads is built on first use and kept, shared by every statement at that LSN:
+//!
+//! - per label, a bitset over dense indices and the members in id order;
+//! - per node property, a column of values by dense index (`null` where a node lacks it);
+//! - per relationship type, compressed sparse rows in both directions over dense indices
+//!   ([`TypeAdjacency`]): a node's outgoing (incoming) relationships are one slice of
+//!   neighbours and relationship positions; a relationship's *position* is its index in the
+//!   forward rows, where its id and encoded properties are kept;
+//! - per relationship property, a column of values by position.
+//!
+//! The data at an LSN never changes, so a projection is valid for every snapshot at that LSN;
+//! a commit moves the LSN and the next pipelined statement builds a new one (the old one is
+//! dropped once no statement holds it). A projection larger than the cache's byte budget is
+//! not kept: the statement runs on the row executor instead.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use namidb_graph::model::NodeRecord;
+use namidb_graph::record_codec::decode_properties;
+use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
+
+use namidb_value::Value;
+
+use crate::convert::to_value;
+use crate::error::Result;
+use crate::graph::TxGraph;
+
+/// Bytes a projection may take by default.
+pub const DEFAULT_PROJECTION_BUDGET: u64 = 1 << 30;
+
+/// A label's members: a bitset over dense indices, and the members in id order.
+pub(crate) struct LabelMembers {
+    bits: Vec<u64>,
+    pub(crate) members: Vec<u32>,
+}
+
+impl LabelMembers {
+    /// Whether the node at `dense` carries the label.
+    #[inline]
+    pub(crate) fn contains(&self, dense: u32) -> bool {
+        let i = dense as usize;
+        self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
+
+/// Compressed sparse rows: node `n`'s entries are `offsets[n]..offsets[n + 1]`.
+pub(crate) struct Csr {
+    offsets: Vec<u32>,
+    /// The node at the other end, by dense index.
+    pub(crate) neighbours: Vec<u32>,
+    /// The relationship's position (its index in the forward rows).
+    pub(crate) positions: Vec<u32>,
+}
+
+impl Csr {
+    /// The entry range of node `dense`.
+    #[inline]
+    pub(crate) fn range(&self, dense: u32) -> std::ops::Range<usize> {
+        let i = dense as usize;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+}
+
+/// One relationship type in both directions.
+pub(crate) struct TypeAdjacency {
+    /// The type.
+    pub(crate) rel_type: Arc<str>,
+    /// Outgoing rows (positions are the entry indices themselves).
+    pub(crate) outgoing: Csr,
+    /// Incoming rows.
+    pub(crate) incoming: Csr,
+    /// Relationship id by position.
+    pub(crate) ids: Vec<u64>,
+    /// Encoded properties by position.
+    properties: Vec<Bytes>,
+    columns: Mutex<FxHashMap<String, Arc<Vec<Value>>>>,
+}
+
+impl TypeAdjacency {
+    /// The column of relationship property `key` by position.
+    pub(crate) fn column(&self, key: &str) -> Result<Arc<Vec<Value>>> {
+        if let Some(c) = self.columns.lock().get(key) {
+            return Ok(c.clone());
+        }
+        let mut column = Vec::with_capacity(self.properties.len());
+        for bytes in &self.properties {
+            let props =
+                decode_properties(bytes).map_err(namidb_graph::GraphError::CorruptRecord)?;
+            column.push(props.get(key).map(to_value).unwrap_or(Value::Null));
+        }
+        let column = Arc::new(column);
+        self.columns.lock().insert(key.to_owned(), column.clone());
+        Ok(column)
+    }
+
+    fn bytes(&self) -> u64 {
+        let entries = self.ids.len() as u64;
+        // Ids, ends, both rows' neighbours and positions, encoded properties (shared blocks).
+        entries * (8 + 16 + 40) + self.outgoing.offsets.len() as u64 * 8
+    }
+}
+
+/// The graph at one LSN in dense arrays (see the module docs).
+pub(crate) struct GraphProjection {
+    lsn: u64,
+    /// Node ids, ascending: a node's dense index is its position.
+    pub(crate) ids: Vec<u64>,
+    records: Vec<Arc<NodeRecord>>,
+    labels: Mutex<FxHashMap<String, Arc<LabelMembers>>>,
+    columns: Mutex<FxHashMap<String, Arc<Vec<Value>>>>,
+    types: Mutex<FxHashMap<String, Arc<TypeAdjacency>>>,
+    /// Bytes taken so far (estimated).
+    bytes: Mutex<u64>,
+}
+
+impl GraphProjection {
+    /// Every node of `graph`'s snapshot (the statement must not have written anything).
+    fn build(graph: &TxGraph) -> Result<GraphProjection> {
+        let nodes = graph.snapshot_nodes()?;
+        let (ids, records): (Vec<u64>, Vec<Arc<NodeRecord>>) =
+            nodes.into_iter().map(|(id, r)| (id.0, r)).unzip();
+        let bytes = ids.len() as u64 * 24;
+        Ok(GraphProjection {
+            lsn: graph.snapshot().lsn().get(),
+            ids,
+            records,
+            labels: Mutex::new(FxHashMap::default()),
+            columns: Mutex::new(FxHashMap::default()),
+            types: Mutex::new(FxHashMap::default()),
+            bytes: Mutex::new(bytes),
+        })
+    }
+
+    /// The dense index of node `id`.
+    fn dense(&self, id: u64) -> Option<u32> {
+        self.ids.binary_search(&id).ok().map(|i| i as u32)
+    }
+
+    /// Nodes carrying `label`.
+    pub(crate) fn label(&self, label: &str) -> Arc<LabelMembers> {
+        if let Some(l) = self.labels.lock().get(label) {
+            return l.clone();
+        }
+        let mut bits = vec![0u64; self.ids.len().div_ceil(64)];
+        let mut members = Vec::new();
+        for (i, record) in self.records.iter().enumerate() {
+            if record.labels.iter().any(|l| l == label) {
+                bits[i / 64] |= 1 << (i % 64);
+                members.push(i as u32);
+            }
+        }
+        let l = Arc::new(LabelMembers { bits, members });
+        *self.bytes.lock() += l.bits.len() as u64 * 8 + l.members.len() as u64 * 4;
+        self.labels.lock().insert(label.to_owned(), l.clone());
+        l
+    }
+
+    /// The column of node property `key` by dense index.
+    pub(crate) fn column(&self, key: &str) -> Arc<Vec<Value>> {
+        if let Some(c) = self.columns.lock().get(key) {
+            return c.clone();
+        }
+        let column: Vec<Value> = self
+            .records
+            .iter()
+            .map(|r| r.properties.get(key).map(to_value).unwrap_or(Value::Null))
+            .collect();
+        *self.bytes.lock() += column.len() as u64 * size_of::<Value>() as u64;
+        let column = Arc::new(column);
+        self.columns.lock().insert(key.to_owned(), column.clone());
+        column
+    }
+
+    /// Relationship type `rel_type` in both directions, read through `graph` on first use;
+    /// `None` when a relationship names a node the snapshot does not have (the projection
+    /// cannot represent it).
+    pub(crate) fn rel_type(
+        &self,
+        rel_type: &str,
+        graph: &TxGraph,
+    ) -> Result<Option<Arc<TypeAdjacency>>> {
+        if let Some(t) = self.types.lock().get(rel_type) {
+            return Ok(Some(t.clone()));
+        }
+        let n = self.ids.len();
+        let mut out_offsets = vec![0u32; n + 1];
+        let mut neighbours = Vec::new();
+        let mut ids = Vec::new();
+        let mut ends = Vec::new();
+        let mut properties = Vec::new();
+        for (source, raws) in graph.snapshot_outgoing(rel_type)? {
+            let Some(src) = self.dense(source) else { return Ok(None) };
+            out_offsets[src as usize + 1] = raws.len() as u32;
+            for raw in raws {
+                let Some(dst) = self.dense(raw.neighbour) else { return Ok(None) };
+                neighbours.push(dst);
+                ids.push(raw.id);
+                ends.push((src, dst));
+                properties.push(raw.properties);
+            }
+        }
+        if ids.len() >= u32::MAX as usize {
+            return Ok(None);
+        }
+        for i in 0..n {
+            out_offsets[i + 1] += out_offsets[i];
+        }
+        let positions: Vec<u32> = (0..ids.len() as u32).collect();
+        let outgoing = Csr { offsets: out_offsets, neighbours, positions };
+        // The incoming rows by counting sort of the targets (stable: by source within one).
+        let mut in_offsets = vec![0u32; n + 1];
+        for &(_, dst) in &ends {
+            in_offsets[dst as usize + 1] += 1;
+        }
+        for i in 0..n {
+            in_offsets[i + 1] += in_offsets[i];
+        }
+        let mut fill = in_offsets.clone();
+        let mut in_neighbours = vec![0u32; ends.len()];
+        let mut in_positions = vec![0u32; ends.len()];
+        for (position, &(src, dst)) in ends.iter().enumerate() {
+            let slot = &mut fill[dst as usize];
+            in_neighbours[*slot as usize] = src;
+            in_positions[*slot as usize] = position as u32;
+            *slot += 1;
+        }
+        let incoming =
+            Csr { offsets: in_offsets, neighbours: in_neighbours, positions: in_positions };
+        let adjacency = Arc::new(TypeAdjacency {
+            rel_type: Arc::from(rel_type),
+            outgoing,
+            incoming,
+            ids,
+            properties,
+            columns: Mutex::new(FxHashMap::default()),
+        });
+        *self.bytes.lock() += adjacency.bytes();
+        self.types.lock().insert(rel_type.to_owned(), adjacency.clone());
+        Ok(Some(adjacency))
+    }
+
+    /// Bytes taken so far (estimated).
+    pub(crate) fn bytes(&self) -> u64 {
+        *self.bytes.lock()
+    }
+}
+
+/// Keeps the newest [`GraphProjection`] of one database handle, within a byte budget.
+pub struct ProjectionCache {
+    budget: u64,
+    /// Aggregations run pipelined so far.
+    pipelined: std::sync::atomic::AtomicU64,
+    current: Mutex<Option<Arc<GraphProjection>>>,
+    /// The LSN whose projection outgrew the budget (not tried again).
+    too_large: Mutex<Option<u64>>,
+}
+
+impl ProjectionCache {
+    /// A cache keeping projections of at most `budget` bytes (0 turns pipelining off).
+    pub fn new(budget: u64) -> ProjectionCache {
+        ProjectionCache {
+            budget,
+            pipelined: Default::default(),
+            current: Mutex::new(None),
+            too_large: Mutex::new(None),
+        }
+    }
+
+    /// The projection at `graph`'s LSN, built if needed; `None` when pipelining is off or
+    /// the projection at this LSN is over budget. The statement must not have written.
+    pub(crate) fn get(&self, graph: &TxGraph) -> Result<Option<Arc<GraphProjection>>> {
+        let lsn = graph.snapshot().lsn().get();
+        if self.budget == 0 || *self.too_large.lock() == Some(lsn) {
+            return Ok(None);
+        }
+        let mut current = self.current.lock();
+        if let Some(p) = current.as_ref().filter(|p| p.lsn == lsn) {
+            return Ok(Some(p.clone()));
+        }
+        // A projection of an older LSN is dropped before the new one is built.
+        *current = None;
+        let statistics = graph.snapshot().statistics();
+        if statistics.nodes.saturating_mul(64) > self.budget {
+            *self.too_large.lock() = Some(lsn);
+            return Ok(None);
+        }
+        let projection = Arc::new(GraphProjection::build(graph)?);
+        *current = Some(projection.clone());
+        Ok(Some(projection))
+    }
+
+    /// How many aggregations ran pipelined so far.
+    pub fn pipelined(&self) -> u64 {
+        self.pipelined.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_pipelined(&self) {
+        self.pipelined.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether `projection` still fits; one that does not is dropped and its LSN remembered.
+    pub(crate) fn fits(&self, projection: &GraphProjection) -> bool {
+        if projection.bytes() <= self.budget {
+            return true;
+        }
+        *self.too_large.lock() = Some(projection.lsn);
+        let mut current = self.current.lock();
+        if current.as_ref().is_some_and(|p| p.lsn == projection.lsn) {
+            *current = None;
+        }
+        false
+    }
+}
+
+impl Default for ProjectionCache {
+    fn default() -> Self {
+        ProjectionCache::new(DEFAULT_PROJECTION_BUDGET)
+    }
+}

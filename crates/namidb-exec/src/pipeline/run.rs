@@ -1,0 +1,388 @@
+//! Running a [`Pipeline`]: each start node walks the chain depth-first over the projection's
+//! arrays, and every tuple that reaches the end is folded into the groups — no row is built.
+//!
+//! The start nodes are cut into morsels that the worker threads claim in turn; each morsel
+//! folds into groups of its own, and the morsels' groups are merged in morsel order, so groups
+//! come out in the order the row executor would produce them (the order of first arrival) and
+//! `collect` lists its values in that order too. A tuple is one `u64` per slot: a node's dense
+//! index, or a relationship as `type index << 32 | position`; projected values live beside it.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use namidb_query::expr::AggregateFunction;
+use namidb_value::{GroupKey, Value};
+use rustc_hash::FxHashMap;
+
+use super::compile::{LabelTest, PExpr, Pipeline, Side, Step};
+use crate::aggregate::Accumulator;
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::eval::{binary, call_function, negate, not_boolean, truthy};
+
+/// Start nodes per morsel.
+const MORSEL: usize = 1024;
+
+/// One morsel's (or the merged) groups, numbered in order of first arrival.
+pub(crate) struct Groups {
+    index: FxHashMap<Vec<GroupKey>, usize>,
+    pub(crate) keys: Vec<Vec<GroupKey>>,
+    pub(crate) accumulators: Vec<Vec<Accumulator>>,
+    /// Tuples each chain step passed on.
+    pub(crate) step_rows: Vec<u64>,
+}
+
+impl Groups {
+    fn new(steps: usize) -> Groups {
+        Groups {
+            index: FxHashMap::default(),
+            keys: Vec::new(),
+            accumulators: Vec::new(),
+            step_rows: vec![0; steps],
+        }
+    }
+
+    fn group(&mut self, key: Vec<GroupKey>, pipeline: &Pipeline) -> usize {
+        let next = self.keys.len();
+        let g = *self.index.entry(key.clone()).or_insert(next);
+        if g == next {
+            self.keys.push(key);
+            self.accumulators
+                .push(pipeline.aggregates.iter().map(|a| Accumulator::new(&a.call)).collect());
+        }
+        g
+    }
+
+    /// Folds `other` (a later morsel's groups) into these.
+    fn merge(&mut self, other: Groups, pipeline: &Pipeline) -> Result<()> {
+        for (mine, theirs) in self.step_rows.iter_mut().zip(&other.step_rows) {
+            *mine += theirs;
+        }
+        for (key, accumulators) in other.keys.into_iter().zip(other.accumulators) {
+            let g = self.group(key, pipeline);
+            for (mine, theirs) in self.accumulators[g].iter_mut().zip(accumulators) {
+                mine.merge(theirs)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The state of one walk: the tuple, the projected values, and the grouping key of the last
+/// tuple folded with its group (consecutive tuples often share a key: one start node's).
+struct Walk {
+    tuple: Vec<u64>,
+    values: Vec<Value>,
+    key: Vec<GroupKey>,
+    last: Option<(Vec<GroupKey>, usize)>,
+}
+
+impl Pipeline {
+    /// Runs the pipeline over every start node on up to `threads` threads.
+    pub(crate) fn run(&self, threads: usize, ctx: &ExecContext<'_>) -> Result<Groups> {
+        let morsels: Vec<&[u32]> = self.starts.chunks(MORSEL).collect();
+        // DISTINCT aggregates keep sets of values seen that morsels cannot merge.
+        let mergeable = self.aggregates.iter().all(|a| !a.call.distinct);
+        let threads = if mergeable { threads.clamp(1, morsels.len().max(1)) } else { 1 };
+        if threads == 1 {
+            let mut groups = Groups::new(self.steps.len());
+            for morsel in &morsels {
+                self.run_morsel(morsel, &mut groups, ctx)?;
+            }
+            return self.finish(groups);
+        }
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let work = || {
+            let mut done: Vec<(usize, Result<Groups>)> = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= morsels.len() || failed.load(Ordering::Relaxed) {
+                    return done;
+                }
+                let mut groups = Groups::new(self.steps.len());
+                let result = self.run_morsel(morsels[i], &mut groups, ctx).map(|()| groups);
+                if result.is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                done.push((i, result));
+            }
+        };
+        let mut results: Vec<(usize, Result<Groups>)> = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for h in helpers {
+                // A worker's panic is the statement's, as it would be on one thread.
+                match h.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        });
+        results.sort_by_key(|(i, _)| *i);
+        let mut merged = Groups::new(self.steps.len());
+        for (_, groups) in results {
+            merged.merge(groups?, self)?;
+        }
+        self.finish(merged)
+    }
+
+    /// Without grouping keys there is exactly one group, even for no input.
+    fn finish(&self, mut groups: Groups) -> Result<Groups> {
+        if self.keys.is_empty() && groups.keys.is_empty() {
+            groups.group(Vec::new(), self);
+        }
+        Ok(groups)
+    }
+
+    fn run_morsel(&self, starts: &[u32], groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
+        let mut walk = Walk {
+            tuple: vec![0; self.width],
+            values: vec![Value::Null; self.width],
+            key: Vec::with_capacity(self.keys.len()),
+            last: None,
+        };
+        for &start in starts {
+            walk.tuple[self.start_slot] = u64::from(start);
+            self.walk(0, &mut walk, groups, ctx)?;
+        }
+        Ok(())
+    }
+
+    fn walk(
+        &self,
+        step: usize,
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        let Some(current) = self.steps.get(step) else { return self.fold(w, groups, ctx) };
+        match current {
+            Step::Filter(predicate) => {
+                if self.keeps(predicate, w, ctx)? {
+                    groups.step_rows[step] += 1;
+                    self.walk(step + 1, w, groups, ctx)?;
+                }
+            }
+            Step::Project(items) => {
+                for (slot, e) in items {
+                    match e {
+                        PExpr::Node(from) => w.tuple[*slot] = w.tuple[*from],
+                        e => w.values[*slot] = self.eval(e, w, ctx)?,
+                    }
+                }
+                groups.step_rows[step] += 1;
+                self.walk(step + 1, w, groups, ctx)?;
+            }
+            Step::Expand { from, to, to_bound, rel, sides } => {
+                let node = w.tuple[*from] as u32;
+                for &(t, side) in sides {
+                    let adjacency = &self.types[t as usize];
+                    let rows = match side {
+                        Side::Outgoing => &adjacency.outgoing,
+                        Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
+                    };
+                    for i in rows.range(node) {
+                        let other = rows.neighbours[i];
+                        if side == Side::IncomingNotLoop && other == node {
+                            continue;
+                        }
+                        if *to_bound && u64::from(other) != w.tuple[*to] {
+                            continue;
+                        }
+                        w.tuple[*rel] = u64::from(t) << 32 | u64::from(rows.positions[i]);
+                        if !*to_bound {
+                            w.tuple[*to] = u64::from(other);
+                        }
+                        groups.step_rows[step] += 1;
+                        self.walk(step + 1, w, groups, ctx)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn fold(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
+        let g = if self.keys.is_empty() {
+            if groups.keys.is_empty() {
+                groups.group(Vec::new(), self);
+            }
+            0
+        } else {
+            let mut key = std::mem::take(&mut w.key);
+            key.clear();
+            for (_, e) in &self.keys {
+                key.push(GroupKey(self.eval(e, w, ctx)?));
+            }
+            let cached = match &w.last {
+                Some((last, g)) if *last == key => Some(*g),
+                _ => None,
+            };
+            let g = match cached {
+                Some(g) => g,
+                None => {
+                    let g = match groups.index.get(&key) {
+                        Some(&g) => g,
+                        None => groups.group(key.clone(), self),
+                    };
+                    match &mut w.last {
+                        Some((last, lg)) => {
+                            last.clone_from(&key);
+                            *lg = g;
+                        }
+                        None => w.last = Some((key.clone(), g)),
+                    }
+                    g
+                }
+            };
+            w.key = key;
+            g
+        };
+        for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
+            match aggregate.args.as_slice() {
+                [] => acc.add(&[])?,
+                [one] if aggregate.call.function != AggregateFunction::CountStar => {
+                    acc.add(std::slice::from_ref(&self.eval(one, w, ctx)?))?
+                }
+                many => {
+                    let args =
+                        many.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
+                    acc.add(&args)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a `WHERE` keeps the tuple: only for true.
+    fn keeps(&self, predicate: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<bool> {
+        match predicate {
+            PExpr::Labels(..)
+            | PExpr::DistinctRels(_)
+            | PExpr::And(..)
+            | PExpr::Or(..)
+            | PExpr::Not(_)
+            | PExpr::IsNull(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
+            // Any other value: kept only when it is `true` (a non-boolean is no error here).
+            other => Ok(truthy(&self.eval(other, w, ctx)?)),
+        }
+    }
+
+    /// A boolean operand's truth, `None` for null, without building values: what `eval`
+    /// would give, and an error where it would raise one (a non-boolean operand of a logical
+    /// operator).
+    fn test(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Option<bool>> {
+        Ok(match e {
+            PExpr::Labels(s, test) => Some(labels(test, w.tuple[*s] as u32)),
+            PExpr::DistinctRels(slots) => Some(self.distinct_rels(slots, w)),
+            PExpr::IsNull(inner, negated) => Some(self.eval(inner, w, ctx)?.is_null() != *negated),
+            PExpr::Not(inner) => self.test(inner, w, ctx)?.map(|b| !b),
+            PExpr::And(l, r) => match (self.test(l, w, ctx)?, self.test(r, w, ctx)?) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            PExpr::Or(l, r) => match (self.test(l, w, ctx)?, self.test(r, w, ctx)?) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+            other => match self.eval(other, w, ctx)? {
+                Value::Null => None,
+                Value::Bool(b) => Some(b),
+                v => return Err(not_boolean(&v)),
+            },
+        })
+    }
+
+    /// Whether the relationships in `slots` are pairwise distinct.
+    fn distinct_rels(&self, slots: &[usize], w: &Walk) -> bool {
+        let id = |s: &usize| {
+            let (t, pos) = self.rel(w, *s);
+            self.types[t].ids[pos]
+        };
+        slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| id(a) != id(b)))
+    }
+
+    fn rel(&self, w: &Walk, slot: usize) -> (usize, usize) {
+        let r = w.tuple[slot];
+        ((r >> 32) as usize, (r & u64::from(u32::MAX)) as usize)
+    }
+
+    fn eval(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Value> {
+        let p = &self.projection;
+        Ok(match e {
+            PExpr::Const(v) => v.clone(),
+            PExpr::Node(s) => Value::Node(p.ids[w.tuple[*s] as usize]),
+            PExpr::NodeId(s) => Value::Int(p.ids[w.tuple[*s] as usize] as i64),
+            PExpr::RelId(s) => {
+                let (t, pos) = self.rel(w, *s);
+                Value::Int(self.types[t].ids[pos] as i64)
+            }
+            PExpr::Value(s) => w.values[*s].clone(),
+            PExpr::NodeProperty(s, column) => column[w.tuple[*s] as usize].clone(),
+            PExpr::RelProperty(s, columns) => {
+                let (t, pos) = self.rel(w, *s);
+                match columns.get(t) {
+                    Some(Some(column)) => column[pos].clone(),
+                    _ => Value::Null,
+                }
+            }
+            PExpr::Labels(s, test) => Value::Bool(labels(test, w.tuple[*s] as u32)),
+            PExpr::DistinctRels(slots) => Value::Bool(self.distinct_rels(slots, w)),
+            PExpr::Not(inner) => match self.eval(inner, w, ctx)? {
+                Value::Null => Value::Null,
+                Value::Bool(b) => Value::Bool(!b),
+                other => return Err(not_boolean(&other)),
+            },
+            PExpr::Neg(inner) => negate(&self.eval(inner, w, ctx)?)?,
+            PExpr::IsNull(inner, negated) => {
+                Value::Bool(self.eval(inner, w, ctx)?.is_null() != *negated)
+            }
+            PExpr::And(l, r) => {
+                let left = self.eval(l, w, ctx)?;
+                let right = self.eval(r, w, ctx)?;
+                if matches!(left, Value::Bool(false)) {
+                    boolean(&right)?;
+                    return Ok(Value::Bool(false));
+                }
+                binary(namidb_query::expr::BinaryOp::And, &left, &right)?
+            }
+            PExpr::Or(l, r) => {
+                let left = self.eval(l, w, ctx)?;
+                let right = self.eval(r, w, ctx)?;
+                if matches!(left, Value::Bool(true)) {
+                    boolean(&right)?;
+                    return Ok(Value::Bool(true));
+                }
+                binary(namidb_query::expr::BinaryOp::Or, &left, &right)?
+            }
+            PExpr::Binary(op, l, r) => binary(*op, &self.eval(l, w, ctx)?, &self.eval(r, w, ctx)?)?,
+            PExpr::List(items) => {
+                Value::list(items.iter().map(|i| self.eval(i, w, ctx)).collect::<Result<Vec<_>>>()?)
+            }
+            PExpr::Call(name, args) => {
+                let values =
+                    args.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
+                call_function(name, values, ctx)?
+            }
+        })
+    }
+}
+
+fn boolean(v: &Value) -> Result<()> {
+    match v {
+        Value::Null | Value::Bool(_) => Ok(()),
+        other => Err(not_boolean(other)),
+    }
+}
+
+fn labels(test: &LabelTest, node: u32) -> bool {
+    match test {
+        LabelTest::Name(members) => members.contains(node),
+        LabelTest::And(parts) => parts.iter().all(|p| labels(p, node)),
+        LabelTest::Or(parts) => parts.iter().any(|p| labels(p, node)),
+        LabelTest::Not(inner) => !labels(inner, node),
+    }
+}
