@@ -135,6 +135,11 @@ impl Accumulator {
         Ok(())
     }
 
+    /// Adds `n` rows to a `count(*)` (rows counted without being built).
+    pub fn add_count(&mut self, n: i64) {
+        self.count += n;
+    }
+
     /// Folds in `other`, an accumulator of the same call that saw later rows (not for
     /// `DISTINCT`, whose sets of values seen cannot be merged into a count).
     pub fn merge(&mut self, other: Accumulator) -> Result<()> {

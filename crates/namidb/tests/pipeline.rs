@@ -35,6 +35,9 @@ const QUERIES: &[&str] = &[
     "MATCH (a)-[r]-(b) RETURN count(*) AS n, sum(id(r)) % 1000 AS ids",
     "MATCH (a:P)-[:K]->(a) RETURN count(*) AS loops",
     "MATCH (a:P)-[:K]->(b)-[:K]->(c:P) RETURN count(*) AS n",
+    // The last hop only counted, grouped by a key read before it, no ORDER BY.
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.age > 40 RETURN a.age % 3 AS k, count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) WHERE b.age > 0 RETURN count(*) AS n, count(*) AS m",
     "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE a.age < c.age OR c.name STARTS WITH 'n1' RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b)-[:L]->(c) WITH a, c.age + 1 AS x WHERE x IS NOT NULL RETURN a.age AS k, sum(x) AS s ORDER BY k LIMIT 5",
     "MATCH (a:P)-[:K]->(b) WHERE NOT b:Q AND a.age - 20 IN [0, 1, 2] RETURN count(*) AS n",

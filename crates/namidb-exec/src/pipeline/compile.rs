@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use namidb_query::expr::{AggregateCall, BinaryOp, Expr, LabelPredicate};
+use namidb_query::expr::{AggregateCall, AggregateFunction, BinaryOp, Expr, LabelPredicate};
 use namidb_query::plan::{Direction, Expand};
 use namidb_query::Plan;
 use namidb_value::Value;
@@ -215,6 +215,9 @@ pub(crate) struct Pipeline {
     pub(crate) steps: Vec<Step>,
     pub(crate) keys: Vec<(usize, PExpr)>,
     pub(crate) aggregates: Vec<PipelineAggregate>,
+    /// The last step when it is an expansion followed by filters only, and every aggregate is
+    /// `count(*)` and no grouping key reads what it writes: its tuples are only counted.
+    pub(crate) counted_tail: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -269,7 +272,9 @@ pub(crate) fn compile(
         }
         aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args });
     }
+    let counted_tail = counted_tail(&steps, &keys, &aggregates);
     Ok(Some(Pipeline {
+        counted_tail,
         projection: projection.clone(),
         types: c.types,
         width: ctx.width,
@@ -279,6 +284,43 @@ pub(crate) fn compile(
         keys,
         aggregates,
     }))
+}
+
+/// See [`Pipeline::counted_tail`].
+fn counted_tail(
+    steps: &[Step],
+    keys: &[(usize, PExpr)],
+    aggregates: &[PipelineAggregate],
+) -> Option<usize> {
+    let last = steps.iter().rposition(|s| matches!(s, Step::Expand { .. }))?;
+    let Step::Expand { to, rel, .. } = &steps[last] else { return None };
+    let only_filters = steps[last + 1..].iter().all(|s| matches!(s, Step::Filter(_)));
+    let counts = !aggregates.is_empty()
+        && aggregates.iter().all(|a| a.call.function == AggregateFunction::CountStar);
+    let keys_before = keys.iter().all(|(_, k)| !k.reads(*to) && !k.reads(*rel));
+    (only_filters && counts && keys_before).then_some(last)
+}
+
+impl PExpr {
+    /// Whether it reads `slot`.
+    fn reads(&self, slot: usize) -> bool {
+        match self {
+            PExpr::Const(_) => false,
+            PExpr::Node(s)
+            | PExpr::NodeId(s)
+            | PExpr::RelId(s)
+            | PExpr::Value(s)
+            | PExpr::NodeProperty(s, _)
+            | PExpr::RelProperty(s, _)
+            | PExpr::Labels(s, _) => *s == slot,
+            PExpr::DistinctRels(slots) => slots.contains(&slot),
+            PExpr::Not(e) | PExpr::Neg(e) | PExpr::IsNull(e, _) => e.reads(slot),
+            PExpr::And(l, r) | PExpr::Or(l, r) | PExpr::Binary(_, l, r) => {
+                l.reads(slot) || r.reads(slot)
+            }
+            PExpr::List(items) | PExpr::Call(_, items) => items.iter().any(|e| e.reads(slot)),
+        }
+    }
 }
 
 /// The nodes carrying every label of `labels` (all nodes for none), by dense index.

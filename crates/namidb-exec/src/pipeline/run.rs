@@ -174,6 +174,9 @@ impl Pipeline {
                 groups.step_rows[step] += 1;
                 self.walk(step + 1, w, groups, ctx)?;
             }
+            Step::Expand { .. } if self.counted_tail == Some(step) => {
+                self.count_tail(step, w, groups, ctx)?;
+            }
             Step::Expand { from, to, to_bound, rel, sides } => {
                 let node = w.tuple[*from] as u32;
                 for &(t, side) in sides {
@@ -203,8 +206,78 @@ impl Pipeline {
         Ok(())
     }
 
+    /// The last expansion with only filters after it, folded into `count(*)`s that nothing
+    /// else reads: its tuples are counted through the filters and added to the group once.
+    fn count_tail(
+        &self,
+        step: usize,
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        let Some(Step::Expand { from, to, to_bound, rel, sides }) = self.steps.get(step) else {
+            return Ok(());
+        };
+        let node = w.tuple[*from] as u32;
+        let mut passed = 0i64;
+        for &(t, side) in sides {
+            let adjacency = &self.types[t as usize];
+            let rows = match side {
+                Side::Outgoing => &adjacency.outgoing,
+                Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
+            };
+            'entries: for i in rows.range(node) {
+                let other = rows.neighbours[i];
+                if (side == Side::IncomingNotLoop && other == node)
+                    || (*to_bound && u64::from(other) != w.tuple[*to])
+                {
+                    continue;
+                }
+                w.tuple[*rel] = u64::from(t) << 32 | u64::from(rows.positions[i]);
+                if !*to_bound {
+                    w.tuple[*to] = u64::from(other);
+                }
+                groups.step_rows[step] += 1;
+                for (j, filter) in self.steps.iter().enumerate().skip(step + 1) {
+                    let Step::Filter(predicate) = filter else { continue };
+                    if !self.keeps(predicate, w, ctx)? {
+                        continue 'entries;
+                    }
+                    groups.step_rows[j] += 1;
+                }
+                passed += 1;
+            }
+        }
+        if passed > 0 {
+            let g = self.group_of(w, groups, ctx)?;
+            for acc in &mut groups.accumulators[g] {
+                acc.add_count(passed);
+            }
+        }
+        Ok(())
+    }
+
     fn fold(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
-        let g = if self.keys.is_empty() {
+        let g = self.group_of(w, groups, ctx)?;
+        for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
+            match aggregate.args.as_slice() {
+                [] => acc.add(&[])?,
+                [one] if aggregate.call.function != AggregateFunction::CountStar => {
+                    acc.add(std::slice::from_ref(&self.eval(one, w, ctx)?))?
+                }
+                many => {
+                    let args =
+                        many.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
+                    acc.add(&args)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The group of the current tuple, created on first arrival.
+    fn group_of(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<usize> {
+        Ok(if self.keys.is_empty() {
             if groups.keys.is_empty() {
                 groups.group(Vec::new(), self);
             }
@@ -238,21 +311,7 @@ impl Pipeline {
             };
             w.key = key;
             g
-        };
-        for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
-            match aggregate.args.as_slice() {
-                [] => acc.add(&[])?,
-                [one] if aggregate.call.function != AggregateFunction::CountStar => {
-                    acc.add(std::slice::from_ref(&self.eval(one, w, ctx)?))?
-                }
-                many => {
-                    let args =
-                        many.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
-                    acc.add(&args)?
-                }
-            }
-        }
-        Ok(())
+        })
     }
 
     /// Whether a `WHERE` keeps the tuple: only for true.
@@ -296,13 +355,11 @@ impl Pipeline {
         })
     }
 
-    /// Whether the relationships in `slots` are pairwise distinct.
+    /// Whether the relationships in `slots` are pairwise distinct: a type appears once in the
+    /// pipeline and a position once in its type, so the packed references themselves compare.
     fn distinct_rels(&self, slots: &[usize], w: &Walk) -> bool {
-        let id = |s: &usize| {
-            let (t, pos) = self.rel(w, *s);
-            self.types[t].ids[pos]
-        };
-        slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| id(a) != id(b)))
+        let r = |s: &usize| w.tuple[*s];
+        slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| r(a) != r(b)))
     }
 
     fn rel(&self, w: &Walk, slot: usize) -> (usize, usize) {
