@@ -177,31 +177,10 @@ impl Pipeline {
             Step::Expand { .. } if self.counted_tail == Some(step) => {
                 self.count_tail(step, w, groups, ctx)?;
             }
-            Step::Expand { from, to, to_bound, rel, sides } => {
-                let node = w.tuple[*from] as u32;
-                for &(t, side) in sides {
-                    let adjacency = &self.types[t as usize];
-                    let rows = match side {
-                        Side::Outgoing => &adjacency.outgoing,
-                        Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
-                    };
-                    for i in rows.range(node) {
-                        let other = rows.neighbours[i];
-                        if side == Side::IncomingNotLoop && other == node {
-                            continue;
-                        }
-                        if *to_bound && u64::from(other) != w.tuple[*to] {
-                            continue;
-                        }
-                        w.tuple[*rel] = u64::from(t) << 32 | u64::from(rows.positions[i]);
-                        if !*to_bound {
-                            w.tuple[*to] = u64::from(other);
-                        }
-                        groups.step_rows[step] += 1;
-                        self.walk(step + 1, w, groups, ctx)?;
-                    }
-                }
-            }
+            Step::Expand { .. } => self.expand_each(current, w, |w| {
+                groups.step_rows[step] += 1;
+                self.walk(step + 1, w, groups, ctx)
+            })?,
         }
         Ok(())
     }
@@ -215,18 +194,46 @@ impl Pipeline {
         groups: &mut Groups,
         ctx: &ExecContext<'_>,
     ) -> Result<()> {
-        let Some(Step::Expand { from, to, to_bound, rel, sides }) = self.steps.get(step) else {
-            return Ok(());
-        };
-        let node = w.tuple[*from] as u32;
+        let Some(expand) = self.steps.get(step) else { return Ok(()) };
         let mut passed = 0i64;
+        self.expand_each(expand, w, |w| {
+            groups.step_rows[step] += 1;
+            for (j, filter) in self.steps.iter().enumerate().skip(step + 1) {
+                let Step::Filter(predicate) = filter else { continue };
+                if !self.keeps(predicate, w, ctx)? {
+                    return Ok(());
+                }
+                groups.step_rows[j] += 1;
+            }
+            passed += 1;
+            Ok(())
+        })?;
+        if passed > 0 {
+            let g = self.group_of(w, groups, ctx)?;
+            for acc in &mut groups.accumulators[g] {
+                acc.add_count(passed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with the tuple extended by each relationship the expansion `step` matches
+    /// from the tuple's `from` node.
+    fn expand_each(
+        &self,
+        step: &Step,
+        w: &mut Walk,
+        mut f: impl FnMut(&mut Walk) -> Result<()>,
+    ) -> Result<()> {
+        let Step::Expand { from, to, to_bound, rel, sides } = step else { return Ok(()) };
+        let node = w.tuple[*from] as u32;
         for &(t, side) in sides {
             let adjacency = &self.types[t as usize];
             let rows = match side {
                 Side::Outgoing => &adjacency.outgoing,
                 Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
             };
-            'entries: for i in rows.range(node) {
+            for i in rows.range(node) {
                 let other = rows.neighbours[i];
                 if (side == Side::IncomingNotLoop && other == node)
                     || (*to_bound && u64::from(other) != w.tuple[*to])
@@ -237,21 +244,7 @@ impl Pipeline {
                 if !*to_bound {
                     w.tuple[*to] = u64::from(other);
                 }
-                groups.step_rows[step] += 1;
-                for (j, filter) in self.steps.iter().enumerate().skip(step + 1) {
-                    let Step::Filter(predicate) = filter else { continue };
-                    if !self.keeps(predicate, w, ctx)? {
-                        continue 'entries;
-                    }
-                    groups.step_rows[j] += 1;
-                }
-                passed += 1;
-            }
-        }
-        if passed > 0 {
-            let g = self.group_of(w, groups, ctx)?;
-            for acc in &mut groups.accumulators[g] {
-                acc.add_count(passed);
+                f(w)?;
             }
         }
         Ok(())
@@ -397,24 +390,10 @@ impl Pipeline {
             PExpr::IsNull(inner, negated) => {
                 Value::Bool(self.eval(inner, w, ctx)?.is_null() != *negated)
             }
-            PExpr::And(l, r) => {
-                let left = self.eval(l, w, ctx)?;
-                let right = self.eval(r, w, ctx)?;
-                if matches!(left, Value::Bool(false)) {
-                    boolean(&right)?;
-                    return Ok(Value::Bool(false));
-                }
-                binary(namidb_query::expr::BinaryOp::And, &left, &right)?
-            }
-            PExpr::Or(l, r) => {
-                let left = self.eval(l, w, ctx)?;
-                let right = self.eval(r, w, ctx)?;
-                if matches!(left, Value::Bool(true)) {
-                    boolean(&right)?;
-                    return Ok(Value::Bool(true));
-                }
-                binary(namidb_query::expr::BinaryOp::Or, &left, &right)?
-            }
+            PExpr::And(..) | PExpr::Or(..) => match self.test(e, w, ctx)? {
+                Some(b) => Value::Bool(b),
+                None => Value::Null,
+            },
             PExpr::Binary(op, l, r) => binary(*op, &self.eval(l, w, ctx)?, &self.eval(r, w, ctx)?)?,
             PExpr::List(items) => {
                 Value::list(items.iter().map(|i| self.eval(i, w, ctx)).collect::<Result<Vec<_>>>()?)
@@ -425,13 +404,6 @@ impl Pipeline {
                 call_function(name, values, ctx)?
             }
         })
-    }
-}
-
-fn boolean(v: &Value) -> Result<()> {
-    match v {
-        Value::Null | Value::Bool(_) => Ok(()),
-        other => Err(not_boolean(other)),
     }
 }
 
