@@ -83,19 +83,33 @@ impl Operator for HashAggregate<'_> {
         for (key, g) in std::mem::take(&mut self.index) {
             keys[g] = key;
         }
-        let mut out = Vec::with_capacity(self.groups.len());
-        for (key, accumulators) in keys.into_iter().zip(std::mem::take(&mut self.groups)) {
-            let mut row = vec![Value::Null; ctx.width];
-            for ((slot, _), GroupKey(v)) in self.keys.iter().zip(key) {
-                row[*slot] = v;
-            }
-            for ((slot, _), acc) in self.aggregates.iter().zip(accumulators) {
-                row[*slot] = acc.finish();
-            }
-            out.push(row);
-        }
+        let key_slots: Vec<usize> = self.keys.iter().map(|(slot, _)| *slot).collect();
+        let aggregate_slots: Vec<usize> = self.aggregates.iter().map(|(slot, _)| *slot).collect();
+        let out: Vec<Row> = keys
+            .into_iter()
+            .zip(std::mem::take(&mut self.groups))
+            .map(|(key, accs)| group_row(ctx.width, &key_slots, key, &aggregate_slots, accs))
+            .collect();
         Ok(Some(out).filter(|rows| !rows.is_empty()))
     }
+}
+
+/// The output row of one group: its key values and finished aggregates in their slots.
+pub(crate) fn group_row(
+    width: usize,
+    key_slots: &[usize],
+    key: Vec<GroupKey>,
+    aggregate_slots: &[usize],
+    accumulators: Vec<Accumulator>,
+) -> Row {
+    let mut row = vec![Value::Null; width];
+    for (slot, GroupKey(v)) in key_slots.iter().zip(key) {
+        row[*slot] = v;
+    }
+    for (slot, acc) in aggregate_slots.iter().zip(accumulators) {
+        row[*slot] = acc.finish();
+    }
+    row
 }
 
 /// Groups the input by `keys` and computes `aggregates` per group, into their slots.

@@ -6,7 +6,7 @@
 //! statement never reads what it is creating) drain their input first. Aggregation consumes
 //! its input batch by batch, keeping only the groups (`hash_aggregate`).
 
-mod hash_aggregate;
+pub(crate) mod hash_aggregate;
 mod read;
 mod relational;
 mod shortest;

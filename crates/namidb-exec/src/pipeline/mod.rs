@@ -15,10 +15,10 @@ pub mod projection;
 mod run;
 
 use namidb_query::Plan;
-use namidb_value::{GroupKey, Value};
 
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::operators::hash_aggregate::group_row;
 use crate::operators::{Operator, Row};
 
 pub use projection::ProjectionCache;
@@ -76,16 +76,13 @@ fn run_pipelined(shape: &compile::Shape<'_>, ctx: &ExecContext<'_>) -> Result<Op
             profiler.add_rows(plan, rows);
         }
     }
-    let mut out = Vec::with_capacity(groups.keys.len());
-    for (key, accumulators) in groups.keys.into_iter().zip(groups.accumulators) {
-        let mut row = vec![Value::Null; ctx.width];
-        for ((slot, _), GroupKey(v)) in pipeline.keys.iter().zip(key) {
-            row[*slot] = v;
-        }
-        for (aggregate, acc) in pipeline.aggregates.iter().zip(accumulators) {
-            row[aggregate.slot] = acc.finish();
-        }
-        out.push(row);
-    }
+    let key_slots: Vec<usize> = pipeline.keys.iter().map(|(slot, _)| *slot).collect();
+    let aggregate_slots: Vec<usize> = pipeline.aggregates.iter().map(|a| a.slot).collect();
+    let out = groups
+        .keys
+        .into_iter()
+        .zip(groups.accumulators)
+        .map(|(key, accs)| group_row(ctx.width, &key_slots, key, &aggregate_slots, accs))
+        .collect();
     Ok(Some(out))
 }

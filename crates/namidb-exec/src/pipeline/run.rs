@@ -41,14 +41,16 @@ impl Groups {
         }
     }
 
-    fn group(&mut self, key: Vec<GroupKey>, pipeline: &Pipeline) -> usize {
-        let next = self.keys.len();
-        let g = *self.index.entry(key.clone()).or_insert(next);
-        if g == next {
-            self.keys.push(key);
-            self.accumulators
-                .push(pipeline.aggregates.iter().map(|a| Accumulator::new(&a.call)).collect());
+    /// The number of the group of `key`, created (key copied) on first arrival.
+    fn group(&mut self, key: &[GroupKey], pipeline: &Pipeline) -> usize {
+        if let Some(&g) = self.index.get(key) {
+            return g;
         }
+        let g = self.keys.len();
+        self.index.insert(key.to_vec(), g);
+        self.keys.push(key.to_vec());
+        self.accumulators
+            .push(pipeline.aggregates.iter().map(|a| Accumulator::new(&a.call)).collect());
         g
     }
 
@@ -58,7 +60,7 @@ impl Groups {
             *mine += theirs;
         }
         for (key, accumulators) in other.keys.into_iter().zip(other.accumulators) {
-            let g = self.group(key, pipeline);
+            let g = self.group(&key, pipeline);
             for (mine, theirs) in self.accumulators[g].iter_mut().zip(accumulators) {
                 mine.merge(theirs)?;
             }
@@ -88,7 +90,7 @@ impl Pipeline {
             for morsel in &morsels {
                 self.run_morsel(morsel, &mut groups, ctx)?;
             }
-            return self.finish(groups);
+            return Ok(self.finish(groups));
         }
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
@@ -124,15 +126,15 @@ impl Pipeline {
         for (_, groups) in results {
             merged.merge(groups?, self)?;
         }
-        self.finish(merged)
+        Ok(self.finish(merged))
     }
 
     /// Without grouping keys there is exactly one group, even for no input.
-    fn finish(&self, mut groups: Groups) -> Result<Groups> {
+    fn finish(&self, mut groups: Groups) -> Groups {
         if self.keys.is_empty() && groups.keys.is_empty() {
-            groups.group(Vec::new(), self);
+            groups.group(&[], self);
         }
-        Ok(groups)
+        groups
     }
 
     fn run_morsel(&self, starts: &[u32], groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
@@ -272,7 +274,7 @@ impl Pipeline {
     fn group_of(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<usize> {
         Ok(if self.keys.is_empty() {
             if groups.keys.is_empty() {
-                groups.group(Vec::new(), self);
+                groups.group(&[], self);
             }
             0
         } else {
@@ -288,10 +290,7 @@ impl Pipeline {
             let g = match cached {
                 Some(g) => g,
                 None => {
-                    let g = match groups.index.get(&key) {
-                        Some(&g) => g,
-                        None => groups.group(key.clone(), self),
-                    };
+                    let g = groups.group(&key, self);
                     match &mut w.last {
                         Some((last, lg)) => {
                             last.clone_from(&key);

@@ -71,6 +71,22 @@ fn corrupt(e: crate::error::CodecError) -> GraphError {
     GraphError::CorruptRecord(e)
 }
 
+/// `raw`, found expanding `node` in `direction`, as a relationship with decoded properties.
+fn decoded(
+    node: NodeId,
+    rel_type: &str,
+    direction: Direction,
+    raw: &RawRelationship,
+) -> Result<Relationship, GraphError> {
+    let (src, dst) = match direction {
+        Direction::Forward => (node, NodeId(raw.neighbour)),
+        Direction::Reverse => (NodeId(raw.neighbour), node),
+    };
+    let key = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(raw.id) };
+    let properties = decode_properties(&raw.properties).map_err(corrupt)?;
+    Ok(Relationship { key, properties })
+}
+
 /// Whether `sst`'s key range holds `key`.
 fn covers(sst: &SstRef, key: &[u8]) -> bool {
     cmp_hex(key, &sst.min_key).is_ge() && cmp_hex(key, &sst.max_key).is_le()
@@ -240,16 +256,8 @@ impl GraphSnapshot {
     ) -> Result<Vec<Relationship>, GraphError> {
         self.expand_raw(node, rel_type, direction)
             .await?
-            .into_iter()
-            .map(|raw| {
-                let (src, dst) = match direction {
-                    Direction::Forward => (node, NodeId(raw.neighbour)),
-                    Direction::Reverse => (NodeId(raw.neighbour), node),
-                };
-                let key = RelKey { rel_type: rel_type.to_owned(), src, dst, id: RelId(raw.id) };
-                let properties = decode_properties(&raw.properties).map_err(corrupt)?;
-                Ok(Relationship { key, properties })
-            })
+            .iter()
+            .map(|raw| decoded(node, rel_type, direction, raw))
             .collect()
     }
 
@@ -362,15 +370,8 @@ impl GraphSnapshot {
         let mut out = Vec::new();
         for rel_type in types {
             for (source, raws) in self.outgoing_of_type(&rel_type).await? {
-                for raw in raws {
-                    let key = RelKey {
-                        rel_type: rel_type.clone(),
-                        src: NodeId(source),
-                        dst: NodeId(raw.neighbour),
-                        id: RelId(raw.id),
-                    };
-                    let properties = decode_properties(&raw.properties).map_err(corrupt)?;
-                    out.push(Relationship { key, properties });
+                for raw in &raws {
+                    out.push(decoded(NodeId(source), &rel_type, Direction::Forward, raw)?);
                 }
             }
         }
