@@ -1,5 +1,7 @@
-//! `namidb inspect`: what a namespace's manifest says.
+//! `namidb inspect`: what a namespace's manifest and schema say.
 
+use namidb::GraphSchema;
+use namidb_storage::layout::SCHEMA_KEY;
 use namidb_storage::{Db, DbOptions, Manifest};
 
 /// Prints the manifest of `uri` (read-only: the namespace is not created if missing).
@@ -11,8 +13,41 @@ pub(crate) async fn run(uri: &str, json: bool) -> Result<(), String> {
         println!("{}", String::from_utf8_lossy(&manifest.encode()));
     } else {
         print!("{}", describe(&manifest));
+        let schema = db.bucket().get(SCHEMA_KEY).await.map_err(|e| e.to_string())?;
+        match GraphSchema::decode(&schema.bytes) {
+            Ok(schema) => {
+                println!("schema           version {} (flushed data only)", schema.version);
+                print!("{}", describe_schema(&schema));
+            }
+            Err(e) => println!("schema           {SCHEMA_KEY} does not decode: {e}"),
+        }
     }
     db.close().await.map_err(|e| e.to_string())
+}
+
+/// A schema, one line per label and relationship type with its property types.
+pub(crate) fn describe_schema(schema: &GraphSchema) -> String {
+    let mut out = String::new();
+    let element = |name: String, element: &namidb::ElementSchema| {
+        let properties: Vec<String> = element
+            .properties
+            .iter()
+            .map(|(key, types)| {
+                format!("{key} {}", types.iter().map(String::as_str).collect::<Vec<_>>().join("|"))
+            })
+            .collect();
+        format!("  {name:<24} {}\n", properties.join(", "))
+    };
+    for (label, schema) in &schema.labels {
+        out.push_str(&element(format!("(:{label})"), schema));
+    }
+    for (rel_type, schema) in &schema.relationship_types {
+        out.push_str(&element(format!("[:{rel_type}]"), schema));
+    }
+    if let Some(unlabelled) = &schema.unlabelled {
+        out.push_str(&element("() without label".into(), unlabelled));
+    }
+    out
 }
 
 /// SSTs listed one by one per level.

@@ -18,7 +18,7 @@ Statements end with `;` and may span several lines. Commands:
   :help                 this text
   :explain QUERY        the plan QUERY would run
   :profile QUERY        run QUERY; print its plan, rows, time and object-store requests
-  :schema               labels, relationship types and property keys, with counts
+  :schema               labels and relationship types with counts, property types
   :param NAME=VALUE     set parameter $NAME (VALUE is JSON, else a string); :params lists them
   :format table|csv|json
   :quit                 leave (also Ctrl-D)
@@ -112,8 +112,6 @@ impl Session {
         let queries = [
             "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label",
             "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS relationships ORDER BY type",
-            "MATCH (n) UNWIND labels(n) AS label UNWIND keys(n) AS key \
-             WITH label, key ORDER BY key RETURN label, collect(DISTINCT key) AS properties ORDER BY label",
         ];
         for query in queries {
             match self.db.execute(query, &BTreeMap::new()) {
@@ -122,6 +120,13 @@ impl Session {
                 }
                 Err(e) => self.fail(out, &e.to_string()),
             }
+        }
+        match self.db.schema() {
+            Ok(schema) => {
+                let _ = writeln!(out, "property types (schema version {}):", schema.version);
+                let _ = write!(out, "{}", crate::inspect::describe_schema(&schema));
+            }
+            Err(e) => self.fail(out, &e.to_string()),
         }
     }
 

@@ -103,6 +103,8 @@ fn import_query_shell_and_maintenance() {
         "| Alan |",
         "| Person | 2     |",
         "| KNOWS | 1             |",
+        "(:Person)                born INTEGER, id INTEGER, name STRING",
+        "[:KNOWS]                 since INTEGER",
         "NodeScan",
         "| 42     |",
         "object-store requests",
@@ -126,6 +128,11 @@ fn import_query_shell_and_maintenance() {
     let out = namidb(&["inspect", &uri], None);
     assert!(out.status.success());
     assert!(text(&out).contains("L1: 1 SSTs") && text(&out).contains("2 rows"), "{}", text(&out));
+    assert!(
+        text(&out).contains("(:Person)                born INTEGER, id INTEGER, name STRING"),
+        "{}",
+        text(&out)
+    );
 
     // Data is still all there after compaction and GC.
     let out = namidb(&["query", &uri, "MATCH (n) RETURN count(n) AS n", "--format", "csv"], None);

@@ -41,6 +41,14 @@ pub enum GraphError {
         /// What was wrong.
         detail: String,
     },
+    /// `schema/current.json` does not decode, or cannot be updated.
+    #[error("schema object {object}: {detail}")]
+    CorruptSchema {
+        /// The object key.
+        object: String,
+        /// What was wrong.
+        detail: String,
+    },
     /// An edge SST written by a newer format version.
     #[error("edge SST {object} has format version {version}; this build reads up to {supported}")]
     UnsupportedEdgeSstVersion {

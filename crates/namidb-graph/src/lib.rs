@@ -4,11 +4,12 @@
 //! - [`record_codec`]: the binary encoding of node records and property maps;
 //! - [`keys`]: the graph's keys in the storage spine's key-value memtable and WAL;
 //! - [`edge_sst`]: relationships as CSR SSTs, forward and reverse, with block-level ranged reads;
-//! - [`node_sst`]: node versions of one label set in Parquet, a typed column per property.
+//! - [`node_sst`]: node versions of one label set in Parquet, a typed column per property;
+//! - [`schema`]: the labels, relationship types and property types kept in `schema/current.json`.
 //!
 //! Architecture invariant: knows the graph model and its byte formats; knows nothing of Cypher,
 //! plans or execution. Talks to object storage only through `namidb_objstore::Bucket`.
-//! API boundary: [`model`], [`record_codec`], [`keys`], [`edge_sst`], [`node_sst`], [`GraphError`].
+//! API boundary: [`model`], [`record_codec`], [`keys`], [`edge_sst`], [`node_sst`], [`schema`], [`GraphError`].
 
 pub mod edge_sst;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod keys;
 pub mod model;
 pub mod node_sst;
 pub mod record_codec;
+pub mod schema;
 pub mod store;
 pub mod varint;
 

@@ -112,6 +112,35 @@ impl NativeDatabase {
         py.detach(|| db.compact()).map_err(to_py)
     }
 
+    /// The schema as a dict: `version`, `labels` and `relationship_types` (name → property key
+    /// → list of type names), and `unlabelled` (property key → type names).
+    fn schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let db = self.db()?;
+        let schema = py.detach(|| db.schema()).map_err(to_py)?;
+        let element = |element: &namidb::ElementSchema| -> PyResult<Bound<'py, PyDict>> {
+            let dict = PyDict::new(py);
+            for (key, types) in &element.properties {
+                dict.set_item(key, types.iter().collect::<Vec<_>>())?;
+            }
+            Ok(dict)
+        };
+        let named =
+            |map: &BTreeMap<String, namidb::ElementSchema>| -> PyResult<Bound<'py, PyDict>> {
+                let dict = PyDict::new(py);
+                for (name, schema) in map {
+                    dict.set_item(name, element(schema)?)?;
+                }
+                Ok(dict)
+            };
+        let dict = PyDict::new(py);
+        dict.set_item("version", schema.version)?;
+        dict.set_item("labels", named(&schema.labels)?)?;
+        dict.set_item("relationship_types", named(&schema.relationship_types)?)?;
+        let unlabelled = schema.unlabelled.unwrap_or_default();
+        dict.set_item("unlabelled", element(&unlabelled)?)?;
+        Ok(dict)
+    }
+
     /// Collects garbage; returns the counts as a dict.
     #[pyo3(signature = (dry_run=false))]
     fn gc<'py>(&self, py: Python<'py>, dry_run: bool) -> PyResult<Bound<'py, PyDict>> {

@@ -44,6 +44,23 @@ def test_data_survives_reopen_flush_compact_and_gc(uri):
         assert c.cypher("MATCH (n:N) RETURN count(n) AS c, sum(n.i) AS s").rows() == [{"c": 100, "s": 5050}]
 
 
+def test_schema_lists_labels_types_and_conflicting_property_types(client):
+    assert client.schema() == {"version": 1, "labels": {}, "relationship_types": {}, "unlabelled": {}}
+    client.cypher("CREATE (:P {age: 41})-[:KNOWS {since: date('2020-01-01')}]->(:P:Q {name: 'b'})")
+    client.flush()
+    client.cypher("CREATE (:P {age: 'old'}), ({x: 1.5})")  # not flushed: still listed
+    schema = client.schema()
+    assert schema["version"] == 2
+    assert schema["labels"] == {
+        "P": {"age": ["INTEGER", "STRING"], "name": ["STRING"]},
+        "Q": {"name": ["STRING"]},
+    }
+    assert schema["relationship_types"] == {"KNOWS": {"since": ["DATE"]}}
+    assert schema["unlabelled"] == {"x": ["FLOAT"]}
+    rows = client.cypher("MATCH (p:P) WHERE p.age IS NOT NULL RETURN p.age AS a ORDER BY a").rows()
+    assert rows == [{"a": "old"}, {"a": 41}]  # strings order before numbers
+
+
 def test_graph_values(client):
     client.cypher("CREATE (:A:B {x: 1})-[:R {w: 2.5}]->(:C)")
     row = client.cypher("MATCH p = (a:A)-[r:R]->(c) RETURN a, r, c, p").rows()[0]

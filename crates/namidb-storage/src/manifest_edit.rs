@@ -52,6 +52,9 @@ pub struct ManifestEdit {
     /// to SSTs): refused as a conflict unless the manifest's last and flushed LSNs both still
     /// equal it; raises both to the next LSN, which every added SST must hold.
     pub ingest_after: Option<Lsn>,
+    /// Raise the manifest's `schema_version` to this (a flush or load that published new
+    /// schema entries first; never lowered).
+    pub schema_version: Option<u64>,
 }
 
 impl ManifestEdit {
@@ -63,6 +66,7 @@ impl ManifestEdit {
             && self.collected.is_empty()
             && self.min_lsn_guard.is_none()
             && self.ingest_after.is_none()
+            && self.schema_version.is_none()
     }
 
     /// Why `manifest` no longer admits this edit's bulk load, if it is one and it does not:
@@ -193,6 +197,9 @@ impl ManifestEdit {
                     removed_at_millis: now_millis,
                 }));
             }
+        }
+        if let Some(version) = self.schema_version {
+            next.schema_version = next.schema_version.max(version);
         }
         next.garbage.retain(|g| !self.collected.contains(&g.key));
         next.garbage.extend(garbage);

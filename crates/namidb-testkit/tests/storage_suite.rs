@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use namidb_core::Lsn;
-use namidb_objstore::{Bucket, BucketOptions, ObjectStoreError, OpKind, StoreUri};
+use namidb_core::{Lsn, SeededRandom};
+use namidb_objstore::{Bucket, BucketOptions, FaultInjector, ObjectStoreError, OpKind, StoreUri};
 use namidb_storage::{Db, DbOptions, StorageError, WriteBatch};
 
 use namidb_testkit::backends::{backends, Backend};
@@ -119,7 +119,12 @@ async fn commits_survive_reopen_and_lsns_resume() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_callers_share_one_wal_put_and_one_cas() {
     for_each_backend(|backend| async move {
-        let db = Db::open(&backend.fresh_uri(), DbOptions::default()).await.unwrap();
+        // Every call takes 5 ms longer, so callers queue behind a commit in flight even on
+        // memory://, which otherwise can finish each commit before the next caller arrives.
+        let faults = Arc::new(FaultInjector::new(Arc::new(SeededRandom::new(1))));
+        faults.set_latency(std::time::Duration::from_millis(5));
+        let options = DbOptions { faults: Some(faults), ..DbOptions::default() };
+        let db = Db::open(&backend.fresh_uri(), options).await.unwrap();
         // Warm up: the first compare-and-swap on a server that rejects quoted ETags (Ceph RGW)
         // costs one extra PUT while the handle learns to send bare ETags.
         db.commit_batch(batch(&[("warm", "up")])).await.unwrap();

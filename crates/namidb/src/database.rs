@@ -16,6 +16,7 @@ use namidb_exec::pipeline::projection::DEFAULT_PROJECTION_BUDGET;
 use namidb_exec::pipeline::ProjectionCache;
 use namidb_exec::profile::Profiler;
 use namidb_exec::{operators, ExecContext};
+use namidb_graph::schema::GraphSchema;
 use namidb_graph::{GraphSnapshot, GraphStore, LsmOptions};
 use namidb_query::{bind_statement, ProcedureSignature};
 use namidb_storage::{DbOptions, Precondition, StorageError};
@@ -265,6 +266,15 @@ impl Database {
             Err(StorageError::Conflict { .. }) => Ok(Committed::LostRace),
             Err(e) => Err(Error::from_storage(e)),
         }
+    }
+
+    /// Every label, relationship type and property type the namespace may hold: the stored
+    /// `schema/current.json` (after picking up other writers' commits) merged with what is not
+    /// flushed yet. A property whose values had several types lists each of them.
+    pub fn schema(&self) -> Result<GraphSchema> {
+        self.runtime
+            .block_on(async { self.store.latest_snapshot().await?.schema().await })
+            .map_err(Error::from_graph)
     }
 
     /// Flushes the memtable to SSTs.

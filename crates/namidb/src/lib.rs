@@ -22,6 +22,7 @@ mod statistics;
 pub use batch::Batch;
 pub use database::{Database, OpenOptions, QueryResult, MAX_STATEMENT_ATTEMPTS};
 pub use error::{Error, ErrorKind, Phase, Result};
+pub use namidb_graph::schema::{ElementSchema, GraphSchema};
 pub use namidb_graph::{GcReport, LsmOptions};
 /// Bulk import: file specifications, the LDBC preset, progress and reports.
 pub use namidb_import as import;

@@ -3,8 +3,9 @@
 //!
 //! Steps: freeze (new commits go to a fresh memtable), turn every version into node or edge
 //! versions, write one node SST per label set and one edge SST, store them create-only, then
-//! install an edit adding them at L0 and raising `flushed_lsn` to the newest frozen LSN (the WAL
-//! segments below become garbage). A failure anywhere before the install leaves only unnamed
+//! merge the labels, types and property types they hold into `schema/current.json`, then
+//! install an edit adding them at L0, raising `flushed_lsn` to the newest frozen LSN (the WAL
+//! segments below become garbage) and naming the schema version. A failure anywhere before the install leaves only unnamed
 //! objects (garbage collection removes them) and the memtables still frozen, so the next flush
 //! writes them again; nothing is lost.
 
@@ -14,6 +15,7 @@ use std::time::Instant;
 use namidb_core::Lsn;
 use namidb_storage::ManifestEdit;
 
+use super::schema_publish::observed_schema;
 use super::StoreInner;
 use crate::edge_sst::EdgeVersion;
 use crate::error::GraphError;
@@ -86,14 +88,20 @@ impl StoreInner {
             edge_versions: edges.len() as u64,
             ..FlushReport::default()
         };
+        let schema = observed_schema(&nodes, &edges)?;
         let mut added = self.write_node_ssts(0, nodes).await?;
         report.node_ssts = added.len();
         let edge_ssts = self.write_edge_ssts(0, edges).await?;
         report.edge_ssts = edge_ssts.len();
         added.extend(edge_ssts);
         report.bytes = added.iter().map(|p| p.sst.size_bytes).sum();
-        let edit =
-            ManifestEdit { added, flushed_lsn: Some(frozen.last_lsn), ..ManifestEdit::default() };
+        let schema_version = Some(self.publish_schema(&schema).await?);
+        let edit = ManifestEdit {
+            added,
+            flushed_lsn: Some(frozen.last_lsn),
+            schema_version,
+            ..ManifestEdit::default()
+        };
         self.db.install(edit).await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::debug!(?report, "flushed");

@@ -14,6 +14,7 @@ use std::time::Instant;
 use namidb_core::Lsn;
 use namidb_storage::{ManifestEdit, StorageError};
 
+use super::schema_publish::observed_schema;
 use super::{GraphStore, StoreInner};
 use crate::edge_sst::EdgeVersion;
 use crate::error::GraphError;
@@ -89,6 +90,7 @@ impl GraphStore {
             ..IngestReport::default()
         };
         let inner: &StoreInner = &self.inner;
+        let schema = observed_schema(&nodes, &relationships)?;
         let _maintenance = inner.maintenance.lock().await;
         // Node and edge SSTs are built at once, on separate workers of the runtime.
         let node_task = tokio::spawn({
@@ -109,7 +111,13 @@ impl GraphStore {
         if added.is_empty() {
             return Ok(report);
         }
-        let edit = ManifestEdit { added, ingest_after: Some(after), ..ManifestEdit::default() };
+        let schema_version = Some(inner.publish_schema(&schema).await?);
+        let edit = ManifestEdit {
+            added,
+            ingest_after: Some(after),
+            schema_version,
+            ..ManifestEdit::default()
+        };
         inner.db.install(edit).await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::debug!(?report, "bulk load installed");

@@ -18,6 +18,7 @@ mod ingest;
 mod lease;
 mod outputs;
 mod property_lookup;
+mod schema_publish;
 mod snapshot;
 mod statistics;
 mod tables;

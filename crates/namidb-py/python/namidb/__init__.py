@@ -235,6 +235,14 @@ class Client:
         """Compacts every LSM level fully."""
         self._native.compact()
 
+    def schema(self) -> Dict[str, Any]:
+        """Every label, relationship type and property type the namespace may hold.
+
+        ``{"version": 3, "labels": {"Person": {"age": ["INTEGER"], ...}},
+        "relationship_types": {"KNOWS": {...}}, "unlabelled": {...}}``. A property whose values
+        had several types lists each; deleted data stays listed (the schema only grows)."""
+        return self._native.schema()
+
     def gc(self, *, dry_run: bool = False) -> Dict[str, int]:
         """Deletes objects no reader can need any more; ``dry_run`` only counts them."""
         return self._native.gc(dry_run)
