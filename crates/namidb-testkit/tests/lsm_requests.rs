@@ -3,9 +3,11 @@
 //!
 //! The bound, for a fully compacted tree (one level, files of one partition not overlapping):
 //! - point lookup: per node label set whose file range covers the id, one GET of the Parquet tail
-//!   (metadata), one of the `_id` bloom filter of the row group the statistics admit, and — when
-//!   the bloom says yes — one for that row group's column chunks (coalesced): at most
-//!   `3 × label sets` GETs;
+//!   (metadata and page index), one of the `_id` bloom filter of the row group the statistics
+//!   and the page index admit, and — when the bloom says yes — one for that row group's column
+//!   chunks (coalesced): at most `3 × label sets` GETs. (Row groups whose chunks pass 256 KiB
+//!   are read page by page instead: one GET per run of adjacent pages, at most one per column;
+//!   `crates/namidb-graph/tests/node_sst_pages.rs` checks those.)
 //! - expand: one file of the forward partition covers the vertex: one GET of its footer, one of
 //!   the adjacency block, one of the property block: 3 GETs.
 

@@ -9,11 +9,13 @@
 //! values (docs/formats/graph-records.md), so no value is ever lost to a type conflict.
 
 mod columns;
+mod pages;
 mod reader;
 mod remote;
 mod writer;
 
 pub use columns::ColumnKind;
+pub use pages::{PAGE_READ_MIN_BYTES, PAGE_ROWS};
 pub use reader::{read_node_sst, NodeSstMetadata};
 pub use remote::{NodeColumns, RemoteNodeSst, SparseFile, NODE_TAIL_FETCH_BYTES};
 pub use writer::{NodeSstWriter, NodeVersion};

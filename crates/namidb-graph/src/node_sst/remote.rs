@@ -13,7 +13,7 @@ use std::sync::Arc;
 use bytes::{Buf, Bytes};
 use namidb_objstore::Bucket;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
 };
 use parquet::arrow::ProjectionMask;
 use parquet::bloom_filter::Sbbf;
@@ -21,6 +21,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 use parquet::file::reader::{ChunkReader, Length};
 
+use super::pages::load_page_index;
 use super::reader::{check_metadata, decode_batch};
 use super::writer::NodeVersion;
 use super::{ID_COLUMN, LSN_COLUMN, PROPERTY_PREFIX, TOMBSTONE_COLUMN};
@@ -102,10 +103,10 @@ impl ChunkReader for SparseFile {
 /// An opened node SST: its metadata, read with ranged GETs.
 #[derive(Debug, Clone)]
 pub struct RemoteNodeSst {
-    object: String,
-    size: u64,
-    labels: Vec<String>,
-    metadata: ArrowReaderMetadata,
+    pub(super) object: String,
+    pub(super) size: u64,
+    pub(super) labels: Vec<String>,
+    pub(super) metadata: ArrowReaderMetadata,
 }
 
 impl RemoteNodeSst {
@@ -118,18 +119,20 @@ impl RemoteNodeSst {
         let corrupt =
             |detail: String| GraphError::CorruptNodeSst { object: object.to_owned(), detail };
         let mut fetch = NODE_TAIL_FETCH_BYTES.min(size);
-        let metadata = loop {
+        let (metadata, tail) = loop {
             let tail = bucket.get_range(object, size - fetch..size).await?;
-            let file = SparseFile::new(size, vec![(size - fetch, tail)]);
+            let file = SparseFile::new(size, vec![(size - fetch, tail.clone())]);
             let mut reader = ParquetMetaDataReader::new();
             match reader.try_parse_sized(&file, size) {
-                Ok(()) => break reader.finish().map_err(|e| corrupt(e.to_string()))?,
+                Ok(()) => break (reader.finish().map_err(|e| corrupt(e.to_string()))?, tail),
                 Err(ParquetError::NeedMoreData(needed)) if (needed as u64) > fetch => {
                     fetch = (needed as u64).min(size);
                 }
                 Err(e) => return Err(corrupt(e.to_string())),
             }
         };
+        let metadata =
+            load_page_index(bucket, object, size, metadata, (size - fetch, tail)).await?;
         RemoteNodeSst::from_metadata(object, size, metadata)
     }
 
@@ -245,21 +248,7 @@ impl RemoteNodeSst {
             return Ok(Vec::new());
         }
         let parquet = self.metadata.metadata();
-        let schema = parquet.file_metadata().schema_descr();
-        let leaves: Vec<usize> = (0..schema.num_columns())
-            .filter(|&i| {
-                let column = schema.column(i);
-                let name = column.name();
-                i < 3
-                    || match columns {
-                        NodeColumns::Keys => false,
-                        NodeColumns::All => true,
-                        NodeColumns::Properties(keys) => name
-                            .strip_prefix(PROPERTY_PREFIX)
-                            .is_some_and(|key| keys.iter().any(|k| k == key)),
-                    }
-            })
-            .collect();
+        let leaves = self.leaves(columns);
         let mut ranges: Vec<Range<u64>> = Vec::new();
         for &rg in row_groups {
             let row_group = parquet
@@ -274,15 +263,50 @@ impl RemoteNodeSst {
                 ranges.push(start..start + len);
             }
         }
-        let fetched = fetch_coalesced(bucket, &self.object, ranges).await?;
-        let file = SparseFile::new(self.size, fetched);
-        let reader =
+        let fetched = fetch_coalesced(bucket, &self.object, ranges, COALESCE_GAP).await?;
+        self.decode(SparseFile::new(self.size, fetched), row_groups, leaves, None)
+    }
+
+    /// The leaf columns `columns` reads: the three fixed ones and the chosen properties.
+    pub(super) fn leaves(&self, columns: &NodeColumns) -> Vec<usize> {
+        let schema = self.metadata.metadata().file_metadata().schema_descr();
+        (0..schema.num_columns())
+            .filter(|&i| {
+                i < 3
+                    || match columns {
+                        NodeColumns::Keys => false,
+                        NodeColumns::All => true,
+                        NodeColumns::Properties(keys) => schema
+                            .column(i)
+                            .name()
+                            .strip_prefix(PROPERTY_PREFIX)
+                            .is_some_and(|key| keys.iter().any(|k| k == key)),
+                    }
+            })
+            .collect()
+    }
+
+    /// Decodes `leaves` of `row_groups` (only the `selection` rows, when given) from `file`,
+    /// which must hold every byte the decoder reads.
+    pub(super) fn decode(
+        &self,
+        file: SparseFile,
+        row_groups: &[usize],
+        leaves: Vec<usize>,
+        selection: Option<RowSelection>,
+    ) -> Result<Vec<NodeVersion>, GraphError> {
+        let corrupt =
+            |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
+        let schema = self.metadata.metadata().file_metadata().schema_descr();
+        let mut builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())
                 .with_row_groups(row_groups.to_vec())
                 .with_projection(ProjectionMask::leaves(schema, leaves))
-                .with_batch_size(8192)
-                .build()
-                .map_err(|e| corrupt(e.to_string()))?;
+                .with_batch_size(8192);
+        if let Some(selection) = selection {
+            builder = builder.with_row_selection(selection);
+        }
+        let reader = builder.build().map_err(|e| corrupt(e.to_string()))?;
         let mut versions = Vec::new();
         for batch in reader {
             let batch = batch.map_err(|e| corrupt(e.to_string()))?;
@@ -292,19 +316,18 @@ impl RemoteNodeSst {
     }
 }
 
-/// Fetches `ranges`, merging ranges closer than [`COALESCE_GAP`] into one request each.
-async fn fetch_coalesced(
+/// Fetches `ranges`, merging ranges closer than `gap` bytes into one request each.
+pub(super) async fn fetch_coalesced(
     bucket: &Bucket,
     object: &str,
     mut ranges: Vec<Range<u64>>,
+    gap: u64,
 ) -> Result<Vec<(u64, Bytes)>, GraphError> {
     ranges.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<u64>> = Vec::new();
     for range in ranges {
         match merged.last_mut() {
-            Some(last) if range.start <= last.end + COALESCE_GAP => {
-                last.end = last.end.max(range.end)
-            }
+            Some(last) if range.start <= last.end + gap => last.end = last.end.max(range.end),
             _ => merged.push(range),
         }
     }

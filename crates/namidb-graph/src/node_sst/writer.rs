@@ -6,18 +6,22 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
+use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
 use super::columns::ColumnKind;
+use super::pages::PAGE_ROWS;
 use super::{
     encode_labels, FORMAT_VERSION, ID_COLUMN, LSN_COLUMN, META_ENCODING, META_FORMAT, META_LABELS,
     META_VERSION, PROPERTY_PREFIX, TOMBSTONE_COLUMN,
 };
 use crate::error::GraphError;
 use crate::model::{NodeId, NodeRecord, PropertyValue};
+
+/// Largest dictionary page of a property column before it falls back to plain encoding.
+const DICTIONARY_PAGE_BYTES: usize = 64 * 1024;
 
 /// One version of one node.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +110,13 @@ impl NodeSstWriter {
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(self.row_group_rows))
             .set_statistics_enabled(EnabledStatistics::Page)
+            .set_data_page_row_count_limit(PAGE_ROWS)
+            // A point read fetches a column's dictionary page beside its data page: ids are
+            // unique (no dictionary; sorted, so delta-encoded), and a property's dictionary
+            // falls back to plain pages once it passes 64 KiB.
+            .set_column_dictionary_enabled(ColumnPath::from(ID_COLUMN), false)
+            .set_column_encoding(ColumnPath::from(ID_COLUMN), Encoding::DELTA_BINARY_PACKED)
+            .set_dictionary_page_size_limit(DICTIONARY_PAGE_BYTES)
             .set_column_bloom_filter_enabled(ColumnPath::from(ID_COLUMN), true)
             .set_key_value_metadata(Some(metadata))
             .build();

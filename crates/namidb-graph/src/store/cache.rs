@@ -24,6 +24,8 @@ pub enum CacheKind {
     NodeBloom,
     /// A node SST row group, decoded.
     NodeRows,
+    /// The rows of a node SST row group's pages that a point lookup read, decoded.
+    NodePages,
     /// An edge SST's footer.
     EdgeFooter,
     /// An edge SST adjacency block, decoded.
@@ -34,10 +36,11 @@ pub enum CacheKind {
     NodeValueIndex,
 }
 
-const KINDS: [CacheKind; 7] = [
+const KINDS: [CacheKind; 8] = [
     CacheKind::NodeMetadata,
     CacheKind::NodeBloom,
     CacheKind::NodeRows,
+    CacheKind::NodePages,
     CacheKind::EdgeFooter,
     CacheKind::EdgeAdjacency,
     CacheKind::EdgeProperties,
@@ -185,6 +188,14 @@ impl SstCache {
         let value = Arc::new(value);
         self.insert(key, Arc::clone(&value), size);
         Ok(value)
+    }
+
+    /// The entry for `key` if it is cached (counted as a hit; a miss is not counted, since
+    /// nothing is loaded).
+    pub fn peek<T: Any + Send + Sync>(&self, key: &CacheKey) -> Option<Arc<T>> {
+        let value = self.lookup::<T>(key)?;
+        self.hits[slot(key.kind)].fetch_add(1, Ordering::Relaxed);
+        Some(value)
     }
 
     /// Drops every entry of `object` (after garbage collection deleted it).

@@ -154,18 +154,22 @@ impl GraphSnapshot {
         if let Some(value) = self.snapshot.state().memtable_get(&key, self.lsn()) {
             return value.map(|v| decode_node(&v).map_err(corrupt).map(Arc::new)).transpose();
         }
+        // Every file whose key range covers the id is probed at once: on an object store the
+        // probes' GETs (tail, bloom, pages) overlap instead of queueing.
+        let tables = self.tables();
+        let probes = self
+            .levelled_ssts(SstKind::Node)
+            .filter(|(_, sst)| covers(sst, &key) && sst.min_lsn <= self.lsn().get())
+            .map(|(level, sst)| async move {
+                let object = sst_key(SstKind::Node, level, &sst.id);
+                tables.node_versions_of(&object, sst.size_bytes, id.0).await
+            });
         let mut newest: Option<(u64, Option<Arc<NodeRecord>>)> = None;
-        for (level, sst) in self.levelled_ssts(SstKind::Node) {
-            if !covers(sst, &key) || sst.min_lsn > self.lsn().get() {
-                continue;
-            }
-            let object = sst_key(SstKind::Node, level, &sst.id);
-            for version in self.tables().node_versions_of(&object, sst.size_bytes, id.0).await? {
-                if version.lsn <= self.lsn().get()
-                    && newest.as_ref().is_none_or(|(l, _)| version.lsn > *l)
-                {
-                    newest = Some((version.lsn, version.record));
-                }
+        for version in futures::future::try_join_all(probes).await?.into_iter().flatten() {
+            if version.lsn <= self.lsn().get()
+                && newest.as_ref().is_none_or(|(l, _)| version.lsn > *l)
+            {
+                newest = Some((version.lsn, version.record));
             }
         }
         Ok(newest.and_then(|(_, record)| record))

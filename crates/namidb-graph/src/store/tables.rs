@@ -9,7 +9,7 @@ use namidb_objstore::Bucket;
 use super::cache::{CacheKey, CacheKind, SstCache};
 use crate::edge_sst::{AdjacencyBlock, BlockRef, EdgeSstReader};
 use crate::error::GraphError;
-use crate::node_sst::{NodeColumns, NodeVersion, RemoteNodeSst};
+use crate::node_sst::{NodeColumns, NodeVersion, RemoteNodeSst, PAGE_READ_MIN_BYTES};
 
 /// Reads SST objects of one namespace through a cache.
 #[derive(Clone, Copy)]
@@ -20,6 +20,11 @@ pub(crate) struct Tables<'a> {
 
 fn key(object: &str, kind: CacheKind, index: u64) -> CacheKey {
     CacheKey { object: Arc::from(object), kind, index, column: None }
+}
+
+/// The cache key of a whole decoded row group: `All` columns (0) or `Keys` (1).
+fn row_group_key(object: &str, row_group: usize, keys_only: bool) -> CacheKey {
+    key(object, CacheKind::NodeRows, (row_group as u64) << 1 | u64::from(keys_only))
 }
 
 /// Approximate heap bytes of decoded node versions.
@@ -51,8 +56,9 @@ impl Tables<'_> {
             .await
     }
 
-    /// The versions of node `id` in one node SST: row groups pruned by statistics, then by the
-    /// bloom filter, then the surviving row group read (all cached).
+    /// The versions of node `id` in one node SST: row groups pruned by statistics, pages by
+    /// the page index, then by the bloom filter; then the row group read whole, or only its
+    /// pages that hold the id when the row group is large (all cached).
     pub(crate) async fn node_versions_of(
         &self,
         object: &str,
@@ -62,6 +68,10 @@ impl Tables<'_> {
         let sst = self.node_sst(object, size).await?;
         let mut found = Vec::new();
         for row_group in sst.row_groups_for(id) {
+            let pages = sst.page_rows_for(row_group, id);
+            if pages.as_ref().is_some_and(|rows| rows.is_empty()) {
+                continue;
+            }
             let bloom = self
                 .cache
                 .get_or_load(key(object, CacheKind::NodeBloom, row_group as u64), || async {
@@ -73,7 +83,25 @@ impl Tables<'_> {
             if bloom.as_ref().as_ref().is_some_and(|bloom| !bloom.check(&id)) {
                 continue;
             }
-            let rows = self.node_rows(&sst, row_group, &NodeColumns::All).await?;
+            let cached =
+                self.cache.peek::<Vec<NodeVersion>>(&row_group_key(object, row_group, false));
+            let large = sst.chunk_bytes(row_group, &NodeColumns::All) > PAGE_READ_MIN_BYTES;
+            let rows = match (cached, pages) {
+                (Some(rows), _) => rows,
+                (None, Some(pages)) if large => {
+                    let index = (row_group as u64) << 32 | pages.start as u64;
+                    self.cache
+                        .get_or_load(key(object, CacheKind::NodePages, index), || async {
+                            let rows = sst
+                                .read_rows(self.bucket, row_group, pages, &NodeColumns::All)
+                                .await?;
+                            let bytes = node_versions_size(&rows);
+                            Ok((rows, bytes))
+                        })
+                        .await?
+                }
+                (None, _) => self.node_rows(&sst, row_group, &NodeColumns::All).await?,
+            };
             let start = rows.partition_point(|v| v.id.0 < id);
             found.extend(rows[start..].iter().take_while(|v| v.id.0 == id).cloned());
         }
@@ -87,16 +115,15 @@ impl Tables<'_> {
         row_group: usize,
         columns: &NodeColumns,
     ) -> Result<Arc<Vec<NodeVersion>>, GraphError> {
-        let variant = match columns {
-            NodeColumns::All => 0,
-            NodeColumns::Keys => 1,
+        let keys_only = match columns {
+            NodeColumns::All => false,
+            NodeColumns::Keys => true,
             NodeColumns::Properties(_) => {
                 return Ok(Arc::new(sst.read(self.bucket, &[row_group], columns).await?));
             }
         };
-        let index = (row_group as u64) << 1 | variant;
         self.cache
-            .get_or_load(key(sst.object(), CacheKind::NodeRows, index), || async {
+            .get_or_load(row_group_key(sst.object(), row_group, keys_only), || async {
                 let rows = sst.read(self.bucket, &[row_group], columns).await?;
                 let bytes = node_versions_size(&rows);
                 Ok((rows, bytes))
