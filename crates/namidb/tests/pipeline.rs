@@ -35,6 +35,13 @@ const QUERIES: &[&str] = &[
     "MATCH (a)-[r]-(b) RETURN count(*) AS n, sum(id(r)) % 1000 AS ids",
     "MATCH (a:P)-[:K]->(a) RETURN count(*) AS loops",
     "MATCH (a:P)-[:K]->(b)-[:K]->(c:P) RETURN count(*) AS n",
+    // Memoized last hops: self-loops and parallel relationships met through both directions,
+    // distinctness against two earlier relationships, a relationship filter, grouping.
+    "MATCH (a)-[r]-(b)-[s]-(c) WHERE c.age > 5 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c)-[k:K]-(d:P) WHERE k.w > 3 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)<-[:K]-(c) RETURN a.age % 5 AS g, count(*) AS n ORDER BY g",
+    "MATCH (a:P)-[:K|L]->(b)-[:K|L]-(c) RETURN count(*) AS n",
+    "MATCH (a:P)-[r:K]->(b)-[s:K]->(c) WHERE id(s) % 3 = 0 RETURN count(*) AS n",
     // The last hop only counted, grouped by a key read before it, no ORDER BY.
     "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.age > 40 RETURN a.age % 3 AS k, count(*) AS n",
     "MATCH (a:P)-[:K]->(b) WHERE b.age > 0 RETURN count(*) AS n, count(*) AS m",

@@ -18,6 +18,7 @@ use namidb_value::Value;
 use rustc_hash::FxHashMap;
 
 use super::projection::{GraphProjection, LabelMembers, TypeAdjacency};
+use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
 
@@ -218,6 +219,8 @@ pub(crate) struct Pipeline {
     /// The last step when it is an expansion followed by filters only, and every aggregate is
     /// `count(*)` and no grouping key reads what it writes: its tuples are only counted.
     pub(crate) counted_tail: Option<usize>,
+    /// Per-node counts of the counted tail, when its filters allow them.
+    pub(crate) tail_memo: Option<TailMemo>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -273,8 +276,11 @@ pub(crate) fn compile(
         aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args });
     }
     let counted_tail = counted_tail(&steps, &keys, &aggregates);
+    let tail_memo =
+        counted_tail.and_then(|t| tail_memo::plan(&steps, t, ctx.width, projection.ids.len()));
     Ok(Some(Pipeline {
         counted_tail,
+        tail_memo,
         projection: projection.clone(),
         types: c.types,
         width: ctx.width,
@@ -303,7 +309,7 @@ fn counted_tail(
 
 impl PExpr {
     /// Whether it reads `slot`.
-    fn reads(&self, slot: usize) -> bool {
+    pub(super) fn reads(&self, slot: usize) -> bool {
         match self {
             PExpr::Const(_) => false,
             PExpr::Node(s)

@@ -13,6 +13,7 @@
 mod compile;
 pub mod projection;
 mod run;
+mod tail_memo;
 
 use namidb_query::Plan;
 

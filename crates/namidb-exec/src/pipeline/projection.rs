@@ -59,6 +59,11 @@ pub(crate) struct Csr {
 }
 
 impl Csr {
+    /// The node whose rows hold `entry` (the source, in the outgoing rows).
+    pub(crate) fn source_of(&self, entry: usize) -> u32 {
+        self.offsets.partition_point(|&o| o as usize <= entry).saturating_sub(1) as u32
+    }
+
     /// The entry range of node `dense`.
     #[inline]
     pub(crate) fn range(&self, dense: u32) -> std::ops::Range<usize> {

@@ -71,8 +71,8 @@ impl Groups {
 
 /// The state of one walk: the tuple, the projected values, and the grouping key of the last
 /// tuple folded with its group (consecutive tuples often share a key: one start node's).
-struct Walk {
-    tuple: Vec<u64>,
+pub(super) struct Walk {
+    pub(super) tuple: Vec<u64>,
     values: Vec<Value>,
     key: Vec<GroupKey>,
     last: Option<(Vec<GroupKey>, usize)>,
@@ -197,6 +197,19 @@ impl Pipeline {
         ctx: &ExecContext<'_>,
     ) -> Result<()> {
         let Some(expand) = self.steps.get(step) else { return Ok(()) };
+        let memoized = match (&self.tail_memo, ctx.profiler) {
+            (Some(memo), None) => self.count_tail_memo(step, memo, w, ctx)?,
+            _ => None,
+        };
+        if let Some(passed) = memoized {
+            if passed > 0 {
+                let g = self.group_of(w, groups, ctx)?;
+                for acc in &mut groups.accumulators[g] {
+                    acc.add_count(passed);
+                }
+            }
+            return Ok(());
+        }
         let mut passed = 0i64;
         self.expand_each(expand, w, |w| {
             groups.step_rows[step] += 1;
@@ -221,7 +234,7 @@ impl Pipeline {
 
     /// Calls `f` with the tuple extended by each relationship the expansion `step` matches
     /// from the tuple's `from` node.
-    fn expand_each(
+    pub(super) fn expand_each(
         &self,
         step: &Step,
         w: &mut Walk,
@@ -307,7 +320,7 @@ impl Pipeline {
     }
 
     /// Whether a `WHERE` keeps the tuple: only for true.
-    fn keeps(&self, predicate: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<bool> {
+    pub(super) fn keeps(&self, predicate: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<bool> {
         match predicate {
             PExpr::Labels(..)
             | PExpr::DistinctRels(_)
@@ -323,7 +336,7 @@ impl Pipeline {
     /// A boolean operand's truth, `None` for null, without building values: what `eval`
     /// would give, and an error where it would raise one (a non-boolean operand of a logical
     /// operator).
-    fn test(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Option<bool>> {
+    pub(super) fn test(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Option<bool>> {
         Ok(match e {
             PExpr::Labels(s, test) => Some(labels(test, w.tuple[*s] as u32)),
             PExpr::DistinctRels(slots) => Some(self.distinct_rels(slots, w)),
