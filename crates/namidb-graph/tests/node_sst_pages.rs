@@ -43,15 +43,21 @@ fn bytes_read(bucket: &Bucket) -> (u64, u64) {
     (range.requests, range.bytes_read)
 }
 
-#[tokio::test]
-async fn page_reads_find_exactly_the_versions_of_the_id() {
-    let versions = versions();
-    let file = NodeSstWriter::new(ROW_GROUP).write(&["Person".to_owned()], &versions).unwrap();
+/// The versions written as one node SST into a fresh memory bucket, opened.
+async fn stored(name: &str, versions: &[NodeVersion]) -> (Bucket, RemoteNodeSst) {
+    let file = NodeSstWriter::new(ROW_GROUP).write(&["Person".to_owned()], versions).unwrap();
     let size = file.len() as u64;
-    let uri = StoreUri::parse("memory://node-pages?ns=n").unwrap();
+    let uri = StoreUri::parse(&format!("memory://{name}?ns=n")).unwrap();
     let bucket = Bucket::open(&uri, Default::default()).unwrap();
     bucket.put("f.parquet", Bytes::from(file)).await.unwrap();
     let sst = RemoteNodeSst::open(&bucket, "f.parquet", size).await.unwrap();
+    (bucket, sst)
+}
+
+#[tokio::test]
+async fn page_reads_find_exactly_the_versions_of_the_id() {
+    let versions = versions();
+    let (bucket, sst) = stored("node-pages", &versions).await;
     assert_eq!(sst.row_groups(), versions.len().div_ceil(ROW_GROUP));
 
     let all = NodeColumns::All;
@@ -88,13 +94,7 @@ async fn page_reads_find_exactly_the_versions_of_the_id() {
 
 #[tokio::test]
 async fn keys_only_page_reads_skip_the_property_columns() {
-    let versions = versions();
-    let file = NodeSstWriter::new(ROW_GROUP).write(&["Person".to_owned()], &versions).unwrap();
-    let size = file.len() as u64;
-    let uri = StoreUri::parse("memory://node-pages-keys?ns=n").unwrap();
-    let bucket = Bucket::open(&uri, Default::default()).unwrap();
-    bucket.put("f.parquet", Bytes::from(file)).await.unwrap();
-    let sst = RemoteNodeSst::open(&bucket, "f.parquet", size).await.unwrap();
+    let (bucket, sst) = stored("node-pages-keys", &versions()).await;
     let rows = sst.page_rows_for(1, 80_000).unwrap();
     let keys = sst.read_rows(&bucket, 1, rows, &NodeColumns::Keys).await.unwrap();
     assert!(keys.iter().any(|v| v.id.0 == 80_000));
