@@ -201,28 +201,25 @@ impl Pipeline {
             (Some(memo), None) => self.count_tail_memo(step, memo, w, ctx)?,
             _ => None,
         };
-        if let Some(passed) = memoized {
-            if passed > 0 {
-                let g = self.group_of(w, groups, ctx)?;
-                for acc in &mut groups.accumulators[g] {
-                    acc.add_count(passed);
-                }
+        let passed = match memoized {
+            Some(passed) => passed,
+            None => {
+                let mut passed = 0i64;
+                self.expand_each(expand, w, |w| {
+                    groups.step_rows[step] += 1;
+                    for (j, filter) in self.steps.iter().enumerate().skip(step + 1) {
+                        let Step::Filter(predicate) = filter else { continue };
+                        if !self.keeps(predicate, w, ctx)? {
+                            return Ok(());
+                        }
+                        groups.step_rows[j] += 1;
+                    }
+                    passed += 1;
+                    Ok(())
+                })?;
+                passed
             }
-            return Ok(());
-        }
-        let mut passed = 0i64;
-        self.expand_each(expand, w, |w| {
-            groups.step_rows[step] += 1;
-            for (j, filter) in self.steps.iter().enumerate().skip(step + 1) {
-                let Step::Filter(predicate) = filter else { continue };
-                if !self.keeps(predicate, w, ctx)? {
-                    return Ok(());
-                }
-                groups.step_rows[j] += 1;
-            }
-            passed += 1;
-            Ok(())
-        })?;
+        };
         if passed > 0 {
             let g = self.group_of(w, groups, ctx)?;
             for acc in &mut groups.accumulators[g] {

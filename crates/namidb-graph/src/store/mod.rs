@@ -113,6 +113,9 @@ pub(crate) struct StoreInner {
     pub(crate) sst_seq: AtomicU64,
     /// The statistics of the last SST set asked about, by a fingerprint of its SST names.
     pub(crate) statistics: parking_lot::Mutex<Option<(u64, Arc<GraphStatistics>)>>,
+    /// The schema object as this handle last read or wrote it (it only grows, so what it
+    /// holds is in the stored one too): a flush with nothing new skips the GET.
+    pub(crate) known_schema: parking_lot::Mutex<Option<crate::schema::GraphSchema>>,
 }
 
 /// A graph namespace: writes, snapshots and LSM maintenance. Cheap to clone.
@@ -155,6 +158,7 @@ impl GraphStore {
             snapshots: Arc::default(),
             sst_seq: AtomicU64::new(0),
             statistics: parking_lot::Mutex::new(None),
+            known_schema: parking_lot::Mutex::new(None),
         });
         if inner.options.background {
             tokio::spawn(background(Arc::downgrade(&inner)));

@@ -63,10 +63,17 @@ impl StoreInner {
 
     /// Merges `observed` into the stored schema; returns the version that holds it.
     pub(crate) async fn publish_schema(&self, observed: &GraphSchema) -> Result<u64, GraphError> {
+        if let Some(known) = self.known_schema.lock().as_ref() {
+            if !known.clone().merge(observed) {
+                return Ok(known.version);
+            }
+        }
         for _ in 0..PUBLISH_ATTEMPTS {
             let (mut schema, etag) = self.read_schema().await?;
             if !schema.merge(observed) {
-                return Ok(schema.version);
+                let version = schema.version;
+                *self.known_schema.lock() = Some(schema);
+                return Ok(version);
             }
             schema.version += 1;
             let bytes = Bytes::from(schema.encode());
@@ -75,7 +82,11 @@ impl StoreInner {
                 None => self.db.bucket().put_if_absent(SCHEMA_KEY, bytes).await,
             };
             match written {
-                Ok(_) => return Ok(schema.version),
+                Ok(_) => {
+                    let version = schema.version;
+                    *self.known_schema.lock() = Some(schema);
+                    return Ok(version);
+                }
                 Err(ObjectStoreError::PreconditionFailed { .. })
                 | Err(ObjectStoreError::AlreadyExists { .. }) => continue,
                 Err(e) => return Err(e.into()),

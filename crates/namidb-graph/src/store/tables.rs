@@ -85,10 +85,11 @@ impl Tables<'_> {
             }
             let cached =
                 self.cache.peek::<Vec<NodeVersion>>(&row_group_key(object, row_group, false));
-            let large = sst.chunk_bytes(row_group, &NodeColumns::All) > PAGE_READ_MIN_BYTES;
             let rows = match (cached, pages) {
                 (Some(rows), _) => rows,
-                (None, Some(pages)) if large => {
+                (None, Some(pages))
+                    if sst.chunk_bytes(row_group, &NodeColumns::All) > PAGE_READ_MIN_BYTES =>
+                {
                     let index = (row_group as u64) << 32 | pages.start as u64;
                     self.cache
                         .get_or_load(key(object, CacheKind::NodePages, index), || async {
