@@ -183,7 +183,7 @@ async fn golden_v1_fixture_keeps_decoding() {
     let remote =
         namidb_graph::node_sst::RemoteNodeSst::open(&bucket, "f.parquet", size).await.unwrap();
     assert_eq!(remote.row_groups_for(9), vec![1]);
-    let bloom = remote.fetch_id_bloom(&bucket, 1).await.unwrap().expect("bloom on _id");
+    let bloom = remote.fetch_bloom(&bucket, 1, 0).await.unwrap().expect("bloom on _id");
     assert!(bloom.check(&9u64));
     let all = namidb_graph::node_sst::NodeColumns::All;
     let mut ranged = remote.read(&bucket, &[0, 1], &all).await.unwrap();

@@ -15,6 +15,7 @@
 
 use namidb_graph::edge_sst::Direction;
 use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
+use namidb_graph::store::{CacheKind, IndexKey};
 use namidb_graph::{GraphBatch, GraphStore, LsmOptions};
 use namidb_objstore::OpKind;
 use namidb_storage::DbOptions;
@@ -96,6 +97,91 @@ async fn cold_reads_cost_bounded_gets_and_warm_reads_none() {
         NODES * RELS_PER_NODE,
         stats.hits(),
         stats.misses()
+    );
+    store.close().await.unwrap();
+}
+
+/// Cold misses so far of one cache kind (each a load from the bucket).
+fn misses(store: &GraphStore, kind: CacheKind) -> u64 {
+    store.cache_stats().kinds.get(&kind).map_or(0, |k| k.misses)
+}
+
+/// A cold equality lookup of a key-like property reads the column's bloom filter of every row
+/// group and then only the row group that holds the value, not the whole column; a value no
+/// bloom admits reads no row group, and a key whose type the column cannot hold reads nothing.
+/// Columns without blooms (floats) are still answered, by reading every row group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cold_property_lookups_read_only_the_row_groups_blooms_admit() {
+    const PEOPLE: u64 = 50_000;
+    let uri = "memory://lsm-property-blooms?ns=n";
+    let options = LsmOptions {
+        background: false,
+        target_sst_rows: 1_000_000,
+        node_row_group_rows: 2_048,
+        ..LsmOptions::default()
+    };
+    let store = GraphStore::open(uri, DbOptions::default(), options.clone()).await.unwrap();
+    let mut batch = GraphBatch::new();
+    for id in 0..PEOPLE {
+        let properties = [
+            ("uid".to_owned(), PropertyValue::Int(id as i64 * 3)),
+            ("name".to_owned(), PropertyValue::String(format!("person-{id}"))),
+            ("team".to_owned(), PropertyValue::Int((id % 10) as i64)),
+            ("score".to_owned(), PropertyValue::Float(id as f64)),
+        ];
+        let record = NodeRecord { labels: vec!["Person".into()], properties: properties.into() };
+        batch.put_node(NodeId(id), &record);
+    }
+    store.commit(batch).await.unwrap();
+    store.flush().await.unwrap();
+    store.compact_fully().await.unwrap();
+    store.close().await.unwrap();
+
+    let store = GraphStore::open(uri, DbOptions::default(), options).await.unwrap();
+    let snapshot = store.snapshot();
+    let row_groups = PEOPLE.div_ceil(2_048);
+    let person = ["Person".to_owned()];
+    let probe = |property: &'static str, key: IndexKey| {
+        let (store, snapshot, person) = (&store, &snapshot, &person);
+        async move {
+            let lookup = snapshot.property_lookup(person, property).await.unwrap();
+            let (gets_before, reads_before) =
+                (gets(store), misses(store, CacheKind::NodeValueIndex));
+            let found = snapshot.probe_property(&lookup, &key).await.unwrap();
+            let gets_after = gets(store);
+            let reads = misses(store, CacheKind::NodeValueIndex) - reads_before;
+            (found, reads, gets_after.0 - gets_before.0, gets_after.1 - gets_before.1)
+        }
+    };
+
+    let (found, reads, requests, bytes) =
+        probe("name", IndexKey::String("person-31337".into())).await;
+    let (name_reads, name_requests) = (reads, requests);
+    // Blooms are sized for 5% false positives: a few row groups besides the one holding the
+    // name may be read, never most of them.
+    assert_eq!(found, vec![NodeId(31_337)]);
+    assert!(reads >= 1 && reads <= row_groups / 4, "{reads} row groups read for one name");
+    // A bloom per row group, the row groups read, and the point read confirming the candidate.
+    assert!(requests <= row_groups + reads + 2, "{requests} GETs");
+    let (found, reads, ..) = probe("uid", IndexKey::Int(3 * 4_242)).await;
+    assert_eq!(found, vec![NodeId(4_242)]);
+    assert!(reads >= 1 && reads <= row_groups / 4, "{reads} row groups read for one uid");
+    let (found, reads, ..) = probe("name", IndexKey::String("nobody".into())).await;
+    assert!(found.is_empty() && reads <= row_groups / 4, "{reads} row groups for an absent name");
+
+    let blooms = misses(&store, CacheKind::NodeBloom);
+    let (found, reads, requests, _) = probe("uid", IndexKey::String("12726".into())).await;
+    assert_eq!((found.len(), reads, requests), (0, 0, 0), "a string key on an integer column");
+    assert_eq!(misses(&store, CacheKind::NodeBloom), blooms);
+
+    let (found, reads, _, scan_bytes) = probe("score", IndexKey::Int(31_337)).await;
+    assert_eq!((found, reads), (vec![NodeId(31_337)], row_groups), "floats have no bloom");
+    assert!(bytes * 4 < scan_bytes, "bloom lookup {bytes} B vs column read {scan_bytes} B");
+    let (found, ..) = probe("team", IndexKey::Int(3)).await;
+    assert_eq!(found.len() as u64, PEOPLE / 10);
+    eprintln!(
+        "{PEOPLE} nodes in {row_groups} row groups: cold name lookup {name_requests} GETs, {bytes} B \
+         ({name_reads} row groups read); reading the float column instead {scan_bytes} B"
     );
     store.close().await.unwrap();
 }

@@ -49,6 +49,24 @@ impl ColumnKind {
         kind.unwrap_or(ColumnKind::Encoded)
     }
 
+    /// The kind stored as `data_type` (`None` for a type no property column has).
+    pub fn of_data_type(data_type: &DataType) -> Option<ColumnKind> {
+        Some(match data_type {
+            DataType::Int64 => ColumnKind::Int,
+            DataType::Float64 => ColumnKind::Float,
+            DataType::Utf8 => ColumnKind::String,
+            DataType::Boolean => ColumnKind::Bool,
+            DataType::Binary => ColumnKind::Encoded,
+            _ => return None,
+        })
+    }
+
+    /// Whether the writer gives the column a bloom filter per row group: integers and strings,
+    /// the values equality lookups probe (a float or boolean column, or encoded values, get none).
+    pub fn has_bloom(self) -> bool {
+        matches!(self, ColumnKind::Int | ColumnKind::String)
+    }
+
     /// The Arrow type.
     pub fn data_type(self) -> DataType {
         match self {

@@ -1,8 +1,9 @@
 //! Node SSTs: node versions of one label set in Apache Parquet, one typed column per property
 //! (format: docs/formats/node-sst.md).
 //!
-//! Rows are sorted by node id, newest version first; `_id` carries a bloom filter and every
-//! column page statistics, so point lookups and predicates prune row groups and pages.
+//! Rows are sorted by node id, newest version first; `_id` and every integer or string property
+//! column carry a bloom filter per row group and every column page statistics, so point
+//! lookups, property equality lookups and predicates prune row groups and pages.
 //! A property whose values in the file share one of the types Parquet represents natively
 //! (integer, float, string, boolean) gets that column type; any other property — lists, maps,
 //! temporal values, or a key whose values mix types — is stored as a binary column of encoded

@@ -21,6 +21,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 use parquet::file::reader::{ChunkReader, Length};
 
+use super::columns::ColumnKind;
 use super::pages::load_page_index;
 use super::reader::{check_metadata, decode_batch};
 use super::writer::NodeVersion;
@@ -206,21 +207,42 @@ impl RemoteNodeSst {
             .collect()
     }
 
-    /// Fetches the bloom filter on `_id` of `row_group` (one ranged GET); `None` if it has none.
-    pub async fn fetch_id_bloom(
+    /// The leaf index and kind of `key`'s property column; `None` when the file has none.
+    pub fn property_column(&self, key: &str) -> Option<(usize, ColumnKind)> {
+        let schema = self.metadata.schema();
+        let name = format!("{PROPERTY_PREFIX}{key}");
+        let (leaf, field) = schema.fields().iter().enumerate().find(|(_, f)| *f.name() == name)?;
+        Some((leaf, ColumnKind::of_data_type(field.data_type())?))
+    }
+
+    /// Whether `row_group`'s chunk of column `leaf` has a bloom filter.
+    pub fn has_bloom(&self, row_group: usize, leaf: usize) -> bool {
+        let row_groups = self.metadata.metadata().row_groups();
+        row_groups.get(row_group).is_some_and(|rg| {
+            leaf < rg.num_columns() && rg.column(leaf).bloom_filter_offset().is_some()
+        })
+    }
+
+    /// Fetches the bloom filter of column `leaf` (0 is `_id`) in `row_group` (one ranged GET);
+    /// `None` if it has none.
+    pub async fn fetch_bloom(
         &self,
         bucket: &Bucket,
         row_group: usize,
+        leaf: usize,
     ) -> Result<Option<Sbbf>, GraphError> {
         let corrupt =
             |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
-        let chunk = self
+        let row_group_meta = self
             .metadata
             .metadata()
             .row_groups()
             .get(row_group)
-            .ok_or_else(|| corrupt(format!("no row group {row_group}")))?
-            .column(0);
+            .ok_or_else(|| corrupt(format!("no row group {row_group}")))?;
+        if leaf >= row_group_meta.num_columns() {
+            return Err(corrupt(format!("no column {leaf} in row group {row_group}")));
+        }
+        let chunk = row_group_meta.column(leaf);
         let (Some(offset), Some(length)) =
             (chunk.bloom_filter_offset(), chunk.bloom_filter_length())
         else {

@@ -78,6 +78,7 @@ impl NodeSstWriter {
             Field::new(LSN_COLUMN, DataType::UInt64, false),
             Field::new(TOMBSTONE_COLUMN, DataType::Boolean, false),
         ];
+        let mut bloom_columns = Vec::new();
         let mut columns: Vec<ArrayRef> = vec![
             Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.id.0))),
             Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.lsn))),
@@ -89,13 +90,14 @@ impl NodeSstWriter {
                 .map(|r| r.record.as_ref().and_then(|rec| rec.properties.get(key)))
                 .collect();
             let kind = ColumnKind::for_values(cells.iter().flatten().copied());
-            fields.push(
-                Field::new(format!("{PROPERTY_PREFIX}{key}"), kind.data_type(), true)
-                    .with_metadata(HashMap::from([(
-                        META_ENCODING.to_owned(),
-                        kind.encoding().to_owned(),
-                    )])),
-            );
+            let name = format!("{PROPERTY_PREFIX}{key}");
+            if kind.has_bloom() {
+                bloom_columns.push(ColumnPath::from(name.as_str()));
+            }
+            fields.push(Field::new(name, kind.data_type(), true).with_metadata(HashMap::from([(
+                META_ENCODING.to_owned(),
+                kind.encoding().to_owned(),
+            )])));
             columns.push(kind.build(&cells));
         }
         let schema = Arc::new(Schema::new(fields));
@@ -106,7 +108,7 @@ impl NodeSstWriter {
             KeyValue::new(META_VERSION.to_owned(), FORMAT_VERSION.to_string()),
             KeyValue::new(META_LABELS.to_owned(), encode_labels(labels)),
         ];
-        let properties = WriterProperties::builder()
+        let mut properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(self.row_group_rows))
             .set_statistics_enabled(EnabledStatistics::Page)
@@ -118,8 +120,14 @@ impl NodeSstWriter {
             .set_column_encoding(ColumnPath::from(ID_COLUMN), Encoding::DELTA_BINARY_PACKED)
             .set_dictionary_page_size_limit(DICTIONARY_PAGE_BYTES)
             .set_column_bloom_filter_enabled(ColumnPath::from(ID_COLUMN), true)
-            .set_key_value_metadata(Some(metadata))
-            .build();
+            .set_key_value_metadata(Some(metadata));
+        // Equality lookups probe integer and string properties: their blooms let a cold lookup
+        // skip the row groups without the value. Each is sized for a row group of distinct
+        // values and folded down to what the chunk holds, so a low-cardinality column's is small.
+        for column in bloom_columns {
+            properties = properties.set_column_bloom_filter_enabled(column, true);
+        }
+        let properties = properties.build();
         let mut out = Vec::new();
         let mut writer = ArrowWriter::try_new(&mut out, schema, Some(properties))
             .map_err(|e| GraphError::InvalidInput(format!("node SST writer: {e}")))?;

@@ -20,7 +20,7 @@ use crate::error::GraphError;
 pub enum CacheKind {
     /// A node SST's Parquet metadata.
     NodeMetadata,
-    /// A node SST row group's bloom filter on `_id`.
+    /// A node SST row group's bloom filter on `_id` (no `column`) or on the property `column`.
     NodeBloom,
     /// A node SST row group, decoded.
     NodeRows,
@@ -32,7 +32,7 @@ pub enum CacheKind {
     EdgeAdjacency,
     /// An edge SST property block, split into cells.
     EdgeProperties,
-    /// A node SST's value index of one property (for equality lookups).
+    /// A node SST row group's value index of one property (for equality lookups).
     NodeValueIndex,
 }
 

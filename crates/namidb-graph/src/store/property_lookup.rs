@@ -1,27 +1,34 @@
 //! Equality lookups of one node property: `MATCH (n:L {key: value})` without reading every
 //! node of the label.
 //!
-//! Each node SST gets a value index of a property on first use: the hash of every indexable
-//! value with the id that holds it, sorted by hash, 16 bytes per row. It is built from that one
-//! column and kept in the [`SstCache`](super::SstCache) like any decoded SST piece (SSTs never
-//! change, so it never goes stale). A [`PropertyLookup`] gathers the indexes of the files a
-//! snapshot can see plus an index of the memtables, once per statement; probing it yields
-//! candidate ids, and each candidate is confirmed with a point read of its newest version at
-//! the snapshot, so superseded versions, deletions, removed labels and hash collisions all drop
-//! out there. The answer is exact.
+//! A node SST row group gets a value index of a property when a lookup first needs it: the
+//! hash of every indexable value with the id that holds it, sorted by hash, 16 bytes per row,
+//! built from that one column chunk and kept in the [`SstCache`](super::SstCache) like any
+//! decoded SST piece (SSTs never change, so it never goes stale). A row group is read only if
+//! it can hold the value: the column must exist in the file and have a type that can equal it,
+//! and the column's bloom filter (integer and string columns carry one per row group) must
+//! admit it. So a cold lookup of a key-like value fetches the blooms and one row group's column,
+//! not the whole column. A [`PropertyLookup`] holds, once per statement, the files a snapshot
+//! can see (with the blooms and indexes loaded so far) and an index of the memtables; probing it
+//! yields candidate ids, and each candidate is confirmed with a point read of its newest
+//! version at the snapshot, so superseded versions, deletions, removed labels and hash
+//! collisions all drop out there. The answer is exact.
 //!
 //! Only values whose equality is plain identity are indexed: strings, and integers (floats with
 //! an integral value up to 2^53 count as that integer, since `1 = 1.0` in Cypher).
 
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use futures::{StreamExt, TryStreamExt};
+use parquet::bloom_filter::Sbbf;
 
 use super::cache::{CacheKey, CacheKind};
 use super::snapshot::GraphSnapshot;
 use crate::error::GraphError;
 use crate::keys::{parse_node_key, NODE_PREFIX};
 use crate::model::{NodeId, NodeRecord, PropertyValue};
-use crate::node_sst::{decode_labels, NodeColumns};
+use crate::node_sst::{decode_labels, ColumnKind, NodeColumns, RemoteNodeSst};
 use crate::record_codec::decode_node;
 use namidb_storage::layout::SstKind;
 
@@ -58,6 +65,26 @@ impl IndexKey {
         }
     }
 
+    /// Whether a column of `kind` can hold a value with this key, and whether its bloom filter
+    /// (when it has one) can tell.
+    fn fits(&self, kind: ColumnKind) -> Fit {
+        match (self, kind) {
+            (IndexKey::Int(_), ColumnKind::Int) | (IndexKey::String(_), ColumnKind::String) => {
+                Fit::Bloom
+            }
+            (IndexKey::Int(_), ColumnKind::Float) | (_, ColumnKind::Encoded) => Fit::Read,
+            _ => Fit::Never,
+        }
+    }
+
+    /// Whether `bloom` (of a column this key [`Fit::Bloom`]s) may hold the key.
+    fn in_bloom(&self, bloom: &Sbbf) -> bool {
+        match self {
+            IndexKey::Int(i) => bloom.check(i),
+            IndexKey::String(s) => bloom.check(&**s),
+        }
+    }
+
     /// A hash that is the same in every process run (the std SipHash with fixed keys).
     fn stable_hash(&self) -> u64 {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -70,6 +97,20 @@ impl IndexKey {
 pub fn integral(f: f64) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() <= EXACT_FLOAT_INT as f64).then_some(f as i64)
 }
+
+/// Whether a column can hold a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// Its type cannot equal the key (a string among integers): nothing to read.
+    Never,
+    /// Same type: its bloom filter tells whether a row group may hold the key.
+    Bloom,
+    /// It may hold the key (floats, encoded values) and has no usable bloom: read it.
+    Read,
+}
+
+/// Row groups whose loads run at once.
+const LOADS_IN_FLIGHT: usize = 16;
 
 /// (value hash, node id) pairs sorted by hash: candidates, confirmed by a point read.
 #[derive(Debug, Default)]
@@ -97,8 +138,8 @@ impl HashIndex {
 pub struct PropertyLookup {
     labels: Vec<String>,
     property: String,
-    /// The value index of every node SST the snapshot sees that may hold such nodes.
-    files: Vec<Arc<HashIndex>>,
+    /// Every node SST the snapshot sees that may hold such nodes and has the property.
+    files: Vec<FileLookup>,
     /// The same over the memtables' node versions (tombstones are confirmed away).
     memtable: HashIndex,
 }
@@ -114,20 +155,29 @@ impl PropertyLookup {
         self.labels.iter().all(|l| record.labels.contains(l))
             && record.properties.get(&self.property).is_some_and(|v| key.matches(v))
     }
+}
 
-    /// Candidate ids for `key`, unconfirmed, sorted and distinct.
-    fn candidates(&self, key: &IndexKey) -> Vec<u64> {
-        let hash = key.stable_hash();
-        let mut ids: Vec<u64> = self
-            .files
-            .iter()
-            .map(|f| &**f)
-            .chain([&self.memtable])
-            .flat_map(|index| index.candidates(hash))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+/// One node SST of a lookup: its property column, and the blooms and value indexes of its row
+/// groups loaded so far (each at most once per statement; the cache shares them across).
+#[derive(Debug)]
+struct FileLookup {
+    sst: Arc<RemoteNodeSst>,
+    leaf: usize,
+    kind: ColumnKind,
+    blooms: Vec<OnceLock<Arc<Option<Sbbf>>>>,
+    indexes: Vec<OnceLock<Arc<HashIndex>>>,
+}
+
+impl FileLookup {
+    fn new(sst: Arc<RemoteNodeSst>, leaf: usize, kind: ColumnKind) -> FileLookup {
+        let row_groups = sst.row_groups();
+        FileLookup {
+            sst,
+            leaf,
+            kind,
+            blooms: (0..row_groups).map(|_| OnceLock::new()).collect(),
+            indexes: (0..row_groups).map(|_| OnceLock::new()).collect(),
+        }
     }
 }
 
@@ -142,17 +192,29 @@ impl GraphSnapshot {
     ) -> Result<PropertyLookup, GraphError> {
         let at = self.lsn().get();
         let first = labels.first().map(String::as_str);
-        let mut files = Vec::new();
-        for (object, sst) in self.ssts(SstKind::Node) {
-            if sst.min_lsn > at {
-                continue;
-            }
-            let partition = decode_labels(&sst.partition).unwrap_or_default();
-            if first.is_some_and(|l| !partition.iter().any(|x| x == l)) {
-                continue;
-            }
-            files.push(self.sst_value_index(&object, sst.size_bytes, property).await?);
-        }
+        let tables = self.tables();
+        let covering: Vec<(String, u64)> = self
+            .ssts(SstKind::Node)
+            .into_iter()
+            .filter(|(_, sst)| sst.min_lsn <= at)
+            .filter(|(_, sst)| {
+                let partition = decode_labels(&sst.partition).unwrap_or_default();
+                first.is_none_or(|l| partition.iter().any(|x| x == l))
+            })
+            .map(|(object, sst)| (object, sst.size_bytes))
+            .collect();
+        let opened: Vec<Arc<RemoteNodeSst>> = futures::stream::iter(covering)
+            .map(|(object, size)| async move { tables.node_sst(&object, size).await })
+            .buffered(LOADS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        let files = opened
+            .into_iter()
+            .filter_map(|sst| {
+                let (leaf, kind) = sst.property_column(property)?;
+                Some(FileLookup::new(sst, leaf, kind))
+            })
+            .collect();
         let mut pairs = Vec::new();
         let start = [NODE_PREFIX];
         let end = [NODE_PREFIX + 1];
@@ -178,49 +240,134 @@ impl GraphSnapshot {
         lookup: &PropertyLookup,
         key: &IndexKey,
     ) -> Result<Vec<NodeId>, GraphError> {
-        let mut found = Vec::new();
-        for id in lookup.candidates(key) {
-            let Some(record) = self.node(NodeId(id)).await? else { continue };
-            if lookup.matches(&record, key) {
-                found.push(NodeId(id));
-            }
-        }
-        Ok(found)
+        let candidates = self.lookup_candidates(lookup, key).await?;
+        let records: Vec<Option<Arc<NodeRecord>>> = futures::stream::iter(candidates.iter())
+            .map(|&id| self.node(NodeId(id)))
+            .buffered(LOADS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        Ok(candidates
+            .into_iter()
+            .zip(records)
+            .filter(|(_, record)| record.as_ref().is_some_and(|r| lookup.matches(r, key)))
+            .map(|(id, _)| NodeId(id))
+            .collect())
     }
 
-    /// The value index of `property` over one node SST, cached.
-    async fn sst_value_index(
+    /// Candidate ids for `key`, unconfirmed, sorted and distinct: the memtables' and those of
+    /// every row group that can hold the key (its value index loaded now if need be).
+    async fn lookup_candidates(
         &self,
-        object: &str,
-        size: u64,
+        lookup: &PropertyLookup,
+        key: &IndexKey,
+    ) -> Result<Vec<u64>, GraphError> {
+        let mut read = Vec::new();
+        let mut check = Vec::new();
+        for file in &lookup.files {
+            let fit = key.fits(file.kind);
+            if fit == Fit::Never {
+                continue;
+            }
+            for row_group in 0..file.indexes.len() {
+                let loaded = file.indexes[row_group].get().is_some();
+                if !loaded && fit == Fit::Bloom && file.sst.has_bloom(row_group, file.leaf) {
+                    check.push((file, row_group));
+                } else {
+                    read.push((file, row_group));
+                }
+            }
+        }
+        let blooms: Vec<_> = futures::stream::iter(check.iter())
+            .map(|&(file, row_group)| self.row_group_bloom(file, row_group, &lookup.property))
+            .buffered(LOADS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        for (target, bloom) in check.into_iter().zip(blooms) {
+            if bloom.as_ref().as_ref().is_none_or(|b| key.in_bloom(b)) {
+                read.push(target);
+            }
+        }
+        let indexes: Vec<Arc<HashIndex>> = futures::stream::iter(read)
+            .map(|(file, row_group)| self.row_group_value_index(file, row_group, &lookup.property))
+            .buffered(LOADS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        let hash = key.stable_hash();
+        let mut ids: Vec<u64> = indexes
+            .iter()
+            .map(|i| &**i)
+            .chain([&lookup.memtable])
+            .flat_map(|index| index.candidates(hash))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The bloom filter of the lookup's column in one row group of a file (cached).
+    async fn row_group_bloom(
+        &self,
+        file: &FileLookup,
+        row_group: usize,
         property: &str,
-    ) -> Result<Arc<HashIndex>, GraphError> {
+    ) -> Result<Arc<Option<Sbbf>>, GraphError> {
+        if let Some(bloom) = file.blooms[row_group].get() {
+            return Ok(bloom.clone());
+        }
         let tables = self.tables();
+        let object = file.sst.object();
         let key = CacheKey {
             object: Arc::from(object),
-            kind: CacheKind::NodeValueIndex,
-            index: 0,
+            kind: CacheKind::NodeBloom,
+            index: row_group as u64,
             column: Some(Arc::from(property)),
         };
-        tables
+        let bloom = tables
+            .cache
+            .get_or_load(key, || async {
+                let bloom = file.sst.fetch_bloom(tables.bucket, row_group, file.leaf).await?;
+                let bytes = bloom.as_ref().map_or(0, |b| b.num_blocks() * 32) + 32;
+                Ok((bloom, bytes))
+            })
+            .await?;
+        Ok(file.blooms[row_group].get_or_init(|| bloom).clone())
+    }
+
+    /// The value index of `property` over one row group of a file (cached).
+    async fn row_group_value_index(
+        &self,
+        file: &FileLookup,
+        row_group: usize,
+        property: &str,
+    ) -> Result<Arc<HashIndex>, GraphError> {
+        if let Some(index) = file.indexes[row_group].get() {
+            return Ok(index.clone());
+        }
+        let tables = self.tables();
+        let key = CacheKey {
+            object: Arc::from(file.sst.object()),
+            kind: CacheKind::NodeValueIndex,
+            index: row_group as u64,
+            column: Some(Arc::from(property)),
+        };
+        let index = tables
             .cache
             .get_or_load(key, || async {
                 let columns = NodeColumns::Properties(vec![property.to_owned()]);
-                let mut pairs = Vec::new();
-                for rows in tables.node_scan(object, size, &columns).await? {
-                    for version in rows.iter() {
-                        let value =
-                            version.record.as_ref().and_then(|r| r.properties.get(property));
-                        if let Some(k) = value.and_then(IndexKey::of_stored) {
-                            pairs.push((k.stable_hash(), version.id.0));
-                        }
-                    }
-                }
+                let rows = file.sst.read(tables.bucket, &[row_group], &columns).await?;
+                let pairs = rows
+                    .iter()
+                    .filter_map(|version| {
+                        let value = version.record.as_ref()?.properties.get(property)?;
+                        Some((IndexKey::of_stored(value)?.stable_hash(), version.id.0))
+                    })
+                    .collect();
                 let index = HashIndex::from_pairs(pairs);
                 let bytes = index.memory_size();
                 Ok((index, bytes))
             })
-            .await
+            .await?;
+        Ok(file.indexes[row_group].get_or_init(|| index).clone())
     }
 }
 

@@ -75,7 +75,7 @@ impl Tables<'_> {
             let bloom = self
                 .cache
                 .get_or_load(key(object, CacheKind::NodeBloom, row_group as u64), || async {
-                    let bloom = sst.fetch_id_bloom(self.bucket, row_group).await?;
+                    let bloom = sst.fetch_bloom(self.bucket, row_group, 0).await?;
                     let bytes = bloom.as_ref().map_or(0, |b| b.num_blocks() * 32) + 32;
                     Ok((bloom, bytes))
                 })

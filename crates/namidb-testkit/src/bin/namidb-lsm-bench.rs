@@ -4,7 +4,8 @@
 //! batch, then compacts fully. Prints flush and compaction throughput (rows/s, MB/s), write
 //! amplification (SST bytes written by flushes and compactions over SST bytes of the final tree),
 //! and, with `--latency-ms` injected before every request (20 ms ≈ an S3 round trip), cold and
-//! warm point-lookup and 1-hop-expand latency with GETs and bytes per query.
+//! warm point-lookup, 1-hop-expand and property-equality-lookup (`(:Person {name: …})`, the
+//! lookup prepared and probed) latency with GETs and bytes per query.
 //!
 //! ```text
 //! namidb-lsm-bench --uri memory://bench --nodes 1000000 --rels-per-node 10 --latency-ms 20
@@ -17,6 +18,7 @@ use clap::Parser;
 use namidb_core::SystemRandom;
 use namidb_graph::edge_sst::Direction;
 use namidb_graph::model::{NodeId, NodeRecord, Properties, PropertyValue, RelId, RelKey};
+use namidb_graph::store::IndexKey;
 use namidb_graph::{GraphBatch, GraphStore, LsmOptions};
 use namidb_objstore::{FaultInjector, OpKind};
 use namidb_storage::DbOptions;
@@ -138,19 +140,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = GraphStore::open(&uri, db_options, options).await?;
     faults.set_latency(Duration::from_millis(args.latency_ms));
     let snapshot = store.snapshot();
-    for (name, expand) in [("point lookup", false), ("1-hop expand", true)] {
+    let person = ["Person".to_owned()];
+    for name in ["point lookup", "1-hop expand", "property lookup"] {
         let (mut cold, mut warm) = (Vec::new(), Vec::new());
         let (mut cold_gets, mut cold_bytes) = (0, 0);
         for q in 0..args.queries {
-            let id = NodeId((q * 104_723 + 17) % args.nodes);
+            let id = NodeId((q * 104_723 + 17) % args.nodes & !1);
             store.clear_cache();
             for round in 0..2 {
                 let before = gets(&store);
                 let started = Instant::now();
-                if expand {
-                    snapshot.expand(id, "KNOWS", Direction::Forward).await?;
-                } else {
-                    snapshot.node(id).await?;
+                match name {
+                    "1-hop expand" => drop(snapshot.expand(id, "KNOWS", Direction::Forward).await?),
+                    "point lookup" => drop(snapshot.node(id).await?),
+                    _ => {
+                        let lookup = snapshot.property_lookup(&person, "name").await?;
+                        let key = IndexKey::String(format!("node-{}", id.0).into());
+                        let found = snapshot.probe_property(&lookup, &key).await?;
+                        if found != [id] {
+                            return Err(format!("name lookup of {} found {found:?}", id.0).into());
+                        }
+                    }
                 }
                 let elapsed = started.elapsed();
                 let after = gets(&store);
