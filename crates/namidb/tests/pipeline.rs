@@ -56,6 +56,14 @@ const QUERIES: &[&str] = &[
     "MATCH (p:P) WHERE p.age RETURN count(*) AS n",
     "MATCH (p:P) WHERE p.age AND true RETURN count(*) AS n",
     "MATCH (p:P) RETURN sum(p.big) AS s",
+    // Integer columns against integer constants (unboxed), either way round, with nulls.
+    "MATCH (p:P) WHERE 40 <= p.age RETURN count(*) AS n",
+    "MATCH (p:P) WHERE p.age <> 20 AND NOT p.age > 60 RETURN count(*) AS n",
+    "MATCH (a:P)-[k:K]->(b) WHERE k.w = 7 OR k.w < 2 RETURN count(*) AS n",
+    "MATCH (a:P)-[k:K|L]->(b) WHERE k.w >= 3 RETURN count(*) AS n, count(k.w) AS w",
+    "MATCH (a:P)-[k:K]->(b) WHERE (k.w > 3) IS NULL RETURN count(*) AS n",
+    "MATCH (p:P) WHERE p.score > 100 OR p.name > 5 RETURN count(*) AS n",
+    "MATCH (p:P) WHERE p.big >= 9223372036854775000 RETURN count(*) AS n",
 ];
 
 #[test]

@@ -17,6 +17,7 @@ use namidb_query::Plan;
 use namidb_value::Value;
 use rustc_hash::FxHashMap;
 
+use super::column::{Column, IntCompare};
 use super::projection::{GraphProjection, LabelMembers, TypeAdjacency};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
@@ -159,9 +160,12 @@ pub(crate) enum PExpr {
     RelId(usize),
     /// A projected value.
     Value(usize),
-    NodeProperty(usize, Arc<Vec<Value>>),
+    NodeProperty(usize, Arc<Column>),
     /// A relationship property: the column by type index (of [`Pipeline::types`]).
-    RelProperty(usize, Vec<Option<Arc<Vec<Value>>>>),
+    RelProperty(usize, Vec<Option<Arc<Column>>>),
+    /// A node or relationship property (a `NodeProperty` or `RelProperty` whose columns are
+    /// all integers) compared with an integer constant: `null` where the property is absent.
+    IntCompare(Box<PExpr>, IntCompare, i64),
     Labels(usize, LabelTest),
     DistinctRels(Vec<usize>),
     Not(Box<PExpr>),
@@ -307,6 +311,30 @@ fn counted_tail(
     (only_filters && counts && keys_before).then_some(last)
 }
 
+/// `l <op> r` as an [`PExpr::IntCompare`] when it compares integer columns with an integer
+/// constant (either way round), else as the generic binary operator.
+fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
+    let int_columns = |e: &PExpr| match e {
+        PExpr::NodeProperty(_, column) => column.ints().is_some(),
+        PExpr::RelProperty(_, columns) => columns.iter().flatten().all(|c| c.ints().is_some()),
+        _ => false,
+    };
+    let constant = |e: &PExpr| match e {
+        PExpr::Const(Value::Int(c)) => Some(*c),
+        _ => None,
+    };
+    let (column, constant, swapped) = match (constant(&l), constant(&r)) {
+        (None, Some(c)) if int_columns(&l) => (l, c, false),
+        (Some(c), None) if int_columns(&r) => (r, c, true),
+        _ => return PExpr::Binary(op, l, r),
+    };
+    match IntCompare::of(op, swapped) {
+        Some(cmp) => PExpr::IntCompare(column, cmp, constant),
+        None if swapped => PExpr::Binary(op, Box::new(PExpr::Const(Value::Int(constant))), column),
+        None => PExpr::Binary(op, column, Box::new(PExpr::Const(Value::Int(constant)))),
+    }
+}
+
 impl PExpr {
     /// Whether it reads `slot`.
     pub(super) fn reads(&self, slot: usize) -> bool {
@@ -320,7 +348,9 @@ impl PExpr {
             | PExpr::RelProperty(s, _)
             | PExpr::Labels(s, _) => *s == slot,
             PExpr::DistinctRels(slots) => slots.contains(&slot),
-            PExpr::Not(e) | PExpr::Neg(e) | PExpr::IsNull(e, _) => e.reads(slot),
+            PExpr::Not(e) | PExpr::Neg(e) | PExpr::IsNull(e, _) | PExpr::IntCompare(e, ..) => {
+                e.reads(slot)
+            }
             PExpr::And(l, r) | PExpr::Or(l, r) | PExpr::Binary(_, l, r) => {
                 l.reads(slot) || r.reads(slot)
             }
@@ -440,7 +470,7 @@ impl Compiler<'_, '_> {
                     Some(PExpr::NodeProperty(s, self.projection.column(key)))
                 }
                 Some((s, SlotKind::Rel)) => {
-                    let mut columns: Vec<Option<Arc<Vec<Value>>>> = vec![None; self.types.len()];
+                    let mut columns: Vec<Option<Arc<Column>>> = vec![None; self.types.len()];
                     for &i in self.rel_types.get(&s).map(Vec::as_slice).unwrap_or_default() {
                         columns[i as usize] = Some(self.types[i as usize].column(key)?);
                     }
@@ -460,7 +490,7 @@ impl Compiler<'_, '_> {
                 Some(match op {
                     BinaryOp::And => PExpr::And(l, r),
                     BinaryOp::Or => PExpr::Or(l, r),
-                    op => PExpr::Binary(*op, l, r),
+                    op => int_compare(*op, l, r),
                 })
             }
             Expr::List(items) => {

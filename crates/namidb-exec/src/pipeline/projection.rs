@@ -27,6 +27,7 @@ use rustc_hash::FxHashMap;
 
 use namidb_value::Value;
 
+use super::column::Column;
 use crate::convert::to_value;
 use crate::error::Result;
 use crate::graph::TxGraph;
@@ -87,12 +88,14 @@ pub(crate) struct TypeAdjacency {
     pub(crate) ids: Vec<u64>,
     /// Encoded properties by position.
     properties: Vec<Bytes>,
-    columns: Mutex<FxHashMap<String, Arc<Vec<Value>>>>,
+    columns: Mutex<FxHashMap<String, Arc<Column>>>,
+    /// Bytes of `columns`.
+    column_bytes: std::sync::atomic::AtomicU64,
 }
 
 impl TypeAdjacency {
     /// The column of relationship property `key` by position.
-    pub(crate) fn column(&self, key: &str) -> Result<Arc<Vec<Value>>> {
+    pub(crate) fn column(&self, key: &str) -> Result<Arc<Column>> {
         if let Some(c) = self.columns.lock().get(key) {
             return Ok(c.clone());
         }
@@ -102,7 +105,8 @@ impl TypeAdjacency {
                 decode_properties(bytes).map_err(namidb_graph::GraphError::CorruptRecord)?;
             column.push(props.get(key).map(to_value).unwrap_or(Value::Null));
         }
-        let column = Arc::new(column);
+        let column = Arc::new(Column::new(column));
+        self.column_bytes.fetch_add(column.bytes(), std::sync::atomic::Ordering::Relaxed);
         self.columns.lock().insert(key.to_owned(), column.clone());
         Ok(column)
     }
@@ -110,7 +114,9 @@ impl TypeAdjacency {
     fn bytes(&self) -> u64 {
         let entries = self.ids.len() as u64;
         // Ids, ends, both rows' neighbours and positions, encoded properties (shared blocks).
-        entries * (8 + 16 + 40) + self.outgoing.offsets.len() as u64 * 8
+        entries * (8 + 16 + 40)
+            + self.outgoing.offsets.len() as u64 * 8
+            + self.column_bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -121,7 +127,7 @@ pub(crate) struct GraphProjection {
     pub(crate) ids: Vec<u64>,
     records: Vec<Arc<NodeRecord>>,
     labels: Mutex<FxHashMap<String, Arc<LabelMembers>>>,
-    columns: Mutex<FxHashMap<String, Arc<Vec<Value>>>>,
+    columns: Mutex<FxHashMap<String, Arc<Column>>>,
     types: Mutex<FxHashMap<String, Arc<TypeAdjacency>>>,
     /// Bytes taken so far (estimated).
     bytes: Mutex<u64>,
@@ -170,7 +176,7 @@ impl GraphProjection {
     }
 
     /// The column of node property `key` by dense index.
-    pub(crate) fn column(&self, key: &str) -> Arc<Vec<Value>> {
+    pub(crate) fn column(&self, key: &str) -> Arc<Column> {
         if let Some(c) = self.columns.lock().get(key) {
             return c.clone();
         }
@@ -179,8 +185,8 @@ impl GraphProjection {
             .iter()
             .map(|r| r.properties.get(key).map(to_value).unwrap_or(Value::Null))
             .collect();
-        *self.bytes.lock() += column.len() as u64 * size_of::<Value>() as u64;
-        let column = Arc::new(column);
+        let column = Arc::new(Column::new(column));
+        *self.bytes.lock() += column.bytes();
         self.columns.lock().insert(key.to_owned(), column.clone());
         column
     }
@@ -247,15 +253,16 @@ impl GraphProjection {
             ids,
             properties,
             columns: Mutex::new(FxHashMap::default()),
+            column_bytes: Default::default(),
         });
-        *self.bytes.lock() += adjacency.bytes();
         self.types.lock().insert(rel_type.to_owned(), adjacency.clone());
         Ok(Some(adjacency))
     }
 
-    /// Bytes taken so far (estimated).
+    /// Bytes taken so far (estimated): nodes, labels and node columns, and each type's rows
+    /// and relationship columns.
     pub(crate) fn bytes(&self) -> u64 {
-        *self.bytes.lock()
+        *self.bytes.lock() + self.types.lock().values().map(|t| t.bytes()).sum::<u64>()
     }
 }
 

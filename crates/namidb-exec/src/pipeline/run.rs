@@ -324,7 +324,8 @@ impl Pipeline {
             | PExpr::And(..)
             | PExpr::Or(..)
             | PExpr::Not(_)
-            | PExpr::IsNull(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
+            | PExpr::IsNull(..)
+            | PExpr::IntCompare(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
             // Any other value: kept only when it is `true` (a non-boolean is no error here).
             other => Ok(truthy(&self.eval(other, w, ctx)?)),
         }
@@ -339,6 +340,9 @@ impl Pipeline {
             PExpr::DistinctRels(slots) => Some(self.distinct_rels(slots, w)),
             PExpr::IsNull(inner, negated) => Some(self.eval(inner, w, ctx)?.is_null() != *negated),
             PExpr::Not(inner) => self.test(inner, w, ctx)?.map(|b| !b),
+            PExpr::IntCompare(operand, cmp, constant) => {
+                self.int(operand, w).map(|v| cmp.holds(v, *constant))
+            }
             PExpr::And(l, r) => match (self.test(l, w, ctx)?, self.test(r, w, ctx)?) {
                 (Some(false), _) | (_, Some(false)) => Some(false),
                 (Some(true), Some(true)) => Some(true),
@@ -364,6 +368,19 @@ impl Pipeline {
         slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| r(a) != r(b)))
     }
 
+    /// The integer an [`PExpr::IntCompare`] operand reads, `None` where it is absent.
+    #[inline]
+    fn int(&self, operand: &PExpr, w: &Walk) -> Option<i64> {
+        match operand {
+            PExpr::NodeProperty(s, column) => column.ints()?.get(w.tuple[*s] as usize),
+            PExpr::RelProperty(s, columns) => {
+                let (t, pos) = self.rel(w, *s);
+                columns.get(t)?.as_ref()?.ints()?.get(pos)
+            }
+            _ => None,
+        }
+    }
+
     fn rel(&self, w: &Walk, slot: usize) -> (usize, usize) {
         let r = w.tuple[slot];
         ((r >> 32) as usize, (r & u64::from(u32::MAX)) as usize)
@@ -380,11 +397,11 @@ impl Pipeline {
                 Value::Int(self.types[t].ids[pos] as i64)
             }
             PExpr::Value(s) => w.values[*s].clone(),
-            PExpr::NodeProperty(s, column) => column[w.tuple[*s] as usize].clone(),
+            PExpr::NodeProperty(s, column) => column.value(w.tuple[*s] as usize),
             PExpr::RelProperty(s, columns) => {
                 let (t, pos) = self.rel(w, *s);
                 match columns.get(t) {
-                    Some(Some(column)) => column[pos].clone(),
+                    Some(Some(column)) => column.value(pos),
                     _ => Value::Null,
                 }
             }
@@ -399,7 +416,7 @@ impl Pipeline {
             PExpr::IsNull(inner, negated) => {
                 Value::Bool(self.eval(inner, w, ctx)?.is_null() != *negated)
             }
-            PExpr::And(..) | PExpr::Or(..) => match self.test(e, w, ctx)? {
+            PExpr::And(..) | PExpr::Or(..) | PExpr::IntCompare(..) => match self.test(e, w, ctx)? {
                 Some(b) => Value::Bool(b),
                 None => Value::Null,
             },
