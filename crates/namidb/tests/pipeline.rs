@@ -64,6 +64,9 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[k:K]->(b) WHERE (k.w > 3) IS NULL RETURN count(*) AS n",
     "MATCH (p:P) WHERE p.score > 100 OR p.name > 5 RETURN count(*) AS n",
     "MATCH (p:P) WHERE p.big >= 9223372036854775000 RETURN count(*) AS n",
+    // Grouped by an integer column (unboxed keys), nulls included.
+    "MATCH (a:P)-[k:K|L]->(b) RETURN k.w AS w, count(*) AS n, collect(id(b))[0..3] AS some",
+    "MATCH (n) RETURN n.age AS age, count(*) AS n ORDER BY age DESC LIMIT 7",
 ];
 
 #[test]

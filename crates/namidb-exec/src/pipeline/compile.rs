@@ -219,6 +219,8 @@ pub(crate) struct Pipeline {
     pub(crate) starts: Vec<u32>,
     pub(crate) steps: Vec<Step>,
     pub(crate) keys: Vec<(usize, PExpr)>,
+    /// The one grouping key reads an integer column: groups are found by the unboxed integer.
+    pub(crate) int_key: bool,
     pub(crate) aggregates: Vec<PipelineAggregate>,
     /// The last step when it is an expansion followed by filters only, and every aggregate is
     /// `count(*)` and no grouping key reads what it writes: its tuples are only counted.
@@ -280,6 +282,7 @@ pub(crate) fn compile(
         aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args });
     }
     let counted_tail = counted_tail(&steps, &keys, &aggregates);
+    let int_key = matches!(keys.as_slice(), [(_, key)] if key.is_int_column());
     let tail_memo =
         counted_tail.and_then(|t| tail_memo::plan(&steps, t, ctx.width, projection.ids.len()));
     Ok(Some(Pipeline {
@@ -292,6 +295,7 @@ pub(crate) fn compile(
         starts,
         steps,
         keys,
+        int_key,
         aggregates,
     }))
 }
@@ -314,18 +318,13 @@ fn counted_tail(
 /// `l <op> r` as an [`PExpr::IntCompare`] when it compares integer columns with an integer
 /// constant (either way round), else as the generic binary operator.
 fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
-    let int_columns = |e: &PExpr| match e {
-        PExpr::NodeProperty(_, column) => column.ints().is_some(),
-        PExpr::RelProperty(_, columns) => columns.iter().flatten().all(|c| c.ints().is_some()),
-        _ => false,
-    };
     let constant = |e: &PExpr| match e {
         PExpr::Const(Value::Int(c)) => Some(*c),
         _ => None,
     };
     let (column, constant, swapped) = match (constant(&l), constant(&r)) {
-        (None, Some(c)) if int_columns(&l) => (l, c, false),
-        (Some(c), None) if int_columns(&r) => (r, c, true),
+        (None, Some(c)) if l.is_int_column() => (l, c, false),
+        (Some(c), None) if r.is_int_column() => (r, c, true),
         _ => return PExpr::Binary(op, l, r),
     };
     match IntCompare::of(op, swapped) {
@@ -336,6 +335,16 @@ fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
 }
 
 impl PExpr {
+    /// Whether it is a node or relationship property whose columns hold only integers (and
+    /// nulls), which [`Pipeline::int`] reads unboxed.
+    pub(super) fn is_int_column(&self) -> bool {
+        match self {
+            PExpr::NodeProperty(_, column) => column.ints().is_some(),
+            PExpr::RelProperty(_, columns) => columns.iter().flatten().all(|c| c.ints().is_some()),
+            _ => false,
+        }
+    }
+
     /// Whether it reads `slot`.
     pub(super) fn reads(&self, slot: usize) -> bool {
         match self {

@@ -25,6 +25,8 @@ const MORSEL: usize = 1024;
 /// One morsel's (or the merged) groups, numbered in order of first arrival.
 pub(crate) struct Groups {
     index: FxHashMap<Vec<GroupKey>, usize>,
+    /// The groups by unboxed integer key (`None` for null), with [`Pipeline::int_key`].
+    by_int: FxHashMap<Option<i64>, usize>,
     pub(crate) keys: Vec<Vec<GroupKey>>,
     pub(crate) accumulators: Vec<Vec<Accumulator>>,
     /// Tuples each chain step passed on.
@@ -35,6 +37,7 @@ impl Groups {
     fn new(steps: usize) -> Groups {
         Groups {
             index: FxHashMap::default(),
+            by_int: FxHashMap::default(),
             keys: Vec::new(),
             accumulators: Vec::new(),
             step_rows: vec![0; steps],
@@ -282,6 +285,15 @@ impl Pipeline {
 
     /// The group of the current tuple, created on first arrival.
     fn group_of(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<usize> {
+        if let (true, [(_, key)]) = (self.int_key, self.keys.as_slice()) {
+            let int = self.int(key, w);
+            if let Some(&g) = groups.by_int.get(&int) {
+                return Ok(g);
+            }
+            let g = groups.group(&[GroupKey(int.map_or(Value::Null, Value::Int))], self);
+            groups.by_int.insert(int, g);
+            return Ok(g);
+        }
         Ok(if self.keys.is_empty() {
             if groups.keys.is_empty() {
                 groups.group(&[], self);
@@ -368,7 +380,8 @@ impl Pipeline {
         slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| r(a) != r(b)))
     }
 
-    /// The integer an [`PExpr::IntCompare`] operand reads, `None` where it is absent.
+    /// The integer an [`PExpr::IntCompare`] operand or an integer grouping key reads, `None`
+    /// where it is absent.
     #[inline]
     fn int(&self, operand: &PExpr, w: &Walk) -> Option<i64> {
         match operand {
