@@ -195,7 +195,6 @@ impl GraphSnapshot {
         let tables = self.tables();
         let covering: Vec<(String, u64)> = self
             .ssts(SstKind::Node)
-            .into_iter()
             .filter(|(_, sst)| sst.min_lsn <= at)
             .filter(|(_, sst)| {
                 let partition = decode_labels(&sst.partition).unwrap_or_default();

@@ -145,7 +145,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (mut cold, mut warm) = (Vec::new(), Vec::new());
         let (mut cold_gets, mut cold_bytes) = (0, 0);
         for q in 0..args.queries {
-            let id = NodeId((q * 104_723 + 17) % args.nodes & !1);
+            let id = NodeId(((q * 104_723 + 17) % args.nodes) & !1);
             store.clear_cache();
             for round in 0..2 {
                 let before = gets(&store);
