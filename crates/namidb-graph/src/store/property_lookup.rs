@@ -179,6 +179,16 @@ impl FileLookup {
             indexes: (0..row_groups).map(|_| OnceLock::new()).collect(),
         }
     }
+
+    /// The cache key of a per-row-group piece about `property`.
+    fn cache_key(&self, kind: CacheKind, row_group: usize, property: &str) -> CacheKey {
+        CacheKey {
+            object: Arc::from(self.sst.object()),
+            kind,
+            index: row_group as u64,
+            column: Some(Arc::from(property)),
+        }
+    }
 }
 
 impl GraphSnapshot {
@@ -314,13 +324,7 @@ impl GraphSnapshot {
             return Ok(bloom.clone());
         }
         let tables = self.tables();
-        let object = file.sst.object();
-        let key = CacheKey {
-            object: Arc::from(object),
-            kind: CacheKind::NodeBloom,
-            index: row_group as u64,
-            column: Some(Arc::from(property)),
-        };
+        let key = file.cache_key(CacheKind::NodeBloom, row_group, property);
         let bloom = tables
             .cache
             .get_or_load(key, || async {
@@ -343,12 +347,7 @@ impl GraphSnapshot {
             return Ok(index.clone());
         }
         let tables = self.tables();
-        let key = CacheKey {
-            object: Arc::from(file.sst.object()),
-            kind: CacheKind::NodeValueIndex,
-            index: row_group as u64,
-            column: Some(Arc::from(property)),
-        };
+        let key = file.cache_key(CacheKind::NodeValueIndex, row_group, property);
         let index = tables
             .cache
             .get_or_load(key, || async {
