@@ -318,19 +318,14 @@ fn counted_tail(
 /// `l <op> r` as an [`PExpr::IntCompare`] when it compares integer columns with an integer
 /// constant (either way round), else as the generic binary operator.
 fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
-    let constant = |e: &PExpr| match e {
-        PExpr::Const(Value::Int(c)) => Some(*c),
-        _ => None,
-    };
-    let (column, constant, swapped) = match (constant(&l), constant(&r)) {
-        (None, Some(c)) if l.is_int_column() => (l, c, false),
-        (Some(c), None) if r.is_int_column() => (r, c, true),
+    let (swapped, constant) = match (&*l, &*r) {
+        (column, PExpr::Const(Value::Int(c))) if column.is_int_column() => (false, *c),
+        (PExpr::Const(Value::Int(c)), column) if column.is_int_column() => (true, *c),
         _ => return PExpr::Binary(op, l, r),
     };
     match IntCompare::of(op, swapped) {
-        Some(cmp) => PExpr::IntCompare(column, cmp, constant),
-        None if swapped => PExpr::Binary(op, Box::new(PExpr::Const(Value::Int(constant))), column),
-        None => PExpr::Binary(op, column, Box::new(PExpr::Const(Value::Int(constant)))),
+        Some(cmp) => PExpr::IntCompare(if swapped { r } else { l }, cmp, constant),
+        None => PExpr::Binary(op, l, r),
     }
 }
 

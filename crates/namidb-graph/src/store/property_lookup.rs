@@ -179,16 +179,6 @@ impl FileLookup {
             indexes: (0..row_groups).map(|_| OnceLock::new()).collect(),
         }
     }
-
-    /// The cache key of a per-row-group piece about `property`.
-    fn cache_key(&self, kind: CacheKind, row_group: usize, property: &str) -> CacheKey {
-        CacheKey {
-            object: Arc::from(self.sst.object()),
-            kind,
-            index: row_group as u64,
-            column: Some(Arc::from(property)),
-        }
-    }
 }
 
 impl GraphSnapshot {
@@ -323,16 +313,7 @@ impl GraphSnapshot {
         if let Some(bloom) = file.blooms[row_group].get() {
             return Ok(bloom.clone());
         }
-        let tables = self.tables();
-        let key = file.cache_key(CacheKind::NodeBloom, row_group, property);
-        let bloom = tables
-            .cache
-            .get_or_load(key, || async {
-                let bloom = file.sst.fetch_bloom(tables.bucket, row_group, file.leaf).await?;
-                let bytes = bloom.as_ref().map_or(0, |b| b.num_blocks() * 32) + 32;
-                Ok((bloom, bytes))
-            })
-            .await?;
+        let bloom = self.tables().bloom(&file.sst, row_group, file.leaf, Some(property)).await?;
         Ok(file.blooms[row_group].get_or_init(|| bloom).clone())
     }
 
@@ -347,7 +328,12 @@ impl GraphSnapshot {
             return Ok(index.clone());
         }
         let tables = self.tables();
-        let key = file.cache_key(CacheKind::NodeValueIndex, row_group, property);
+        let key = CacheKey {
+            object: Arc::from(file.sst.object()),
+            kind: CacheKind::NodeValueIndex,
+            index: row_group as u64,
+            column: Some(Arc::from(property)),
+        };
         let index = tables
             .cache
             .get_or_load(key, || async {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use namidb_objstore::Bucket;
+use parquet::bloom_filter::Sbbf;
 
 use super::cache::{CacheKey, CacheKind, SstCache};
 use crate::edge_sst::{AdjacencyBlock, BlockRef, EdgeSstReader};
@@ -72,14 +73,7 @@ impl Tables<'_> {
             if pages.as_ref().is_some_and(|rows| rows.is_empty()) {
                 continue;
             }
-            let bloom = self
-                .cache
-                .get_or_load(key(object, CacheKind::NodeBloom, row_group as u64), || async {
-                    let bloom = sst.fetch_bloom(self.bucket, row_group, 0).await?;
-                    let bytes = bloom.as_ref().map_or(0, |b| b.num_blocks() * 32) + 32;
-                    Ok((bloom, bytes))
-                })
-                .await?;
+            let bloom = self.bloom(&sst, row_group, 0, None).await?;
             if bloom.as_ref().as_ref().is_some_and(|bloom| !bloom.check(&id)) {
                 continue;
             }
@@ -107,6 +101,26 @@ impl Tables<'_> {
             found.extend(rows[start..].iter().take_while(|v| v.id.0 == id).cloned());
         }
         Ok(found)
+    }
+
+    /// The bloom filter of column `leaf` in one row group of a node SST (cached under the
+    /// property `column` names, `None` for `_id`); `None` inside when the chunk has none.
+    pub(crate) async fn bloom(
+        &self,
+        sst: &RemoteNodeSst,
+        row_group: usize,
+        leaf: usize,
+        column: Option<&str>,
+    ) -> Result<Arc<Option<Sbbf>>, GraphError> {
+        let mut cache_key = key(sst.object(), CacheKind::NodeBloom, row_group as u64);
+        cache_key.column = column.map(Arc::from);
+        self.cache
+            .get_or_load(cache_key, || async {
+                let bloom = sst.fetch_bloom(self.bucket, row_group, leaf).await?;
+                let bytes = bloom.as_ref().map_or(0, |b| b.num_blocks() * 32) + 32;
+                Ok((bloom, bytes))
+            })
+            .await
     }
 
     /// One row group of a node SST, decoded; cached for the `All` and `Keys` projections.
