@@ -287,12 +287,14 @@ impl TxGraph {
         self.block(self.snapshot.nodes(None, &NodeColumns::All))
     }
 
-    /// Every snapshot relationship of `rel_type` by source (not the statement's writes).
-    pub(crate) fn snapshot_outgoing(
+    /// Calls `visit` with every snapshot relationship of `rel_type` by source, then target
+    /// (not the statement's writes); `false` when `visit` broke off.
+    pub(crate) fn snapshot_scan_type(
         &self,
         rel_type: &str,
-    ) -> Result<Vec<(u64, Vec<namidb_graph::store::RawRelationship>)>> {
-        self.block(self.snapshot.outgoing_of_type(rel_type))
+        visit: impl FnMut(u64, &namidb_graph::store::RawRelationship) -> std::ops::ControlFlow<()>,
+    ) -> Result<bool> {
+        self.block(self.snapshot.scan_type(rel_type, visit))
     }
 
     pub(crate) fn relationship_types(&self) -> Result<Vec<String>> {

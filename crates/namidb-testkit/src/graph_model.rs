@@ -1,6 +1,7 @@
 //! An in-memory model of a small graph and a check that a snapshot reads exactly it: point
-//! lookups, full and label scans, property equality lookups, expands both ways, and the relationship scan. Shared by the LSM
-//! model test and the LSM fault test, with the bulk loads both apply.
+//! lookups, full and label scans, property equality lookups, expands both ways, and the
+//! relationship scans (all types, and each type in order). Shared by the LSM model test and
+//! the LSM fault test, with the bulk loads both apply.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -169,4 +170,24 @@ pub async fn check(snapshot: &GraphSnapshot, model: &Model, context: &str) {
     let mut want: Vec<RelKey> = model.rels.values().map(|(k, _)| k.clone()).collect();
     want.sort();
     assert_eq!(rels, want, "{context}: all relationships");
+    for t in ["T", "U"] {
+        let mut scanned = Vec::new();
+        let complete = snapshot
+            .scan_type(t, |source, raw| {
+                scanned.push((source, raw.neighbour, raw.id, raw.properties.clone()));
+                std::ops::ControlFlow::Continue(())
+            })
+            .await
+            .unwrap();
+        let mut want: Vec<_> = model
+            .rels
+            .values()
+            .filter(|(k, _)| k.rel_type == t)
+            .map(|(k, p)| (k.src.0, k.dst.0, k.id.0, encode_properties(p).into()))
+            .collect();
+        // The scan's order: source, target, id.
+        want.sort_by_key(|w| (w.0, w.1, w.2));
+        assert!(complete);
+        assert_eq!(scanned, want, "{context}: scan of type {t}");
+    }
 }

@@ -10,6 +10,7 @@
 //! otherwise it hands every call to the row operator built beside it. Either way the answer is
 //! the same: a pipeline computes exactly what the rows would.
 
+mod cells;
 mod column;
 mod compile;
 pub mod projection;

@@ -19,14 +19,15 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use namidb_graph::model::NodeRecord;
 use namidb_graph::record_codec::decode_properties;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
+use std::ops::ControlFlow;
 
 use namidb_value::Value;
 
+use super::cells::PropertyCells;
 use super::column::Column;
 use crate::convert::to_value;
 use crate::error::Result;
@@ -55,8 +56,9 @@ pub(crate) struct Csr {
     offsets: Vec<u32>,
     /// The node at the other end, by dense index.
     pub(crate) neighbours: Vec<u32>,
-    /// The relationship's position (its index in the forward rows).
-    pub(crate) positions: Vec<u32>,
+    /// The relationship's position (its index in the forward rows) by entry; empty in the
+    /// forward rows themselves, where it is the entry index.
+    positions: Vec<u32>,
 }
 
 impl Csr {
@@ -74,6 +76,21 @@ impl Csr {
             _ => 0..0,
         }
     }
+
+    /// The position of the relationship at `entry`.
+    #[inline]
+    pub(crate) fn position(&self, entry: usize) -> u32 {
+        if self.positions.is_empty() {
+            entry as u32
+        } else {
+            self.positions.get(entry).copied().unwrap_or(u32::MAX)
+        }
+    }
+
+    fn bytes(&self) -> u64 {
+        (self.offsets.capacity() + self.neighbours.capacity() + self.positions.capacity()) as u64
+            * 4
+    }
 }
 
 /// One relationship type in both directions.
@@ -87,7 +104,7 @@ pub(crate) struct TypeAdjacency {
     /// Relationship id by position.
     pub(crate) ids: Vec<u64>,
     /// Encoded properties by position.
-    properties: Vec<Bytes>,
+    properties: PropertyCells,
     columns: Mutex<FxHashMap<String, Arc<Column>>>,
     /// Bytes of `columns`.
     column_bytes: std::sync::atomic::AtomicU64,
@@ -99,12 +116,15 @@ impl TypeAdjacency {
         if let Some(c) = self.columns.lock().get(key) {
             return Ok(c.clone());
         }
-        let mut column = Vec::with_capacity(self.properties.len());
-        for bytes in &self.properties {
-            let props =
-                decode_properties(bytes).map_err(namidb_graph::GraphError::CorruptRecord)?;
-            column.push(props.get(key).map(to_value).unwrap_or(Value::Null));
-        }
+        let value = |cell: &[u8]| -> Result<Value> {
+            let props = decode_properties(cell).map_err(namidb_graph::GraphError::CorruptRecord)?;
+            Ok(props.get(key).map(to_value).unwrap_or(Value::Null))
+        };
+        let len = self.properties.len();
+        let column = match self.properties.uniform() {
+            Some(cell) => vec![value(cell)?; len],
+            None => (0..len).map(|i| value(self.properties.get(i))).collect::<Result<_>>()?,
+        };
         let column = Arc::new(Column::new(column));
         self.column_bytes.fetch_add(column.bytes(), std::sync::atomic::Ordering::Relaxed);
         self.columns.lock().insert(key.to_owned(), column.clone());
@@ -112,10 +132,10 @@ impl TypeAdjacency {
     }
 
     fn bytes(&self) -> u64 {
-        let entries = self.ids.len() as u64;
-        // Ids, ends, both rows' neighbours and positions, encoded properties (shared blocks).
-        entries * (8 + 16 + 40)
-            + self.outgoing.offsets.len() as u64 * 8
+        self.outgoing.bytes()
+            + self.incoming.bytes()
+            + self.ids.capacity() as u64 * 8
+            + self.properties.bytes()
             + self.column_bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
@@ -151,8 +171,13 @@ impl GraphProjection {
         })
     }
 
-    /// The dense index of node `id`.
+    /// The dense index of node `id`. Ids handed out in sequence make the index the id's
+    /// offset from the smallest, tried before the binary search.
     fn dense(&self, id: u64) -> Option<u32> {
+        let guess = id.checked_sub(*self.ids.first()?).and_then(|o| usize::try_from(o).ok());
+        if guess.is_some_and(|g| self.ids.get(g) == Some(&id)) {
+            return guess.map(|g| g as u32);
+        }
         self.ids.binary_search(&id).ok().map(|i| i as u32)
     }
 
@@ -204,46 +229,69 @@ impl GraphProjection {
         }
         let n = self.ids.len();
         let mut out_offsets = vec![0u32; n + 1];
-        let mut neighbours = Vec::new();
-        let mut ids = Vec::new();
-        let mut ends = Vec::new();
-        let mut properties = Vec::new();
-        for (source, raws) in graph.snapshot_outgoing(rel_type)? {
-            let Some(src) = self.dense(source) else { return Ok(None) };
-            out_offsets[src as usize + 1] = raws.len() as u32;
-            for raw in raws {
-                let Some(dst) = self.dense(raw.neighbour) else { return Ok(None) };
-                neighbours.push(dst);
-                ids.push(raw.id);
-                ends.push((src, dst));
-                properties.push(raw.properties);
+        // Sized by the statistics' count (a hint: the vectors grow if it is short), so the
+        // build does not pass through doubling copies of the largest arrays.
+        let expected = graph
+            .snapshot()
+            .statistics()
+            .types
+            .get(rel_type)
+            .map_or(0, |t| t.count.min(u64::from(u32::MAX)) as usize);
+        let mut neighbours = Vec::with_capacity(expected);
+        let mut ids = Vec::with_capacity(expected);
+        let mut properties = PropertyCells::default();
+        // Relationships arrive by source: its dense index is looked up once per source.
+        let mut source_at: Option<(u64, u32)> = None;
+        let complete = graph.snapshot_scan_type(rel_type, |source, raw| {
+            let src = match source_at {
+                Some((id, dense)) if id == source => dense,
+                _ => match self.dense(source) {
+                    Some(dense) => {
+                        source_at = Some((source, dense));
+                        dense
+                    }
+                    None => return ControlFlow::Break(()),
+                },
+            };
+            let Some(dst) = self.dense(raw.neighbour) else { return ControlFlow::Break(()) };
+            if ids.len() >= u32::MAX as usize - 1 {
+                return ControlFlow::Break(());
             }
-        }
-        if ids.len() >= u32::MAX as usize {
+            out_offsets[src as usize + 1] += 1;
+            neighbours.push(dst);
+            ids.push(raw.id);
+            properties.push(&raw.properties);
+            ControlFlow::Continue(())
+        })?;
+        if !complete {
             return Ok(None);
         }
+        neighbours.shrink_to_fit();
+        ids.shrink_to_fit();
+        properties.shrink_to_fit();
         for i in 0..n {
             out_offsets[i + 1] += out_offsets[i];
         }
-        let positions: Vec<u32> = (0..ids.len() as u32).collect();
-        let outgoing = Csr { offsets: out_offsets, neighbours, positions };
         // The incoming rows by counting sort of the targets (stable: by source within one).
         let mut in_offsets = vec![0u32; n + 1];
-        for &(_, dst) in &ends {
+        for &dst in &neighbours {
             in_offsets[dst as usize + 1] += 1;
         }
         for i in 0..n {
             in_offsets[i + 1] += in_offsets[i];
         }
         let mut fill = in_offsets.clone();
-        let mut in_neighbours = vec![0u32; ends.len()];
-        let mut in_positions = vec![0u32; ends.len()];
-        for (position, &(src, dst)) in ends.iter().enumerate() {
-            let slot = &mut fill[dst as usize];
-            in_neighbours[*slot as usize] = src;
-            in_positions[*slot as usize] = position as u32;
-            *slot += 1;
+        let mut in_neighbours = vec![0u32; neighbours.len()];
+        let mut in_positions = vec![0u32; neighbours.len()];
+        for src in 0..n {
+            for position in out_offsets[src] as usize..out_offsets[src + 1] as usize {
+                let slot = &mut fill[neighbours[position] as usize];
+                in_neighbours[*slot as usize] = src as u32;
+                in_positions[*slot as usize] = position as u32;
+                *slot += 1;
+            }
         }
+        let outgoing = Csr { offsets: out_offsets, neighbours, positions: Vec::new() };
         let incoming =
             Csr { offsets: in_offsets, neighbours: in_neighbours, positions: in_positions };
         let adjacency = Arc::new(TypeAdjacency {

@@ -255,7 +255,7 @@ impl Pipeline {
                 {
                     continue;
                 }
-                w.tuple[*rel] = u64::from(t) << 32 | u64::from(rows.positions[i]);
+                w.tuple[*rel] = u64::from(t) << 32 | u64::from(rows.position(i));
                 if !*to_bound {
                     w.tuple[*to] = u64::from(other);
                 }

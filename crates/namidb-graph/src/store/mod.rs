@@ -22,6 +22,7 @@ mod schema_publish;
 mod snapshot;
 mod statistics;
 mod tables;
+mod type_scan;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Weak};

@@ -8,7 +8,6 @@
 //! not assumed). Tombstones hide what is below them.
 
 use bytes::Bytes;
-use futures::{StreamExt, TryStreamExt};
 use std::sync::Arc;
 
 use namidb_core::Lsn;
@@ -378,95 +377,6 @@ impl GraphSnapshot {
                 for raw in &raws {
                     out.push(decoded(NodeId(source), &rel_type, Direction::Forward, raw)?);
                 }
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every relationship of `rel_type` as the adjacency of its sources: by source id, each
-    /// source's relationships as [`GraphSnapshot::expand_raw`] lists them (properties still
-    /// encoded). Sources without a live relationship are left out.
-    ///
-    /// One pass over the type's forward blocks of every SST (fetched eight at a time, so cold
-    /// GETs overlap) and the memtables, merged by LSN: not one expansion per source.
-    pub async fn outgoing_of_type(
-        &self,
-        rel_type: &str,
-    ) -> Result<Vec<(u64, Vec<RawRelationship>)>, GraphError> {
-        let at = self.lsn().get();
-        // (source, neighbour, rel id, LSN, properties or tombstone); each run is ordered by the
-        // first three, newest first.
-        let mut versions: Vec<(u64, u64, u64, u64, Option<Bytes>)> = Vec::new();
-        let mut runs = 0;
-        let tables = self.tables();
-        for (object, sst) in self.ssts(SstKind::Edge) {
-            if sst.partition == EDGE_REVERSE || sst.min_lsn > at {
-                continue;
-            }
-            let reader = tables.edge_sst(&object, sst.size_bytes).await?;
-            let Some(group) = reader.footer().group(rel_type, Direction::Forward) else {
-                continue;
-            };
-            runs += 1;
-            let reader = &reader;
-            let mut blocks = futures::stream::iter(group.blocks.iter().map(|block| async move {
-                futures::try_join!(
-                    tables.adjacency(reader, block),
-                    tables.edge_properties(reader, block)
-                )
-            }))
-            .buffered(8);
-            while let Some((adjacency, cells)) = blocks.try_next().await? {
-                for (i, &source) in adjacency.vertices.iter().enumerate() {
-                    let range = adjacency.starts[i]..adjacency.starts[i + 1];
-                    for (entry, index) in adjacency.entries[range.clone()].iter().zip(range) {
-                        if entry.lsn > at {
-                            continue;
-                        }
-                        let properties = if entry.tombstone {
-                            None
-                        } else {
-                            Some(cells.get(index).cloned().ok_or_else(|| {
-                                GraphError::CorruptEdgeSst {
-                                    object: object.clone(),
-                                    detail: "fewer property cells than entries".into(),
-                                }
-                            })?)
-                        };
-                        versions.push((
-                            source,
-                            entry.neighbour,
-                            entry.rel_id,
-                            entry.lsn,
-                            properties,
-                        ));
-                    }
-                }
-            }
-        }
-        let from_ssts = versions.len();
-        let (type_start, _) = forward_range(rel_type, NodeId(0))?;
-        let (_, type_end) = forward_range(rel_type, NodeId(u64::MAX))?;
-        for (key, value) in
-            self.snapshot.state().memtable_scan(&type_start, Some(&type_end), self.lsn())
-        {
-            let Some((rel, false)) = parse_rel_key(&key) else { continue };
-            // Newer than every SST version (the memtables hold the newest LSNs).
-            versions.push((rel.src.0, rel.dst.0, rel.id.0, u64::MAX, value));
-        }
-        runs += usize::from(versions.len() > from_ssts);
-        if runs > 1 {
-            versions.sort_by(|a, b| (a.0, a.1, a.2, b.3).cmp(&(b.0, b.1, b.2, a.3)));
-        }
-        // The newest version of each relationship, then only the live ones, grouped by source.
-        versions.dedup_by_key(|v| (v.0, v.1, v.2));
-        let mut out: Vec<(u64, Vec<RawRelationship>)> = Vec::new();
-        for (source, neighbour, id, _, properties) in versions {
-            let Some(properties) = properties else { continue };
-            let raw = RawRelationship { neighbour, id, properties };
-            match out.last_mut() {
-                Some((last, raws)) if *last == source => raws.push(raw),
-                _ => out.push((source, vec![raw])),
             }
         }
         Ok(out)
