@@ -60,20 +60,7 @@ impl Accumulator {
         match self.function {
             AggregateFunction::Count | AggregateFunction::CountStar => {}
             AggregateFunction::Sum | AggregateFunction::Avg => match v {
-                Value::Int(i) => {
-                    self.int_sum = self.int_sum.and_then(|s| s.checked_add(*i));
-                    if self.int_sum.is_none()
-                        && !self.any_float
-                        && self.function == AggregateFunction::Sum
-                    {
-                        return Err(ExecError::cypher(
-                            "ArithmeticError",
-                            "IntegerOverflow",
-                            "sum() overflowed",
-                        ));
-                    }
-                    self.float_sum += *i as f64;
-                }
+                Value::Int(i) => self.sum_int(*i)?,
                 Value::Float(f) => {
                     self.any_float = true;
                     self.float_sum += f;
@@ -132,6 +119,38 @@ impl Accumulator {
                 self.values.push(v.clone());
             }
         }
+        Ok(())
+    }
+
+    /// Adds one row whose argument is the integer `i`: what `add(&[Value::Int(i)])` does,
+    /// without building the value for `count`, `sum`, `avg`, `min` and `max`.
+    pub fn add_int(&mut self, i: i64) -> Result<()> {
+        if self.seen.is_some() {
+            return self.add(&[Value::Int(i)]);
+        }
+        match (self.function, &mut self.best) {
+            (AggregateFunction::Count, _) => {}
+            (AggregateFunction::Sum | AggregateFunction::Avg, _) => self.sum_int(i)?,
+            (AggregateFunction::Min, Some(Value::Int(best))) => *best = i.min(*best),
+            (AggregateFunction::Max, Some(Value::Int(best))) => *best = i.max(*best),
+            _ => return self.add(&[Value::Int(i)]),
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Adds an integer to a `sum` or `avg`; a `sum` of integers only that overflows is an
+    /// error (`avg` goes on in floating point).
+    fn sum_int(&mut self, i: i64) -> Result<()> {
+        self.int_sum = self.int_sum.and_then(|s| s.checked_add(i));
+        if self.int_sum.is_none() && !self.any_float && self.function == AggregateFunction::Sum {
+            return Err(ExecError::cypher(
+                "ArithmeticError",
+                "IntegerOverflow",
+                "sum() overflowed",
+            ));
+        }
+        self.float_sum += i as f64;
         Ok(())
     }
 
@@ -223,6 +242,42 @@ impl Accumulator {
                 let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
                 let (a, b) = (xs[lo].as_f64().unwrap_or(0.0), xs[hi].as_f64().unwrap_or(0.0));
                 Value::Float(a + (b - a) * (pos - lo as f64))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use namidb_query::expr::{AggregateCall, AggregateFunction};
+    use namidb_value::Value;
+
+    use super::Accumulator;
+
+    fn call(function: AggregateFunction, distinct: bool) -> AggregateCall {
+        AggregateCall { function, distinct, args: Vec::new() }
+    }
+
+    /// `add_int` ends where `add` of the same integers ends, errors included.
+    #[test]
+    fn adding_unboxed_integers_equals_adding_their_values() {
+        use AggregateFunction::*;
+        let inputs: [&[i64]; 4] = [&[], &[3, -7, 3, 12], &[i64::MAX, 1], &[i64::MIN, i64::MAX]];
+        for function in [Count, Sum, Avg, Min, Max, Collect, StDev] {
+            for distinct in [false, true] {
+                for input in inputs {
+                    let (mut boxed, mut unboxed) = (
+                        Accumulator::new(&call(function, distinct)),
+                        Accumulator::new(&call(function, distinct)),
+                    );
+                    let a: Result<Vec<()>, _> =
+                        input.iter().map(|&i| boxed.add(&[Value::Int(i)])).collect();
+                    let b: Result<Vec<()>, _> = input.iter().map(|&i| unboxed.add_int(i)).collect();
+                    assert_eq!(a.is_ok(), b.is_ok(), "{function:?} {distinct} {input:?}");
+                    if a.is_ok() {
+                        assert_eq!(boxed.finish(), unboxed.finish(), "{function:?} {input:?}");
+                    }
+                }
             }
         }
     }

@@ -67,6 +67,13 @@ const QUERIES: &[&str] = &[
     // Grouped by an integer column (unboxed keys), nulls included.
     "MATCH (a:P)-[k:K|L]->(b) RETURN k.w AS w, count(*) AS n, collect(id(b))[0..3] AS some",
     "MATCH (n) RETURN n.age AS age, count(*) AS n ORDER BY age DESC LIMIT 7",
+    // Aggregates of integer columns folded unboxed: nulls skipped, DISTINCT, empty groups,
+    // overflow (`big` holds values near i64::MAX), relationship columns of two types.
+    "MATCH (n) RETURN count(n.age) AS c, sum(n.age) AS s, avg(n.age) AS a, min(n.age) AS lo, max(n.age) AS hi",
+    "MATCH (p:P) RETURN p.age % 4 AS k, min(p.age) AS lo, max(p.age) AS hi, sum(DISTINCT p.age) AS d ORDER BY k",
+    "MATCH (p:P) WHERE p.age > 1000 RETURN sum(p.age) AS s, min(p.age) AS lo, avg(p.age) AS a",
+    "MATCH (a:P)-[k:K|L]->(b) RETURN sum(k.w) AS s, max(k.w) AS hi, avg(k.w) AS a, stDev(k.w) AS d",
+    "MATCH (p:P) RETURN max(p.big) AS hi, min(p.big) AS lo, avg(p.big) AS a",
 ];
 
 #[test]

@@ -207,6 +207,9 @@ pub(crate) struct PipelineAggregate {
     pub(crate) slot: usize,
     pub(crate) call: AggregateCall,
     pub(crate) args: Vec<PExpr>,
+    /// The one argument reads an integer column: it is folded unboxed
+    /// ([`Accumulator::add_int`](crate::aggregate::Accumulator::add_int)).
+    pub(crate) int_arg: bool,
 }
 
 /// A plan compiled against a projection, ready to run.
@@ -279,7 +282,8 @@ pub(crate) fn compile(
             let Some(p) = c.expr(a)? else { return Ok(None) };
             args.push(p);
         }
-        aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args });
+        let int_arg = matches!(args.as_slice(), [arg] if arg.is_int_column());
+        aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args, int_arg });
     }
     let counted_tail = counted_tail(&steps, &keys, &aggregates);
     let int_key = matches!(keys.as_slice(), [(_, key)] if key.is_int_column());

@@ -270,6 +270,12 @@ impl Pipeline {
         for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
             match aggregate.args.as_slice() {
                 [] => acc.add(&[])?,
+                [one] if aggregate.int_arg => {
+                    // Null (absent) is skipped, as `add` skips it.
+                    if let Some(i) = self.int(one, w) {
+                        acc.add_int(i)?;
+                    }
+                }
                 [one] if aggregate.call.function != AggregateFunction::CountStar => {
                     acc.add(std::slice::from_ref(&self.eval(one, w, ctx)?))?
                 }
