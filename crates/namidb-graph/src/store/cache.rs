@@ -6,12 +6,13 @@
 //! used first). Hits and misses are counted per kind.
 
 use std::any::Any;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
 
 use crate::error::GraphError;
 
@@ -102,11 +103,33 @@ struct Entry {
 
 #[derive(Default)]
 struct State {
-    map: HashMap<CacheKey, Entry>,
-    /// Entries by last use.
-    order: BTreeMap<u64, CacheKey>,
+    /// Entries with the tick of their last use: a hit only stamps its entry.
+    map: FxHashMap<CacheKey, Entry>,
     bytes: usize,
     tick: u64,
+}
+
+impl State {
+    /// Evicts the least recently used entries, down to 7/8 of `budget` once it is passed: one
+    /// pass over the entries frees room for many inserts.
+    fn evict(&mut self, budget: usize) {
+        if self.bytes <= budget {
+            return;
+        }
+        let mut by_age: Vec<(u64, usize)> = self.map.values().map(|e| (e.tick, e.size)).collect();
+        by_age.sort_unstable();
+        let mut freed = 0;
+        let mut oldest_kept = u64::MAX;
+        for (tick, size) in by_age {
+            if self.bytes - freed <= budget - budget / 8 {
+                oldest_kept = tick;
+                break;
+            }
+            freed += size;
+        }
+        self.map.retain(|_, e| e.tick >= oldest_kept);
+        self.bytes = self.map.values().map(|e| e.size).sum();
+    }
 }
 
 /// A memory-bounded cache of decoded SST pieces.
@@ -143,11 +166,8 @@ impl SstCache {
         state.tick += 1;
         let tick = state.tick;
         let entry = state.map.get_mut(key)?;
-        let old = std::mem::replace(&mut entry.tick, tick);
-        let value = Arc::clone(&entry.value).downcast::<T>().ok()?;
-        state.order.remove(&old);
-        state.order.insert(tick, key.clone());
-        Some(value)
+        entry.tick = tick;
+        Arc::clone(&entry.value).downcast::<T>().ok()
     }
 
     fn insert<T: Any + Send + Sync>(&self, key: CacheKey, value: Arc<T>, size: usize) {
@@ -157,18 +177,11 @@ impl SstCache {
         let mut state = self.state.lock();
         state.tick += 1;
         let tick = state.tick;
-        if let Some(old) = state.map.insert(key.clone(), Entry { value, size, tick }) {
-            state.order.remove(&old.tick);
+        if let Some(old) = state.map.insert(key, Entry { value, size, tick }) {
             state.bytes -= old.size;
         }
-        state.order.insert(tick, key);
         state.bytes += size;
-        while state.bytes > self.budget {
-            let Some((_, victim)) = state.order.pop_first() else { break };
-            if let Some(gone) = state.map.remove(&victim) {
-                state.bytes -= gone.size;
-            }
-        }
+        state.evict(self.budget);
     }
 
     /// The entry for `key`, loading (and caching) it with `load` on a miss. `load` returns the
@@ -201,14 +214,8 @@ impl SstCache {
     /// Drops every entry of `object` (after garbage collection deleted it).
     pub fn forget_object(&self, object: &str) {
         let mut state = self.state.lock();
-        let keys: Vec<CacheKey> =
-            state.map.keys().filter(|k| &*k.object == object).cloned().collect();
-        for key in keys {
-            if let Some(gone) = state.map.remove(&key) {
-                state.order.remove(&gone.tick);
-                state.bytes -= gone.size;
-            }
-        }
+        state.map.retain(|k, _| &*k.object != object);
+        state.bytes = state.map.values().map(|e| e.size).sum();
     }
 
     /// Drops every entry.

@@ -73,12 +73,16 @@ impl Tables<'_> {
             if pages.as_ref().is_some_and(|rows| rows.is_empty()) {
                 continue;
             }
-            let bloom = self.bloom(&sst, row_group, 0, None).await?;
-            if bloom.as_ref().as_ref().is_some_and(|bloom| !bloom.check(&id)) {
-                continue;
-            }
+            // A row group already decoded answers by binary search: its bloom is only asked
+            // before a read.
             let cached =
                 self.cache.peek::<Vec<NodeVersion>>(&row_group_key(object, row_group, false));
+            if cached.is_none() {
+                let bloom = self.bloom(&sst, row_group, 0, None).await?;
+                if bloom.as_ref().as_ref().is_some_and(|bloom| !bloom.check(&id)) {
+                    continue;
+                }
+            }
             let rows = match (cached, pages) {
                 (Some(rows), _) => rows,
                 (None, Some(pages))
