@@ -74,6 +74,18 @@ const QUERIES: &[&str] = &[
     "MATCH (p:P) WHERE p.age > 1000 RETURN sum(p.age) AS s, min(p.age) AS lo, avg(p.age) AS a",
     "MATCH (a:P)-[k:K|L]->(b) RETURN sum(k.w) AS s, max(k.w) AS hi, avg(k.w) AS a, stDev(k.w) AS d",
     "MATCH (p:P) RETURN max(p.big) AS hi, min(p.big) AS lo, avg(p.big) AS a",
+    // Variable-length hops walked on the projection: trails in the row executor's order
+    // (collect shows it), both directions with loops and parallels, zero-length trails, a
+    // bound end, several types, unbounded length, hops after it.
+    "MATCH (a:P) WHERE a.id < 40 MATCH (a)-[:K*1..3]->(b) RETURN count(*) AS n, collect(b.id)[0..20] AS some",
+    "MATCH (a:P)-[:K*0..2]-(b:Q) WHERE a.id % 100 = 1 RETURN a.id AS k, count(*) AS n, collect(id(b))[0..6] AS ids",
+    "MATCH (r:R)-[:L*0..]-(x) RETURN count(*) AS n, count(DISTINCT x) AS d, sum(x.age) AS s, collect(x.id)[0..8] AS ids",
+    "MATCH (a:P)-[:K*2..2]->(a) RETURN count(*) AS n, collect(a.id)[0..5] AS ids",
+    "MATCH (a:P)-[:K|L*1..2]->(b) WHERE a.id < 100 RETURN collect(id(b))[0..10] AS ids, count(*) AS n",
+    "MATCH (b:R)<-[:L*0..]-(t) WHERE t:P OR b.age = 3 RETURN count(*) AS n, collect(t.id)[0..5] AS ids",
+    "MATCH (a:P)-[:K*1..2]->(b) WHERE a.id < 200 WITH b MATCH (b)-[:L]->(r) RETURN r.age AS g, count(*) AS n ORDER BY g LIMIT 5",
+    "MATCH (a:P)-[:K*0..0]->(b) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K*3..2]->(b) RETURN count(*) AS n",
 ];
 
 #[test]

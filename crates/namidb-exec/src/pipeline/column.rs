@@ -31,6 +31,16 @@ impl Column {
         }
     }
 
+    /// The value at `i` by reference, in a column of boxed values (`None` past the end and in
+    /// an integer column: take [`Column::value`]).
+    #[inline]
+    pub(crate) fn value_ref(&self, i: usize) -> Option<&Value> {
+        match self {
+            Column::Values(values) => values.get(i),
+            Column::Ints(_) => None,
+        }
+    }
+
     /// The integers, when every present value is one.
     pub(crate) fn ints(&self) -> Option<&IntColumn> {
         match self {

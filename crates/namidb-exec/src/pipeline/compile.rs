@@ -2,12 +2,13 @@
 //! expressions compiled against a [`GraphProjection`] ([`compile`]).
 //!
 //! A pipelinable plan is an `Aggregate` over a chain that starts with a `NodeScan` of the
-//! statement's unit row and continues with one-hop `Expand`s, `Filter`s and `Project`s. Its
+//! statement's unit row and continues with `Expand`s, `Filter`s and `Project`s. Its
 //! expressions may read node properties, relationship properties, label tests, node ids,
 //! parameters, constants, values projected earlier in the chain, operators and pure scalar
-//! functions. Anything else (a relationship value, a subquery, a graph function, a
-//! variable-length hop, an argument row) leaves the plan to the row executor: a pipeline either
-//! computes exactly what the row executor would, or is not built.
+//! functions. A variable-length hop is walked too, as long as nothing reads its relationship
+//! list. Anything else (a relationship value, a subquery, a graph function, a hop with
+//! relationship property constraints, an argument row) leaves the plan to the row executor: a
+//! pipeline either computes exactly what the row executor would, or is not built.
 
 use std::sync::Arc;
 
@@ -120,9 +121,7 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
                 });
             }
             Plan::Expand { input, expand }
-                if expand.length.is_none()
-                    && !expand.rel_bound
-                    && expand.rel_properties.is_empty() =>
+                if !expand.rel_bound && expand.rel_properties.is_empty() =>
             {
                 chain.push(ChainStep::Expand(expand));
                 at = input;
@@ -187,6 +186,9 @@ pub(crate) enum Side {
     IncomingNotLoop,
 }
 
+/// The (type index, side) pairs an expansion reads, and its type indices.
+type ExpandSides = (Vec<(u32, Side)>, Vec<u32>);
+
 /// A compiled chain step.
 pub(crate) enum Step {
     Expand {
@@ -195,6 +197,17 @@ pub(crate) enum Step {
         to_bound: bool,
         rel: usize,
         /// (type index, side) pairs to read, in order.
+        sides: Vec<(u32, Side)>,
+    },
+    /// A variable-length hop: every trail (no relationship twice) of `min..=max` hops from
+    /// `from`, depth first, each hop reading `sides` in order; `to` is set to each trail's end.
+    /// Its relationship list is not kept (nothing compiled may read it).
+    VarExpand {
+        from: usize,
+        to: usize,
+        to_bound: bool,
+        min: u64,
+        max: Option<u64>,
         sides: Vec<(u32, Side)>,
     },
     Filter(PExpr),
@@ -237,6 +250,8 @@ enum SlotKind {
     Node,
     /// A relationship, with the indices (into the pipeline's types) it may have.
     Rel,
+    /// A variable-length hop's relationship list (not available to expressions).
+    RelList,
     Value,
 }
 
@@ -408,28 +423,21 @@ impl Compiler<'_, '_> {
                 {
                     return Ok(None);
                 }
-                let names = if e.types.is_empty() {
-                    self.ctx.graph.relationship_types()?
-                } else {
-                    e.types.clone()
-                };
-                let mut sides = Vec::new();
-                let mut indices = Vec::new();
-                for name in &names {
-                    let Some(index) = self.type_index(name)? else { return Ok(None) };
-                    indices.push(index);
-                    match e.direction {
-                        Direction::Outgoing => sides.push((index, Side::Outgoing)),
-                        Direction::Incoming => sides.push((index, Side::Incoming)),
-                        Direction::Both => sides.push((index, Side::Outgoing)),
-                    }
-                }
-                if e.direction == Direction::Both {
-                    sides.extend(indices.iter().map(|&i| (i, Side::IncomingNotLoop)));
+                let Some((sides, indices)) = self.sides(e)? else { return Ok(None) };
+                self.kinds.insert(e.to, SlotKind::Node);
+                if let Some((min, max)) = e.length {
+                    self.kinds.insert(e.rel, SlotKind::RelList);
+                    return Ok(Some(Step::VarExpand {
+                        from: e.from,
+                        to: e.to,
+                        to_bound: e.to_bound,
+                        min,
+                        max,
+                        sides,
+                    }));
                 }
                 self.kinds.insert(e.rel, SlotKind::Rel);
                 self.rel_types.insert(e.rel, indices);
-                self.kinds.insert(e.to, SlotKind::Node);
                 Some(Step::Expand {
                     from: e.from,
                     to: e.to,
@@ -439,6 +447,28 @@ impl Compiler<'_, '_> {
                 })
             }
         })
+    }
+
+    /// The (type index, side) pairs an expansion reads, in the order the row executor lists
+    /// a node's relationships (by type, outgoing before incoming), and the type indices.
+    fn sides(&mut self, e: &Expand) -> Result<Option<ExpandSides>> {
+        let names =
+            if e.types.is_empty() { self.ctx.graph.relationship_types()? } else { e.types.clone() };
+        let mut sides = Vec::new();
+        let mut indices = Vec::new();
+        for name in &names {
+            let Some(index) = self.type_index(name)? else { return Ok(None) };
+            indices.push(index);
+            match e.direction {
+                Direction::Outgoing => sides.push((index, Side::Outgoing)),
+                Direction::Incoming => sides.push((index, Side::Incoming)),
+                Direction::Both => {
+                    sides.push((index, Side::Outgoing));
+                    sides.push((index, Side::IncomingNotLoop));
+                }
+            }
+        }
+        Ok(Some((sides, indices)))
     }
 
     fn type_index(&mut self, name: &str) -> Result<Option<u32>> {

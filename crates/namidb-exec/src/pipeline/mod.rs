@@ -16,6 +16,7 @@ mod compile;
 pub mod projection;
 mod run;
 mod tail_memo;
+mod var_expand;
 
 use namidb_query::Plan;
 

@@ -7,6 +7,7 @@
 //! `collect` lists its values in that order too. A tuple is one `u64` per slot: a node's dense
 //! index, or a relationship as `type index << 32 | position`; projected values live beside it.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use namidb_query::expr::AggregateFunction;
@@ -183,6 +184,10 @@ impl Pipeline {
                 self.count_tail(step, w, groups, ctx)?;
             }
             Step::Expand { .. } => self.expand_each(current, w, |w| {
+                groups.step_rows[step] += 1;
+                self.walk(step + 1, w, groups, ctx)
+            })?,
+            Step::VarExpand { .. } => self.var_expand_each(current, w, |w| {
                 groups.step_rows[step] += 1;
                 self.walk(step + 1, w, groups, ctx)
             })?,
@@ -405,6 +410,24 @@ impl Pipeline {
         ((r >> 32) as usize, (r & u64::from(u32::MAX)) as usize)
     }
 
+    /// An operator's operand: constants and boxed property values borrowed (a string
+    /// comparison clones no string), anything else evaluated.
+    fn operand<'a>(
+        &'a self,
+        e: &'a PExpr,
+        w: &Walk,
+        ctx: &ExecContext<'_>,
+    ) -> Result<Cow<'a, Value>> {
+        Ok(match e {
+            PExpr::Const(v) => Cow::Borrowed(v),
+            PExpr::NodeProperty(s, column) => match column.value_ref(w.tuple[*s] as usize) {
+                Some(v) => Cow::Borrowed(v),
+                None => Cow::Owned(column.value(w.tuple[*s] as usize)),
+            },
+            other => Cow::Owned(self.eval(other, w, ctx)?),
+        })
+    }
+
     fn eval(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Value> {
         let p = &self.projection;
         Ok(match e {
@@ -439,7 +462,9 @@ impl Pipeline {
                 Some(b) => Value::Bool(b),
                 None => Value::Null,
             },
-            PExpr::Binary(op, l, r) => binary(*op, &self.eval(l, w, ctx)?, &self.eval(r, w, ctx)?)?,
+            PExpr::Binary(op, l, r) => {
+                binary(*op, self.operand(l, w, ctx)?.as_ref(), self.operand(r, w, ctx)?.as_ref())?
+            }
             PExpr::List(items) => {
                 Value::list(items.iter().map(|i| self.eval(i, w, ctx)).collect::<Result<Vec<_>>>()?)
             }
