@@ -292,7 +292,7 @@ impl TxGraph {
     pub(crate) fn snapshot_scan_type(
         &self,
         rel_type: &str,
-        visit: impl FnMut(u64, &namidb_graph::store::RawRelationship) -> std::ops::ControlFlow<()>,
+        visit: impl FnMut(namidb_graph::store::ScannedRelationship<'_>) -> std::ops::ControlFlow<()>,
     ) -> Result<bool> {
         self.block(self.snapshot.scan_type(rel_type, visit))
     }

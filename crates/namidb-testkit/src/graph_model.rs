@@ -173,8 +173,8 @@ pub async fn check(snapshot: &GraphSnapshot, model: &Model, context: &str) {
     for t in ["T", "U"] {
         let mut scanned = Vec::new();
         let complete = snapshot
-            .scan_type(t, |source, raw| {
-                scanned.push((source, raw.neighbour, raw.id, raw.properties.clone()));
+            .scan_type(t, |found| {
+                scanned.push((found.source, found.neighbour, found.id, found.properties.clone()));
                 std::ops::ControlFlow::Continue(())
             })
             .await

@@ -19,7 +19,7 @@ use namidb_value::Value;
 use rustc_hash::FxHashMap;
 
 use super::column::{Column, IntCompare};
-use super::projection::{GraphProjection, LabelMembers, TypeAdjacency};
+use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -184,6 +184,17 @@ pub(crate) enum Side {
     Incoming,
     /// Incoming, skipping self-loops (already met outgoing: `Both` counts a loop once).
     IncomingNotLoop,
+}
+
+impl Side {
+    /// The rows of `adjacency` this side reads.
+    #[inline]
+    pub(crate) fn rows(self, adjacency: &TypeAdjacency) -> &Csr {
+        match self {
+            Side::Outgoing => &adjacency.outgoing,
+            Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
+        }
+    }
 }
 
 /// The (type index, side) pairs an expansion reads, and its type indices.

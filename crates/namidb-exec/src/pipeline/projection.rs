@@ -17,13 +17,13 @@
 //! dropped once no statement holds it). A projection larger than the cache's byte budget is
 //! not kept: the statement runs on the row executor instead.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use namidb_graph::model::NodeRecord;
 use namidb_graph::record_codec::decode_properties;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
-use std::ops::ControlFlow;
 
 use namidb_value::Value;
 
@@ -60,6 +60,10 @@ pub(crate) struct Csr {
     /// forward rows themselves, where it is the entry index.
     positions: Vec<u32>,
 }
+
+/// Rows without entries.
+pub(crate) static NO_ROWS: Csr =
+    Csr { offsets: Vec::new(), neighbours: Vec::new(), positions: Vec::new() };
 
 impl Csr {
     /// The node whose rows hold `entry` (the source, in the outgoing rows).
@@ -242,25 +246,25 @@ impl GraphProjection {
         let mut properties = PropertyCells::default();
         // Relationships arrive by source: its dense index is looked up once per source.
         let mut source_at: Option<(u64, u32)> = None;
-        let complete = graph.snapshot_scan_type(rel_type, |source, raw| {
+        let complete = graph.snapshot_scan_type(rel_type, |found| {
             let src = match source_at {
-                Some((id, dense)) if id == source => dense,
-                _ => match self.dense(source) {
+                Some((id, dense)) if id == found.source => dense,
+                _ => match self.dense(found.source) {
                     Some(dense) => {
-                        source_at = Some((source, dense));
+                        source_at = Some((found.source, dense));
                         dense
                     }
                     None => return ControlFlow::Break(()),
                 },
             };
-            let Some(dst) = self.dense(raw.neighbour) else { return ControlFlow::Break(()) };
+            let Some(dst) = self.dense(found.neighbour) else { return ControlFlow::Break(()) };
             if ids.len() >= u32::MAX as usize - 1 {
                 return ControlFlow::Break(());
             }
             out_offsets[src as usize + 1] += 1;
             neighbours.push(dst);
-            ids.push(raw.id);
-            properties.push(&raw.properties);
+            ids.push(found.id);
+            properties.push(found.properties);
             ControlFlow::Continue(())
         })?;
         if !complete {

@@ -248,11 +248,7 @@ impl Pipeline {
         let Step::Expand { from, to, to_bound, rel, sides } = step else { return Ok(()) };
         let node = w.tuple[*from] as u32;
         for &(t, side) in sides {
-            let adjacency = &self.types[t as usize];
-            let rows = match side {
-                Side::Outgoing => &adjacency.outgoing,
-                Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
-            };
+            let rows = side.rows(&self.types[t as usize]);
             for i in rows.range(node) {
                 let other = rows.neighbours[i];
                 if (side == Side::IncomingNotLoop && other == node)

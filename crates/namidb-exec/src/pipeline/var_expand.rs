@@ -8,14 +8,17 @@
 //! relationships (`type index << 32 | position`); a relationship already on it is skipped.
 
 use super::compile::{Pipeline, Side, Step};
+use super::projection::{Csr, NO_ROWS};
 use super::run::Walk;
 use crate::error::Result;
 
 /// One node of the current trail and how far its relationships have been tried.
-struct Frame {
+struct Frame<'p> {
     node: u32,
     /// Index into the step's sides.
     side: usize,
+    /// That side's rows, and the node's entries in them still to try.
+    rows: &'p Csr,
     entry: usize,
     end: usize,
 }
@@ -58,14 +61,8 @@ impl Pipeline {
                 continue;
             }
             let (t, side) = sides[frame.side];
-            let entry = frame.entry;
+            let (rows, node, entry) = (frame.rows, frame.node, frame.entry);
             frame.entry += 1;
-            let node = frame.node;
-            let adjacency = &self.types[t as usize];
-            let rows = match side {
-                Side::Outgoing => &adjacency.outgoing,
-                Side::Incoming | Side::IncomingNotLoop => &adjacency.incoming,
-            };
             let Some(&other) = rows.neighbours.get(entry) else { continue };
             if side == Side::IncomingNotLoop && other == node {
                 continue;
@@ -88,15 +85,12 @@ impl Pipeline {
         Ok(())
     }
 
-    /// A frame reading side `side` (of `sides`) of `node`.
-    fn frame(&self, sides: &[(u32, Side)], node: u32, side: usize) -> Frame {
-        let range = sides.get(side).map_or(0..0, |&(t, s)| {
-            let adjacency = &self.types[t as usize];
-            match s {
-                Side::Outgoing => adjacency.outgoing.range(node),
-                Side::Incoming | Side::IncomingNotLoop => adjacency.incoming.range(node),
-            }
+    /// A frame reading side `side` (of `sides`) of `node` (no entries past the last side).
+    fn frame<'p>(&'p self, sides: &[(u32, Side)], node: u32, side: usize) -> Frame<'p> {
+        let (range, rows) = sides.get(side).map_or((0..0, &NO_ROWS), |&(t, s)| {
+            let rows = s.rows(&self.types[t as usize]);
+            (rows.range(node), rows)
         });
-        Frame { node, side, entry: range.start, end: range.end }
+        Frame { node, side, rows, entry: range.start, end: range.end }
     }
 }

@@ -1,9 +1,10 @@
 //! [`SstCache`]: decoded SST pieces shared by every snapshot of a store, under one memory budget.
 //!
 //! It holds what reads fetch from immutable SST objects: node SST metadata, bloom filters and
-//! decoded row groups, per-property value indexes; edge SST footers, adjacency blocks and property blocks. SST objects never
-//! change, so entries never go stale; they leave only when the budget needs room (least recently
-//! used first). Hits and misses are counted per kind.
+//! decoded row groups, per-property value indexes; edge SST footers, adjacency blocks and
+//! property blocks. SST objects never change, so entries never go stale; they leave only when
+//! the budget needs room (least recently used first, in one batch down to 7/8 of the budget).
+//! Hits and misses are counted per kind.
 
 use std::any::Any;
 use std::collections::BTreeMap;

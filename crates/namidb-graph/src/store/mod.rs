@@ -40,6 +40,7 @@ pub use lease::{Lease, ReadHorizon, LEASE_PREFIX};
 pub use property_lookup::{integral, IndexKey, PropertyLookup, EXACT_FLOAT_INT};
 pub use snapshot::{GraphSnapshot, RawRelationship, Relationship};
 pub use statistics::{GraphStatistics, PropertyStatistics, SstStatistics, TypeStatistics};
+pub use type_scan::ScannedRelationship;
 
 use crate::error::GraphError;
 use lease::{read_leases, store_lease, SnapshotRegistry};

@@ -24,6 +24,20 @@ use crate::error::GraphError;
 use crate::keys::{forward_range, parse_rel_key};
 use crate::model::NodeId;
 
+/// One relationship as [`GraphSnapshot::scan_type`] passes it: its properties still encoded,
+/// borrowed from the block they were read from.
+#[derive(Debug, Clone, Copy)]
+pub struct ScannedRelationship<'a> {
+    /// The source node.
+    pub source: u64,
+    /// The target node.
+    pub neighbour: u64,
+    /// The relationship id.
+    pub id: u64,
+    /// The encoded properties (`record_codec::decode_properties`).
+    pub properties: &'a Bytes,
+}
+
 /// Block fetches each run keeps in flight.
 const PREFETCH_BLOCKS: usize = 8;
 
@@ -136,7 +150,7 @@ impl GraphSnapshot {
     pub async fn scan_type(
         &self,
         rel_type: &str,
-        mut visit: impl FnMut(u64, &RawRelationship) -> ControlFlow<()>,
+        mut visit: impl FnMut(ScannedRelationship<'_>) -> ControlFlow<()>,
     ) -> Result<bool, GraphError> {
         let at = self.lsn().get();
         let tables = self.tables();
@@ -195,14 +209,15 @@ impl GraphSnapshot {
         }
         let mut last: Option<(u64, u64, u64)> = None;
         loop {
-            let mut best: Option<usize> = None;
+            let mut best: Option<(_, usize)> = None;
             for (i, cursor) in cursors.iter().enumerate() {
-                let order = cursor.order();
-                if order.is_some() && best.is_none_or(|b| order < cursors[b].order()) {
-                    best = Some(i);
+                if let Some(order) = cursor.order() {
+                    if best.as_ref().is_none_or(|(b, _)| order < *b) {
+                        best = Some((order, i));
+                    }
                 }
             }
-            let Some(best) = best else { return Ok(true) };
+            let Some((_, best)) = best else { return Ok(true) };
             let cursor = &mut cursors[best];
             if let (Some((source, entry)), Some((_, cells))) = (cursor.head(), &cursor.block) {
                 let key = (source, entry.neighbour, entry.rel_id);
@@ -210,12 +225,13 @@ impl GraphSnapshot {
                 if last != Some(key) {
                     last = Some(key);
                     if !entry.tombstone {
-                        let raw = RawRelationship {
+                        let found = ScannedRelationship {
+                            source,
                             neighbour: entry.neighbour,
                             id: entry.rel_id,
-                            properties: cells[cursor.entry].clone(),
+                            properties: &cells[cursor.entry],
                         };
-                        if visit(source, &raw).is_break() {
+                        if visit(found).is_break() {
                             return Ok(false);
                         }
                     }
@@ -234,10 +250,15 @@ impl GraphSnapshot {
         rel_type: &str,
     ) -> Result<Vec<(u64, Vec<RawRelationship>)>, GraphError> {
         let mut out: Vec<(u64, Vec<RawRelationship>)> = Vec::new();
-        self.scan_type(rel_type, |source, raw| {
+        self.scan_type(rel_type, |found| {
+            let raw = RawRelationship {
+                neighbour: found.neighbour,
+                id: found.id,
+                properties: found.properties.clone(),
+            };
             match out.last_mut() {
-                Some((last, raws)) if *last == source => raws.push(raw.clone()),
-                _ => out.push((source, vec![raw.clone()])),
+                Some((last, raws)) if *last == found.source => raws.push(raw),
+                _ => out.push((found.source, vec![raw])),
             }
             ControlFlow::Continue(())
         })
