@@ -82,7 +82,7 @@ start() {
     log "starting Ceph RGW on 127.0.0.1:$RGW_PORT"
     D="$STATE/ceph" RGW_PORT=$RGW_PORT AK=testkey SK=testsecret \
       bash "$ROOT/../shared/s3/ceph-rgw-up.sh" >"$STATE/ceph-up.log" 2>&1 || {
-        log "Ceph failed to start:"; cat "$STATE/ceph-up.log" >&2; tail -20 "$STATE"/ceph/log/*.log >&2 || true; exit 1; }
+        log "Ceph failed to start:"; cat "$STATE/ceph-up.log" >&2; tail -n 20 "$STATE"/ceph/log/*.log >&2 || true; exit 1; }
     wait_http "http://127.0.0.1:$RGW_PORT/" 60
     create_bucket "http://127.0.0.1:$RGW_PORT"
     list="$list;ceph=s3://$BUCKET?endpoint=http://127.0.0.1:$RGW_PORT&allow_http=true"
