@@ -108,6 +108,9 @@ impl Memtable {
     /// The newest version of `key` at or below `at`: `None` if the memtable has none,
     /// `Some(None)` for a tombstone.
     pub fn get(&self, key: &[u8], at: Lsn) -> Option<Option<Bytes>> {
+        if self.versions.is_empty() {
+            return None; // no probe key to allocate
+        }
         let probe = VersionKey { key: Bytes::copy_from_slice(key), lsn: at };
         let entry = self.versions.lower_bound(Bound::Included(&probe))?;
         (entry.key().key.as_ref() == key).then(|| entry.value().clone())
@@ -137,6 +140,9 @@ impl Memtable {
     /// The newest version at or below `at` of every key in `start..end`, tombstones included,
     /// in key order.
     pub fn scan(&self, start: &[u8], end: Option<&[u8]>, at: Lsn) -> Vec<(Bytes, Option<Bytes>)> {
+        if self.versions.is_empty() {
+            return Vec::new();
+        }
         let probe = VersionKey { key: Bytes::copy_from_slice(start), lsn: Lsn(u64::MAX) };
         let mut out: Vec<(Bytes, Option<Bytes>)> = Vec::new();
         let mut last_key: Option<Bytes> = None;

@@ -1,6 +1,8 @@
 //! Reading an edge SST: the footer with one ranged GET of the file's tail, then only the blocks
 //! an expand needs, each verified against its checksum.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use namidb_objstore::Bucket;
 
@@ -17,7 +19,7 @@ pub const TAIL_FETCH_BYTES: u64 = 16 * 1024;
 /// An open edge SST: its name, size and decoded footer.
 #[derive(Debug, Clone)]
 pub struct EdgeSstReader {
-    object: String,
+    object: Arc<str>,
     size: u64,
     footer: EdgeSstFooter,
 }
@@ -98,11 +100,11 @@ impl EdgeSstReader {
         let data_end = size - (footer_len + TRAILER_LEN) as u64;
         let footer = EdgeSstFooter::decode(footer_bytes, data_end)
             .map_err(|e| corrupt(format!("footer {e}")))?;
-        Ok(EdgeSstReader { object: object.to_owned(), size, footer })
+        Ok(EdgeSstReader { object: Arc::from(object), size, footer })
     }
 
     /// The object key.
-    pub fn object(&self) -> &str {
+    pub fn object(&self) -> &Arc<str> {
         &self.object
     }
 
@@ -129,7 +131,7 @@ impl EdgeSstReader {
     fn verified<'a>(&self, section: &Section, bytes: &'a [u8]) -> Result<&'a [u8], GraphError> {
         if bytes.len() as u64 != section.len || crc32c::crc32c(bytes) != section.crc {
             return Err(GraphError::CorruptEdgeSst {
-                object: self.object.clone(),
+                object: self.object.to_string(),
                 detail: format!("block at offset {} fails its checksum", section.offset),
             });
         }
@@ -144,12 +146,12 @@ impl EdgeSstReader {
     ) -> Result<AdjacencyBlock, GraphError> {
         let bytes = self.verified(&block.adjacency, bytes)?;
         let decoded = AdjacencyBlock::decode(bytes).map_err(|e| GraphError::CorruptEdgeSst {
-            object: self.object.clone(),
+            object: self.object.to_string(),
             detail: format!("adjacency block at offset {}: {e}", block.adjacency.offset),
         })?;
         if decoded.entries.len() as u64 != block.entry_count {
             return Err(GraphError::CorruptEdgeSst {
-                object: self.object.clone(),
+                object: self.object.to_string(),
                 detail: "block entry count disagrees with the footer".into(),
             });
         }
@@ -165,7 +167,7 @@ impl EdgeSstReader {
         let verified = self.verified(&block.properties, bytes)?;
         let cells = decode_property_cells(verified, block.entry_count as usize).map_err(|e| {
             GraphError::CorruptEdgeSst {
-                object: self.object.clone(),
+                object: self.object.to_string(),
                 detail: format!("property block at offset {}: {e}", block.properties.offset),
             }
         })?;
@@ -223,7 +225,7 @@ impl EdgeSstReader {
                     let end = s.offset.checked_add(s.len).filter(|end| *end <= file.len() as u64);
                     end.map(|end| file.slice(s.offset as usize..end as usize)).ok_or_else(|| {
                         GraphError::CorruptEdgeSst {
-                            object: self.object.clone(),
+                            object: self.object.to_string(),
                             detail: "block beyond the end of the file".into(),
                         }
                     })

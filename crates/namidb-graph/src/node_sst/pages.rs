@@ -126,7 +126,7 @@ impl RemoteNodeSst {
         columns: &NodeColumns,
     ) -> Result<Vec<NodeVersion>, GraphError> {
         let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
+            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
         if rows.is_empty() {
             return Ok(Vec::new());
         }

@@ -104,7 +104,7 @@ impl ChunkReader for SparseFile {
 /// An opened node SST: its metadata, read with ranged GETs.
 #[derive(Debug, Clone)]
 pub struct RemoteNodeSst {
-    pub(super) object: String,
+    pub(super) object: Arc<str>,
     pub(super) size: u64,
     pub(super) labels: Vec<String>,
     pub(super) metadata: ArrowReaderMetadata,
@@ -153,11 +153,11 @@ impl RemoteNodeSst {
         }
         let metadata = ArrowReaderMetadata::try_new(Arc::new(metadata), ArrowReaderOptions::new())
             .map_err(|e| corrupt(e.to_string()))?;
-        Ok(RemoteNodeSst { object: object.to_owned(), size, labels, metadata })
+        Ok(RemoteNodeSst { object: Arc::from(object), size, labels, metadata })
     }
 
     /// The object key.
-    pub fn object(&self) -> &str {
+    pub fn object(&self) -> &Arc<str> {
         &self.object
     }
 
@@ -232,7 +232,7 @@ impl RemoteNodeSst {
         leaf: usize,
     ) -> Result<Option<Sbbf>, GraphError> {
         let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
+            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
         let row_group_meta = self
             .metadata
             .metadata()
@@ -265,7 +265,7 @@ impl RemoteNodeSst {
         columns: &NodeColumns,
     ) -> Result<Vec<NodeVersion>, GraphError> {
         let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
+            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
         if row_groups.is_empty() {
             return Ok(Vec::new());
         }
@@ -318,7 +318,7 @@ impl RemoteNodeSst {
         selection: Option<RowSelection>,
     ) -> Result<Vec<NodeVersion>, GraphError> {
         let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.clone(), detail };
+            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
         let schema = self.metadata.metadata().file_metadata().schema_descr();
         let mut builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())

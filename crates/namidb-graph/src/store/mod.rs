@@ -12,6 +12,7 @@
 mod batch;
 mod cache;
 mod compaction;
+mod files;
 mod flush;
 mod gc;
 mod ingest;
@@ -118,6 +119,9 @@ pub(crate) struct StoreInner {
     /// The schema object as this handle last read or wrote it (it only grows, so what it
     /// holds is in the stored one too): a flush with nothing new skips the GET.
     pub(crate) known_schema: parking_lot::Mutex<Option<crate::schema::GraphSchema>>,
+    /// The SST files of the last manifest version a snapshot was taken of.
+    pub(crate) sst_files:
+        parking_lot::Mutex<Option<(Arc<namidb_storage::Manifest>, Arc<files::SstFiles>)>>,
 }
 
 /// A graph namespace: writes, snapshots and LSM maintenance. Cheap to clone.
@@ -161,6 +165,7 @@ impl GraphStore {
             sst_seq: AtomicU64::new(0),
             statistics: parking_lot::Mutex::new(None),
             known_schema: parking_lot::Mutex::new(None),
+            sst_files: parking_lot::Mutex::new(None),
         });
         if inner.options.background {
             tokio::spawn(background(Arc::downgrade(&inner)));
@@ -178,7 +183,8 @@ impl GraphStore {
         let snapshot = self.inner.db.snapshot();
         let guard =
             self.inner.snapshots.register(snapshot.lsn().get(), snapshot.manifest().version);
-        GraphSnapshot { inner: Arc::clone(&self.inner), snapshot, _guard: Arc::new(guard) }
+        let files = self.inner.sst_files(snapshot.manifest());
+        GraphSnapshot { inner: Arc::clone(&self.inner), snapshot, files, _guard: Arc::new(guard) }
     }
 
     /// The planner statistics of the newest state this handle has seen (without registering a

@@ -14,7 +14,8 @@ use namidb_objstore::ObjectStoreError;
 use namidb_storage::layout::{sst_key, SstKind};
 use namidb_storage::{SstPlacement, SstRef};
 
-use super::snapshot::{hex, EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
+use super::files::hex;
+use super::snapshot::{EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
 use super::statistics::{edge_statistics, node_statistics, to_manifest};
 use super::StoreInner;
 use crate::edge_sst::{Direction, EdgeSstSummary, EdgeSstWriter, EdgeVersion};

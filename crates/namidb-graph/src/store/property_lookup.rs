@@ -193,17 +193,12 @@ impl GraphSnapshot {
         let at = self.lsn().get();
         let first = labels.first().map(String::as_str);
         let tables = self.tables();
-        let covering: Vec<(String, u64)> = self
-            .ssts(SstKind::Node)
-            .filter(|(_, sst)| sst.min_lsn <= at)
-            .filter(|(_, sst)| {
-                let partition = decode_labels(&sst.partition).unwrap_or_default();
-                first.is_none_or(|l| partition.iter().any(|x| x == l))
-            })
-            .map(|(object, sst)| (object, sst.size_bytes))
-            .collect();
+        let covering = self.ssts(SstKind::Node).iter().filter(|file| {
+            let partition = decode_labels(&file.sst.partition).unwrap_or_default();
+            file.sst.min_lsn <= at && first.is_none_or(|l| partition.iter().any(|x| x == l))
+        });
         let opened: Vec<Arc<RemoteNodeSst>> = futures::stream::iter(covering)
-            .map(|(object, size)| async move { tables.node_sst(&object, size).await })
+            .map(|file| tables.node_sst(&file.object, file.sst.size_bytes))
             .buffered(LOADS_IN_FLIGHT)
             .try_collect()
             .await?;
@@ -329,7 +324,7 @@ impl GraphSnapshot {
         }
         let tables = self.tables();
         let key = CacheKey {
-            object: Arc::from(file.sst.object()),
+            object: file.sst.object().clone(),
             kind: CacheKind::NodeValueIndex,
             index: row_group as u64,
             column: Some(Arc::from(property)),

@@ -11,9 +11,10 @@ use bytes::Bytes;
 use std::sync::Arc;
 
 use namidb_core::Lsn;
-use namidb_storage::layout::{sst_key, SstKind};
+use namidb_storage::layout::SstKind;
 use namidb_storage::{Snapshot, SstRef};
 
+use super::files::{SstFile, SstFiles};
 use super::lease::SnapshotGuard;
 use super::tables::Tables;
 use super::StoreInner;
@@ -58,6 +59,8 @@ pub(crate) const EDGE_REVERSE: &str = "R";
 pub struct GraphSnapshot {
     pub(crate) inner: Arc<StoreInner>,
     pub(crate) snapshot: Snapshot,
+    /// The SSTs of the snapshot's manifest version.
+    pub(crate) files: Arc<SstFiles>,
     pub(crate) _guard: Arc<SnapshotGuard>,
 }
 
@@ -87,29 +90,6 @@ fn decoded(
     Ok(Relationship { key, properties })
 }
 
-/// Whether `sst`'s key range holds the key spelled `key_hex` (by [`hex`]).
-fn covers(sst: &SstRef, key_hex: &str) -> bool {
-    key_hex >= sst.min_key.as_str() && key_hex <= sst.max_key.as_str()
-}
-
-/// Whether `sst`'s key range meets `[start, end)` (spelled by [`hex`]).
-fn overlaps(sst: &SstRef, start_hex: &str, end_hex: &str) -> bool {
-    end_hex > sst.min_key.as_str() && start_hex <= sst.max_key.as_str()
-}
-
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// Lower-case hex, the manifest's encoding of SST key bounds (order-preserving). A read spells
-/// its key once and compares the string with every SST's bounds.
-pub(crate) fn hex(key: &[u8]) -> String {
-    let mut out = String::with_capacity(key.len() * 2);
-    for b in key {
-        out.push(HEX_DIGITS[usize::from(b >> 4)] as char);
-        out.push(HEX_DIGITS[usize::from(b & 15)] as char);
-    }
-    out
-}
-
 impl GraphSnapshot {
     /// The LSN it reads at.
     pub fn lsn(&self) -> Lsn {
@@ -125,20 +105,9 @@ impl GraphSnapshot {
         Tables { bucket: self.inner.db.bucket(), cache: &self.inner.cache }
     }
 
-    /// The SSTs of `kind`, each with its object key.
-    pub(super) fn ssts(&self, kind: SstKind) -> impl Iterator<Item = (String, &SstRef)> {
-        self.levelled_ssts(kind).map(move |(level, sst)| (sst_key(kind, level, &sst.id), sst))
-    }
-
-    /// The SSTs of `kind` with their level (the hot paths name an object only once it is
-    /// known to matter: formatting every key cost a few percent of each point read).
-    fn levelled_ssts(&self, kind: SstKind) -> impl Iterator<Item = (u32, &SstRef)> {
-        self.snapshot
-            .manifest()
-            .ssts
-            .all()
-            .filter(move |(k, _, _)| *k == kind)
-            .map(|(_, level, sst)| (level, sst))
+    /// The SSTs of `kind`, level by level, each with its object key.
+    pub(super) fn ssts(&self, kind: SstKind) -> &[SstFile] {
+        self.files.of_kind(kind)
     }
 
     /// Node `id`, or `None` if it does not exist. The record is shared with the SST cache.
@@ -150,19 +119,24 @@ impl GraphSnapshot {
         // Every file whose key range covers the id is probed at once: on an object store the
         // probes' GETs (tail, bloom, pages) overlap instead of queueing.
         let tables = self.tables();
-        let key_hex = hex(&key);
-        let probes = self
-            .levelled_ssts(SstKind::Node)
-            .filter(|(_, sst)| covers(sst, &key_hex) && sst.min_lsn <= self.lsn().get())
-            .map(|(level, sst)| async move {
-                let object = sst_key(SstKind::Node, level, &sst.id);
-                tables.node_versions_of(&object, sst.size_bytes, id.0).await
-            });
+        let at = self.lsn().get();
+        let mut probes = self
+            .ssts(SstKind::Node)
+            .iter()
+            .filter(|file| file.covers(&key) && file.sst.min_lsn <= at)
+            .map(|file| tables.node_versions_of(&file.object, file.sst.size_bytes, id.0));
+        // One file covers an id once its label is compacted: await it without a join.
+        let versions = match (probes.next(), probes.next()) {
+            (None, _) => Vec::new(),
+            (Some(only), None) => only.await?,
+            (Some(first), Some(second)) => {
+                let all = [first, second].into_iter().chain(probes).collect::<Vec<_>>();
+                futures::future::try_join_all(all).await?.into_iter().flatten().collect()
+            }
+        };
         let mut newest: Option<(u64, Option<Arc<NodeRecord>>)> = None;
-        for version in futures::future::try_join_all(probes).await?.into_iter().flatten() {
-            if version.lsn <= self.lsn().get()
-                && newest.as_ref().is_none_or(|(l, _)| version.lsn > *l)
-            {
+        for version in versions {
+            if version.lsn <= at && newest.as_ref().is_none_or(|(l, _)| version.lsn > *l) {
                 newest = Some((version.lsn, version.record));
             }
         }
@@ -179,12 +153,13 @@ impl GraphSnapshot {
     ) -> Result<Vec<(NodeId, Arc<NodeRecord>)>, GraphError> {
         let at = self.lsn().get();
         // Each file the snapshot can see, and whether it holds nodes with the label.
-        let files: Vec<(String, &SstRef, bool)> = self
+        let files: Vec<(&Arc<str>, &SstRef, bool)> = self
             .ssts(SstKind::Node)
-            .filter(|(_, sst)| sst.min_lsn <= at)
-            .map(|(object, sst)| {
-                let labels = decode_labels(&sst.partition).unwrap_or_default();
-                (object, sst, label.is_none_or(|l| labels.iter().any(|x| x == l)))
+            .iter()
+            .filter(|file| file.sst.min_lsn <= at)
+            .map(|file| {
+                let labels = decode_labels(&file.sst.partition).unwrap_or_default();
+                (&file.object, &file.sst, label.is_none_or(|l| labels.iter().any(|x| x == l)))
             })
             .collect();
         // What the files with the label span: a file without it can only matter by shadowing
@@ -276,18 +251,17 @@ impl GraphSnapshot {
             Direction::Forward => EDGE_FORWARD,
             Direction::Reverse => EDGE_REVERSE,
         };
-        let (start_hex, end_hex) = (hex(&start), hex(&end));
         // Every visible version: (neighbour, rel id, lsn, properties or tombstone).
         let mut versions: Vec<(u64, u64, u64, Option<Bytes>)> = Vec::new();
-        for (level, sst) in self.levelled_ssts(SstKind::Edge) {
+        for file in self.ssts(SstKind::Edge) {
+            let (object, sst) = (&file.object, &file.sst);
             if sst.min_lsn > at
                 || (sst.partition != EDGE_BOTH && sst.partition != wanted)
-                || (sst.partition == wanted && !overlaps(sst, &start_hex, &end_hex))
+                || (sst.partition == wanted && !file.overlaps(&start, &end))
             {
                 continue;
             }
-            let object = sst_key(SstKind::Edge, level, &sst.id);
-            let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+            let reader = self.tables().edge_sst(object, sst.size_bytes).await?;
             let Some(block) = reader.block_for(rel_type, direction, node.0) else { continue };
             // Adjacency and properties in parallel: one round trip when cold.
             let tables = self.tables();
@@ -304,7 +278,7 @@ impl GraphSnapshot {
                     None
                 } else {
                     Some(cells.get(index).cloned().ok_or_else(|| GraphError::CorruptEdgeSst {
-                        object: object.clone(),
+                        object: object.to_string(),
                         detail: "fewer property cells than entries".into(),
                     })?)
                 };
@@ -340,8 +314,8 @@ impl GraphSnapshot {
     /// The relationship types that may have relationships (from SST footers and the memtables).
     pub async fn relationship_types(&self) -> Result<Vec<String>, GraphError> {
         let mut types = std::collections::BTreeSet::new();
-        for (object, sst) in self.ssts(SstKind::Edge) {
-            let reader = self.tables().edge_sst(&object, sst.size_bytes).await?;
+        for file in self.ssts(SstKind::Edge) {
+            let reader = self.tables().edge_sst(&file.object, file.sst.size_bytes).await?;
             types.extend(reader.footer().groups.iter().map(|g| g.rel_type.clone()));
         }
         // Skip-scan the forward keys: one probe per type.
@@ -375,23 +349,5 @@ impl GraphSnapshot {
             }
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::hex;
-
-    proptest! {
-        /// Hex spelling keeps the byte order, so manifest bounds compare as strings.
-        #[test]
-        fn hex_preserves_key_order(key in proptest::collection::vec(any::<u8>(), 0..40),
-                                   other in proptest::collection::vec(any::<u8>(), 0..40)) {
-            prop_assert_eq!(hex(&key).cmp(&hex(&other)), key.cmp(&other));
-            let prefix = &key[..key.len() / 2];
-            prop_assert_eq!(hex(&key).cmp(&hex(prefix)), key.as_slice().cmp(prefix));
-        }
     }
 }

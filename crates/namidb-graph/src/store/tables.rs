@@ -19,12 +19,12 @@ pub(crate) struct Tables<'a> {
     pub(crate) cache: &'a SstCache,
 }
 
-fn key(object: &str, kind: CacheKind, index: u64) -> CacheKey {
-    CacheKey { object: Arc::from(object), kind, index, column: None }
+fn key(object: &Arc<str>, kind: CacheKind, index: u64) -> CacheKey {
+    CacheKey { object: object.clone(), kind, index, column: None }
 }
 
 /// The cache key of a whole decoded row group: `All` columns (0) or `Keys` (1).
-fn row_group_key(object: &str, row_group: usize, keys_only: bool) -> CacheKey {
+fn row_group_key(object: &Arc<str>, row_group: usize, keys_only: bool) -> CacheKey {
     key(object, CacheKind::NodeRows, (row_group as u64) << 1 | u64::from(keys_only))
 }
 
@@ -45,7 +45,7 @@ impl Tables<'_> {
     /// The opened node SST (its metadata cached).
     pub(crate) async fn node_sst(
         &self,
-        object: &str,
+        object: &Arc<str>,
         size: u64,
     ) -> Result<Arc<RemoteNodeSst>, GraphError> {
         self.cache
@@ -62,7 +62,7 @@ impl Tables<'_> {
     /// pages that hold the id when the row group is large (all cached).
     pub(crate) async fn node_versions_of(
         &self,
-        object: &str,
+        object: &Arc<str>,
         size: u64,
         id: u64,
     ) -> Result<Vec<NodeVersion>, GraphError> {
@@ -153,7 +153,7 @@ impl Tables<'_> {
     /// Every row group of a node SST with `columns`, as decoded (and cached).
     pub(crate) async fn node_scan(
         &self,
-        object: &str,
+        object: &Arc<str>,
         size: u64,
         columns: &NodeColumns,
     ) -> Result<Vec<Arc<Vec<NodeVersion>>>, GraphError> {
@@ -168,7 +168,7 @@ impl Tables<'_> {
     /// The opened edge SST (its footer cached).
     pub(crate) async fn edge_sst(
         &self,
-        object: &str,
+        object: &Arc<str>,
         size: u64,
     ) -> Result<Arc<EdgeSstReader>, GraphError> {
         self.cache

@@ -154,24 +154,21 @@ impl GraphSnapshot {
     ) -> Result<bool, GraphError> {
         let at = self.lsn().get();
         let tables = self.tables();
-        let candidates: Vec<(String, &SstRef)> = self
+        let candidates = self
             .ssts(SstKind::Edge)
-            .filter(|(_, sst)| sst.partition != EDGE_REVERSE && sst.min_lsn <= at)
-            .collect();
+            .iter()
+            .filter(|file| file.sst.partition != EDGE_REVERSE && file.sst.min_lsn <= at);
         // Open every candidate (footers are cached), keeping those with the type's blocks.
-        let readers =
-            futures::stream::iter(candidates.into_iter().map(|(object, sst)| async move {
-                let reader = tables.edge_sst(&object, sst.size_bytes).await?;
-                Ok::<_, GraphError>((reader, sst))
-            }))
-            .buffered(PREFETCH_BLOCKS)
-            .try_filter(|(reader, _)| {
-                futures::future::ready(
-                    reader.footer().group(rel_type, Direction::Forward).is_some(),
-                )
-            })
-            .try_collect::<Vec<_>>()
-            .await?;
+        let readers = futures::stream::iter(candidates.map(|file| async move {
+            let reader = tables.edge_sst(&file.object, file.sst.size_bytes).await?;
+            Ok::<_, GraphError>((reader, &file.sst))
+        }))
+        .buffered(PREFETCH_BLOCKS)
+        .try_filter(|(reader, _)| {
+            futures::future::ready(reader.footer().group(rel_type, Direction::Forward).is_some())
+        })
+        .try_collect::<Vec<_>>()
+        .await?;
         let mut cursors = Vec::new();
         for run in sorted_runs(readers) {
             let blocks = run.into_iter().flat_map(|reader| {
@@ -189,7 +186,7 @@ impl GraphSnapshot {
                 )?;
                 if cells.len() < adjacency.entries.len() {
                     return Err(GraphError::CorruptEdgeSst {
-                        object: reader.object().to_owned(),
+                        object: reader.object().to_string(),
                         detail: "fewer property cells than entries".into(),
                     });
                 }
