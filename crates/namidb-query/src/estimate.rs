@@ -119,6 +119,20 @@ impl<'s> Estimator<'s> {
                     _ => input,
                 }
             }
+            Plan::TopN { input, skip, limit, .. } => {
+                let input = self.rows(input, argument);
+                let skip = match skip {
+                    None => Some(0.0),
+                    Some(Expr::Const(Value::Int(n))) => Some(*n as f64),
+                    Some(_) => None,
+                };
+                match (skip, limit) {
+                    (Some(skip), Expr::Const(Value::Int(n))) => {
+                        (input - skip).clamp(0.0, *n as f64)
+                    }
+                    _ => input,
+                }
+            }
             Plan::Unwind { input, list, .. } => {
                 let input = self.rows(input, argument);
                 input

@@ -211,6 +211,18 @@ pub enum Plan {
         /// Keys.
         keys: Vec<(Expr, bool)>,
     },
+    /// The first rows by keys: a `Sort` followed by `Skip` and `Limit`, keeping only the
+    /// `skip + limit` best rows while it reads (ties keep their input order, as in `Sort`).
+    TopN {
+        /// Input.
+        input: Box<Plan>,
+        /// Keys.
+        keys: Vec<(Expr, bool)>,
+        /// How many of the first rows to drop (evaluated once).
+        skip: Option<Expr>,
+        /// How many rows to keep after them (evaluated once, before `skip`).
+        limit: Expr,
+    },
     /// Skips rows.
     Skip {
         /// Input.
@@ -346,6 +358,7 @@ impl Plan {
             Plan::Aggregate { .. } => "Aggregate",
             Plan::Distinct { .. } => "Distinct",
             Plan::Sort { .. } => "Sort",
+            Plan::TopN { .. } => "TopN",
             Plan::Skip { .. } => "Skip",
             Plan::Limit { .. } => "Limit",
             Plan::Unwind { .. } => "Unwind",
@@ -376,6 +389,7 @@ impl Plan {
             | Plan::Aggregate { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Sort { input, .. }
+            | Plan::TopN { input, .. }
             | Plan::Skip { input, .. }
             | Plan::Limit { input, .. }
             | Plan::Unwind { input, .. }
@@ -405,6 +419,7 @@ impl Plan {
             | Plan::Aggregate { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Sort { input, .. }
+            | Plan::TopN { input, .. }
             | Plan::Skip { input, .. }
             | Plan::Limit { input, .. }
             | Plan::Unwind { input, .. }

@@ -10,6 +10,7 @@ pub(crate) mod hash_aggregate;
 mod read;
 mod relational;
 mod shortest;
+mod top_n;
 mod write;
 
 use std::collections::VecDeque;
@@ -124,6 +125,9 @@ pub(crate) fn build<'p>(
         ),
         Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),
+        Plan::TopN { input, keys, skip, limit } => {
+            top_n::top_n(sub(input), keys, skip.as_ref(), limit, input.writes())
+        }
         Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true, false),
         Plan::Limit { input, count } => {
             relational::skip_limit(sub(input), count, false, input.writes())

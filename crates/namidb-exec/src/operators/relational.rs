@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use namidb_query::Expr;
-use namidb_value::compare::order;
 use namidb_value::{GroupKey, Value};
 
+use super::top_n::compare_keys;
 use super::{build, flat_map, Operator, Row};
 use crate::context::ExecContext;
 use crate::error::{ExecError, Result};
@@ -156,7 +156,7 @@ pub(crate) fn distinct<'p>(
     )
 }
 
-fn count_of(expr: &Expr, ctx: &ExecContext<'_>, what: &str) -> Result<usize> {
+pub(crate) fn count_of(expr: &Expr, ctx: &ExecContext<'_>, what: &str) -> Result<usize> {
     match eval(expr, &vec![Value::Null; ctx.width], ctx)? {
         Value::Int(n) if n >= 0 => Ok(n as usize),
         Value::Float(f) if f >= 0.0 && f.fract() == 0.0 => Ok(f as usize),
@@ -274,16 +274,7 @@ pub(crate) fn sort<'p>(
                 let k = keys.iter().map(|(e, _)| eval(e, &row, ctx)).collect::<Result<Vec<_>>>()?;
                 keyed.push((k, row));
             }
-            keyed.sort_by(|(a, _), (b, _)| {
-                for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
-                    let o = order(x, y);
-                    let o = if *desc { o.reverse() } else { o };
-                    if o.is_ne() {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
+            keyed.sort_by(|(a, _), (b, _)| compare_keys(a, b, keys));
             Ok(keyed.into_iter().map(|(_, r)| r).collect())
         }),
     )

@@ -8,7 +8,9 @@
 //!    binds the last slot it reads (below expansions, scans, projections, sorts, unwinds and
 //!    the input side of optional and correlated subqueries);
 //! 3. [`property_lookup`]: a label scan under `n.k = v` or `n.k IN list`, with the values
-//!    known before `n`, becomes a `NodeByProperty` lookup.
+//!    known before `n`, becomes a `NodeByProperty` lookup;
+//! 4. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
+//!    returns, and projection items the sort does not read are computed after it.
 //!
 //! Subquery plans inside filter predicates and projections (pattern predicates, pattern
 //! comprehensions, `EXISTS`/`COUNT`/`COLLECT` subqueries) are optimized the same way.
@@ -18,6 +20,7 @@
 mod implied_lookups;
 mod property_lookup;
 mod push_filters;
+mod top_n;
 
 use std::collections::BTreeSet;
 
@@ -29,7 +32,8 @@ pub fn optimize(mut plan: Plan) -> Plan {
     optimize_subqueries(&mut plan);
     let plan = implied_lookups::apply(plan);
     let plan = push_filters::apply(plan);
-    property_lookup::apply(plan)
+    let plan = property_lookup::apply(plan);
+    top_n::apply(plan)
 }
 
 /// Optimizes the subquery plans inside the filters and projections of `plan`'s tree.

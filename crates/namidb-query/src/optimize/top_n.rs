@@ -1,0 +1,224 @@
+//! Rule: an `ORDER BY` followed by `LIMIT` keeps only the rows it returns.
+//!
+//! 1. `Limit(l) ← Skip(s) ← Sort(keys)` becomes `TopN(keys, s, l)`, and `Limit(l) ← Sort(keys)`
+//!    becomes `TopN(keys, l)`: the executor keeps the `s + l` best rows while it reads, instead
+//!    of sorting them all.
+//! 2. Then the items of a `Project` just below a `TopN` that its keys do not read move above
+//!    it: `TopN ← Project(a, b, c)` where the keys read only `c` becomes
+//!    `Project(a, b) ← TopN ← Project(c)`, so `a` and `b` are computed for the rows returned,
+//!    not for every row sorted (`RETURN n.name, n.bio ORDER BY n.age LIMIT 10`).
+//!
+//! An item moves only when computing it cannot fail, so computing it for fewer rows cannot
+//! hide an error: a slot, a constant, a property of a slot that holds a node or a
+//! relationship in every row (bound by a scan or an expansion below and not rebound since),
+//! or `coalesce` of such. Nothing moves past a plan that writes (a deleted node's properties
+//! are an error to read).
+
+use std::collections::BTreeSet;
+
+use super::{map_inputs, slots_read};
+use crate::expr::Expr;
+use crate::plan::Plan;
+
+/// Applies the rule everywhere in `plan`.
+pub(crate) fn apply(plan: Plan) -> Plan {
+    let plan = map_inputs(plan, &mut apply);
+    let plan = match plan {
+        Plan::Limit { input, count: limit } => match *input {
+            Plan::Sort { input, keys } => Plan::TopN { input, keys, skip: None, limit },
+            Plan::Skip { input: skipped, count: skip } => match *skipped {
+                Plan::Sort { input, keys } => Plan::TopN { input, keys, skip: Some(skip), limit },
+                other => Plan::Limit {
+                    input: Box::new(Plan::Skip { input: Box::new(other), count: skip }),
+                    count: limit,
+                },
+            },
+            other => Plan::Limit { input: Box::new(other), count: limit },
+        },
+        other => other,
+    };
+    defer_projection(plan)
+}
+
+/// Step 2: the `Project` items below a `TopN` that its keys do not need, moved above it.
+fn defer_projection(plan: Plan) -> Plan {
+    let Plan::TopN { input, keys, skip, limit } = plan else { return plan };
+    let needed: Option<BTreeSet<usize>> =
+        keys.iter().try_fold(BTreeSet::new(), |mut all, (e, _)| {
+            all.extend(slots_read(e)?);
+            Some(all)
+        });
+    let Some(needed) = needed else { return Plan::TopN { input, keys, skip, limit } };
+    let (below, items) = match *input {
+        Plan::Project { input: below, items } => (below, items),
+        other => return Plan::TopN { input: Box::new(other), keys, skip, limit },
+    };
+    if below.writes() {
+        let input = Box::new(Plan::Project { input: below, items });
+        return Plan::TopN { input, keys, skip, limit };
+    }
+    let written: BTreeSet<usize> = items.iter().map(|(s, _)| *s).collect();
+    let (late, early): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .partition(|(slot, e)| !needed.contains(slot) && cannot_fail(e, &below, &written));
+    let below = if early.is_empty() {
+        below
+    } else {
+        Box::new(Plan::Project { input: below, items: early })
+    };
+    let top = Plan::TopN { input: below, keys, skip, limit };
+    if late.is_empty() {
+        top
+    } else {
+        Plan::Project { input: Box::new(top), items: late }
+    }
+}
+
+/// Whether computing `e` over the rows of `input` cannot raise an error. `written` are the
+/// slots of the projection `e` belongs to (their values are not `input`'s).
+fn cannot_fail(e: &Expr, input: &Plan, written: &BTreeSet<usize>) -> bool {
+    match e {
+        Expr::Const(_) | Expr::Slot(_) => true,
+        Expr::Property(target, _) => match &**target {
+            Expr::Slot(s) => !written.contains(s) && holds_entity(input, *s),
+            _ => false,
+        },
+        Expr::Call(name, args) if name == "coalesce" => {
+            args.iter().all(|a| cannot_fail(a, input, written))
+        }
+        _ => false,
+    }
+}
+
+/// Whether every row `plan` yields holds a node, a relationship or null in `slot`.
+fn holds_entity(plan: &Plan, slot: usize) -> bool {
+    match plan {
+        Plan::NodeScan { input, slot: s, .. }
+        | Plan::NodeByProperty { input, slot: s, .. }
+        | Plan::NodeById { input, slot: s, .. } => *s == slot || holds_entity(input, slot),
+        // Rows past an expansion have nodes at both ends (and one relationship, unless the
+        // hop has a variable length: then a list).
+        Plan::Expand { input, expand } => {
+            expand.from == slot
+                || expand.to == slot
+                || (expand.rel == slot && expand.length.is_none())
+                || (expand.rel != slot && holds_entity(input, slot))
+        }
+        Plan::Project { input, items } => match items.iter().rev().find(|(s, _)| *s == slot) {
+            None => holds_entity(input, slot),
+            Some((_, Expr::Slot(from))) => {
+                !items.iter().any(|(s, _)| s == from) && holds_entity(input, *from)
+            }
+            Some(_) => false,
+        },
+        Plan::Unwind { input, slot: s, .. } => *s != slot && holds_entity(input, slot),
+        Plan::Filter { input, .. }
+        | Plan::Sort { input, .. }
+        | Plan::TopN { input, .. }
+        | Plan::Skip { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. } => holds_entity(input, slot),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimize::test_plans::*;
+    use crate::plan::{Direction, Expand};
+
+    fn sort(input: Plan, keys: Vec<Expr>) -> Plan {
+        Plan::Sort { input: Box::new(input), keys: keys.into_iter().map(|k| (k, true)).collect() }
+    }
+
+    fn top(input: Plan, keys: Vec<Expr>, skip: Option<i64>, limit: i64) -> Plan {
+        Plan::TopN {
+            input: Box::new(input),
+            keys: keys.into_iter().map(|k| (k, true)).collect(),
+            skip: skip.map(int),
+            limit: int(limit),
+        }
+    }
+
+    fn limit(input: Plan, n: i64) -> Plan {
+        Plan::Limit { input: Box::new(input), count: int(n) }
+    }
+
+    fn skip(input: Plan, n: i64) -> Plan {
+        Plan::Skip { input: Box::new(input), count: int(n) }
+    }
+
+    fn project(input: Plan, items: Vec<(usize, Expr)>) -> Plan {
+        Plan::Project { input: Box::new(input), items }
+    }
+
+    /// `(#0:P)-[#1:K]->(#2)`, then `#3` unwound from a list.
+    fn expanded() -> Plan {
+        let expand = Expand {
+            from: 0,
+            to: 2,
+            to_bound: false,
+            rel: 1,
+            rel_bound: false,
+            types: vec!["K".into()],
+            direction: Direction::Outgoing,
+            length: None,
+            rel_properties: vec![],
+            reversed: false,
+        };
+        let input = Plan::Expand { input: Box::new(scan(Plan::Unit, 0, "P")), expand };
+        Plan::Unwind { input: Box::new(input), list: Expr::List(vec![int(1)]), slot: 3 }
+    }
+
+    #[test]
+    fn a_limit_over_a_sort_becomes_a_top_n() {
+        let keys = vec![prop(0, "age")];
+        let before = limit(sort(scan(Plan::Unit, 0, "P"), keys.clone()), 5);
+        assert_eq!(apply(before), top(scan(Plan::Unit, 0, "P"), keys.clone(), None, 5));
+        let before = limit(skip(sort(scan(Plan::Unit, 0, "P"), keys.clone()), 2), 5);
+        assert_eq!(apply(before), top(scan(Plan::Unit, 0, "P"), keys, Some(2), 5));
+    }
+
+    #[test]
+    fn a_limit_or_skip_alone_stays() {
+        let limited = limit(skip(scan(Plan::Unit, 0, "P"), 2), 5);
+        assert_eq!(apply(limited.clone()), limited);
+        let skipped = skip(sort(scan(Plan::Unit, 0, "P"), vec![prop(0, "age")]), 2);
+        assert_eq!(apply(skipped.clone()), skipped);
+    }
+
+    #[test]
+    fn items_the_keys_do_not_read_are_computed_after_the_top_n() {
+        let items = vec![
+            (4, prop(0, "name")),
+            (5, prop(1, "since")),
+            (6, Expr::Call("coalesce".into(), vec![prop(2, "a"), prop(2, "b")])),
+            (7, prop(2, "age")),
+        ];
+        let keys = vec![Expr::Slot(7), prop(2, "id")];
+        let before = limit(sort(project(expanded(), items.clone()), keys.clone()), 3);
+        let after = project(
+            top(project(expanded(), vec![items[3].clone()]), keys, None, 3),
+            items[..3].to_vec(),
+        );
+        assert_eq!(apply(before), after);
+    }
+
+    #[test]
+    fn items_that_may_fail_stay_below() {
+        // `#3` is an unwound value (its property may be an error), `1 / #7` may divide by zero.
+        let items = vec![
+            (4, prop(3, "name")),
+            (5, op(crate::expr::BinaryOp::Div, int(1), Expr::Slot(7))),
+            (6, prop(0, "name")),
+        ];
+        let keys = vec![prop(0, "age")];
+        let before = limit(sort(project(expanded(), items.clone()), keys.clone()), 3);
+        let after = project(
+            top(project(expanded(), items[..2].to_vec()), keys, None, 3),
+            vec![items[2].clone()],
+        );
+        assert_eq!(apply(before), after);
+    }
+}
