@@ -372,10 +372,17 @@ impl TxGraph {
                 }
             }
             if !misses.is_empty() {
-                let reads = misses
-                    .iter()
-                    .map(|(_, _, d, name)| self.snapshot.expand_raw(NodeId(node), name, *d));
-                let results = self.block(futures::future::try_join_all(reads))?;
+                let snapshot = &self.snapshot;
+                // One (type, direction) is read without a join (its machinery cost as much).
+                let results = match misses.as_slice() {
+                    [(_, _, d, name)] => {
+                        vec![self.block(snapshot.expand_raw(NodeId(node), name, *d))?]
+                    }
+                    many => self.block(futures::future::try_join_all(
+                        many.iter()
+                            .map(|(_, _, d, name)| snapshot.expand_raw(NodeId(node), name, *d)),
+                    ))?,
+                };
                 let mut state = self.state.lock();
                 for ((at, type_id, direction, name), found) in misses.into_iter().zip(results) {
                     let reverse = direction == EdgeDirection::Reverse;

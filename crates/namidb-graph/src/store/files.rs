@@ -71,12 +71,26 @@ fn unhex(hex: &str) -> Option<Vec<u8>> {
 pub(crate) struct SstFiles {
     node: Vec<SstFile>,
     edge: Vec<SstFile>,
+    /// Node files by smallest key: indices into `node`.
+    node_by_min: Vec<usize>,
+    /// The largest key of the first `i + 1` files of `node_by_min` (`None`: unbounded), so a
+    /// search for the files covering a key stops at the first file that cannot reach it.
+    node_reach: Vec<Option<Box<[u8]>>>,
 }
 
 impl SstFiles {
     fn of(manifest: &Manifest) -> SstFiles {
-        let mut files = SstFiles { node: Vec::new(), edge: Vec::new() };
-        for (kind, level, sst) in manifest.ssts.all() {
+        SstFiles::listing(manifest.ssts.all())
+    }
+
+    fn listing<'a>(ssts: impl Iterator<Item = (SstKind, u32, &'a SstRef)>) -> SstFiles {
+        let mut files = SstFiles {
+            node: Vec::new(),
+            edge: Vec::new(),
+            node_by_min: Vec::new(),
+            node_reach: Vec::new(),
+        };
+        for (kind, level, sst) in ssts {
             // A bound that does not decode widens the range: the file is then read, not skipped.
             let file = SstFile {
                 object: Arc::from(sst_key(kind, level, &sst.id)),
@@ -89,7 +103,30 @@ impl SstFiles {
                 SstKind::Edge => files.edge.push(file),
             }
         }
+        files.node_by_min = (0..files.node.len()).collect();
+        files.node_by_min.sort_by(|&a, &b| files.node[a].min_key.cmp(&files.node[b].min_key));
+        let mut reach: Option<Option<Box<[u8]>>> = None;
+        for &i in &files.node_by_min {
+            let max = files.node[i].max_key.clone();
+            reach = Some(match reach {
+                None => max,
+                Some(None) => None,
+                Some(Some(r)) => max.map(|m| if m > r { m } else { r }),
+            });
+            files.node_reach.push(reach.clone().flatten());
+        }
         files
+    }
+
+    /// The node files whose key range holds `key`, found by binary search (a node's files
+    /// are a handful of the many, one per label and level).
+    pub(crate) fn nodes_covering<'a>(&'a self, key: &'a [u8]) -> impl Iterator<Item = &'a SstFile> {
+        let end = self.node_by_min.partition_point(|&i| &*self.node[i].min_key <= key);
+        (0..end)
+            .rev()
+            .take_while(move |&j| self.node_reach[j].as_ref().is_none_or(|r| key <= &**r))
+            .map(move |j| &self.node[self.node_by_min[j]])
+            .filter(move |file| file.covers(key))
     }
 
     /// The files of `kind`.
@@ -120,7 +157,22 @@ impl StoreInner {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{hex, unhex};
+    use super::{hex, unhex, SstFiles, SstKind, SstRef};
+
+    fn node_sst(id: usize, min: u64, max: u64) -> SstRef {
+        SstRef {
+            id: format!("f{id}"),
+            size_bytes: 1,
+            rows: 1,
+            min_key: hex(&min.to_be_bytes()),
+            max_key: hex(&max.to_be_bytes()),
+            min_lsn: 1,
+            max_lsn: 1,
+            partition: String::new(),
+            created_at_millis: 0,
+            stats: None,
+        }
+    }
 
     proptest! {
         /// Hex spelling keeps the byte order, so bounds compare like the keys they spell.
@@ -130,6 +182,29 @@ mod tests {
             prop_assert_eq!(hex(&key).cmp(&hex(&other)), key.cmp(&other));
             let prefix = &key[..key.len() / 2];
             prop_assert_eq!(hex(&key).cmp(&hex(prefix)), key.as_slice().cmp(prefix));
+        }
+
+        /// The binary search finds exactly the node files whose (possibly overlapping)
+        /// ranges hold a key.
+        #[test]
+        fn nodes_covering_finds_every_covering_file(
+            ranges in proptest::collection::vec((0u64..100, 0u64..30), 0..12),
+            key in 0u64..140,
+        ) {
+            let ssts: Vec<SstRef> =
+                ranges.iter().enumerate().map(|(i, (min, len))| node_sst(i, *min, min + len)).collect();
+            let files = SstFiles::listing(ssts.iter().map(|s| (SstKind::Node, 1, s)));
+            let key = key.to_be_bytes();
+            let mut found: Vec<&str> =
+                files.nodes_covering(&key).map(|f| f.sst.id.as_str()).collect();
+            found.sort_unstable();
+            let mut want: Vec<&str> = ssts
+                .iter()
+                .filter(|s| hex(&key) >= s.min_key && hex(&key) <= s.max_key)
+                .map(|s| s.id.as_str())
+                .collect();
+            want.sort_unstable();
+            prop_assert_eq!(found, want);
         }
 
         /// The manifest's hex bounds decode to the bytes they spell.

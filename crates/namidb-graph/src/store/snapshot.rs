@@ -121,9 +121,9 @@ impl GraphSnapshot {
         let tables = self.tables();
         let at = self.lsn().get();
         let mut probes = self
-            .ssts(SstKind::Node)
-            .iter()
-            .filter(|file| file.covers(&key) && file.sst.min_lsn <= at)
+            .files
+            .nodes_covering(&key)
+            .filter(|file| file.sst.min_lsn <= at)
             .map(|file| tables.node_versions_of(&file.object, file.sst.size_bytes, id.0));
         // One file covers an id once its label is compacted: await it without a join.
         let versions = match (probes.next(), probes.next()) {
