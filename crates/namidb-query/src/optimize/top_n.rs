@@ -58,9 +58,25 @@ fn defer_projection(plan: Plan) -> Plan {
         return Plan::TopN { input, keys, skip, limit };
     }
     let written: BTreeSet<usize> = items.iter().map(|(s, _)| *s).collect();
-    let (late, early): (Vec<_>, Vec<_>) = items
-        .into_iter()
-        .partition(|(slot, e)| !needed.contains(slot) && cannot_fail(e, &below, &written));
+    let movable: Vec<bool> = items
+        .iter()
+        .map(|(slot, e)| !needed.contains(slot) && cannot_fail(e, &below, &written))
+        .collect();
+    let moved: BTreeSet<usize> =
+        items.iter().zip(&movable).filter(|(_, m)| **m).map(|((s, _), _)| *s).collect();
+    // An item staying below must not read one that moves (an alias of the same projection).
+    let stays_reading_moved = items
+        .iter()
+        .zip(&movable)
+        .filter(|(_, m)| !**m)
+        .any(|((_, e), _)| slots_read(e).is_none_or(|r| !r.is_disjoint(&moved)));
+    if moved.is_empty() || stays_reading_moved {
+        let input = Box::new(Plan::Project { input: below, items });
+        return Plan::TopN { input, keys, skip, limit };
+    }
+    let mut flags = movable.into_iter();
+    let (late, early): (Vec<_>, Vec<_>) =
+        items.into_iter().partition(|_| flags.next().unwrap_or(false));
     let below = if early.is_empty() {
         below
     } else {
@@ -203,6 +219,14 @@ mod tests {
             items[..3].to_vec(),
         );
         assert_eq!(apply(before), after);
+    }
+
+    #[test]
+    fn nothing_moves_when_a_staying_item_reads_a_moving_one() {
+        let items =
+            vec![(4, prop(0, "name")), (5, op(crate::expr::BinaryOp::Add, Expr::Slot(4), int(1)))];
+        let before = top(project(expanded(), items), vec![prop(0, "age")], None, 3);
+        assert_eq!(apply(before.clone()), before);
     }
 
     #[test]
