@@ -23,6 +23,14 @@ use crate::plan::Plan;
 /// Applies the rule everywhere in `plan`.
 pub(crate) fn apply(plan: Plan) -> Plan {
     let plan = map_inputs(plan, &mut apply);
+    rewrite(plan)
+}
+
+/// The rule at `plan`'s top operator. Kept out of `apply`, which recurses once per operator:
+/// its temporaries would otherwise sit in every level's stack frame (a statement of a few
+/// hundred clauses overflowed a test thread's stack in an unoptimized build).
+#[inline(never)]
+fn rewrite(plan: Plan) -> Plan {
     let plan = match plan {
         Plan::Limit { input, count: limit } => match *input {
             Plan::Sort { input, keys } => Plan::TopN { input, keys, skip: None, limit },
