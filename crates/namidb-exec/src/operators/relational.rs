@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use namidb_query::Expr;
+use namidb_value::compare::order;
 use namidb_value::{GroupKey, Value};
 
-use super::top_n::compare_keys;
 use super::{build, flat_map, Operator, Row};
 use crate::context::ExecContext;
 use crate::error::{ExecError, Result};
@@ -260,6 +260,18 @@ pub(crate) fn blocking<'p>(
     compute: BlockFn<'p>,
 ) -> Box<dyn Operator + 'p> {
     Box::new(Blocking { input: Some(input), compute, output: None })
+}
+
+/// The order of two rows' sort keys (`keys` says which are descending).
+pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[(Expr, bool)]) -> std::cmp::Ordering {
+    for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
+        let o = order(x, y);
+        let o = if *descending { o.reverse() } else { o };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
 }
 
 pub(crate) fn sort<'p>(

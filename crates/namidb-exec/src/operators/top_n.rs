@@ -7,13 +7,10 @@
 //! `LIMIT` would return, in the same order. `LIMIT 0` reads nothing (as `Limit` does), unless
 //! the input writes: then it runs to the end.
 
-use std::cmp::Ordering;
-
 use namidb_query::Expr;
-use namidb_value::compare::order;
 use namidb_value::Value;
 
-use super::relational::count_of;
+use super::relational::{compare_keys, count_of};
 use super::{Operator, Row, BATCH_ROWS};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -24,18 +21,6 @@ const SELECT_AT_LEAST: usize = 256;
 
 /// A buffered row: its keys, its input position, the row.
 type Candidate = (Vec<Value>, usize, Row);
-
-/// The order of two rows' sort keys (`keys` says which are descending).
-pub(crate) fn compare_keys(a: &[Value], b: &[Value], keys: &[(Expr, bool)]) -> Ordering {
-    for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
-        let o = order(x, y);
-        let o = if *descending { o.reverse() } else { o };
-        if o.is_ne() {
-            return o;
-        }
-    }
-    Ordering::Equal
-}
 
 struct TopN<'p> {
     input: Box<dyn Operator + 'p>,

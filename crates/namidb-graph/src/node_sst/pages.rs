@@ -125,8 +125,7 @@ impl RemoteNodeSst {
         rows: Range<usize>,
         columns: &NodeColumns,
     ) -> Result<Vec<NodeVersion>, GraphError> {
-        let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
+        let corrupt = |detail: String| self.corrupt(detail);
         if rows.is_empty() {
             return Ok(Vec::new());
         }

@@ -161,6 +161,11 @@ impl RemoteNodeSst {
         &self.object
     }
 
+    /// The error for a defect found in this file.
+    pub(super) fn corrupt(&self, detail: String) -> GraphError {
+        GraphError::CorruptNodeSst { object: self.object.to_string(), detail }
+    }
+
     /// The label set of its nodes.
     pub fn labels(&self) -> &[String] {
         &self.labels
@@ -231,8 +236,7 @@ impl RemoteNodeSst {
         row_group: usize,
         leaf: usize,
     ) -> Result<Option<Sbbf>, GraphError> {
-        let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
+        let corrupt = |detail: String| self.corrupt(detail);
         let row_group_meta = self
             .metadata
             .metadata()
@@ -264,8 +268,7 @@ impl RemoteNodeSst {
         row_groups: &[usize],
         columns: &NodeColumns,
     ) -> Result<Vec<NodeVersion>, GraphError> {
-        let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
+        let corrupt = |detail: String| self.corrupt(detail);
         if row_groups.is_empty() {
             return Ok(Vec::new());
         }
@@ -317,8 +320,7 @@ impl RemoteNodeSst {
         leaves: Vec<usize>,
         selection: Option<RowSelection>,
     ) -> Result<Vec<NodeVersion>, GraphError> {
-        let corrupt =
-            |detail: String| GraphError::CorruptNodeSst { object: self.object.to_string(), detail };
+        let corrupt = |detail: String| self.corrupt(detail);
         let schema = self.metadata.metadata().file_metadata().schema_descr();
         let mut builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())

@@ -105,15 +105,11 @@ impl SstFiles {
         }
         files.node_by_min = (0..files.node.len()).collect();
         files.node_by_min.sort_by(|&a, &b| files.node[a].min_key.cmp(&files.node[b].min_key));
-        let mut reach: Option<Option<Box<[u8]>>> = None;
+        // The empty key is below every key; `None` is above every key.
+        let mut reach: Option<Box<[u8]>> = Some(Box::default());
         for &i in &files.node_by_min {
-            let max = files.node[i].max_key.clone();
-            reach = Some(match reach {
-                None => max,
-                Some(None) => None,
-                Some(Some(r)) => max.map(|m| if m > r { m } else { r }),
-            });
-            files.node_reach.push(reach.clone().flatten());
+            reach = reach.zip(files.node[i].max_key.clone()).map(|(r, m)| r.max(m));
+            files.node_reach.push(reach.clone());
         }
         files
     }

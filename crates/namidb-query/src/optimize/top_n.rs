@@ -76,26 +76,21 @@ fn defer_projection(plan: Plan) -> Plan {
     let stays_reading_moved = items
         .iter()
         .zip(&movable)
-        .filter(|(_, m)| !**m)
-        .any(|((_, e), _)| slots_read(e).is_none_or(|r| !r.is_disjoint(&moved)));
+        .any(|((_, e), m)| !*m && slots_read(e).is_none_or(|r| !r.is_disjoint(&moved)));
     if moved.is_empty() || stays_reading_moved {
         let input = Box::new(Plan::Project { input: below, items });
         return Plan::TopN { input, keys, skip, limit };
     }
-    let mut flags = movable.into_iter();
-    let (late, early): (Vec<_>, Vec<_>) =
-        items.into_iter().partition(|_| flags.next().unwrap_or(false));
+    let (late, early): (Vec<_>, Vec<_>) = items.into_iter().zip(movable).partition(|(_, m)| *m);
+    let unflag = |items: Vec<((usize, Expr), bool)>| items.into_iter().map(|(i, _)| i).collect();
+    let early: Vec<(usize, Expr)> = unflag(early);
     let below = if early.is_empty() {
         below
     } else {
         Box::new(Plan::Project { input: below, items: early })
     };
     let top = Plan::TopN { input: below, keys, skip, limit };
-    if late.is_empty() {
-        top
-    } else {
-        Plan::Project { input: Box::new(top), items: late }
-    }
+    Plan::Project { input: Box::new(top), items: unflag(late) }
 }
 
 /// Whether computing `e` over the rows of `input` cannot raise an error. `written` are the
