@@ -70,7 +70,7 @@ fn all_equal<'a>(pairs: impl Iterator<Item = (&'a Value, &'a Value)>) -> Option<
     }
 }
 
-fn time_instant(t: &crate::temporal::Time) -> i128 {
+pub(crate) fn time_instant(t: &crate::temporal::Time) -> i128 {
     i128::from(t.nanos) - i128::from(t.offset_seconds) * 1_000_000_000
 }
 

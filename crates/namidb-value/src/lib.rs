@@ -6,7 +6,8 @@
 //! - [`compare`]: openCypher equality (three-valued), comparison (`<` and friends: `None` when
 //!   the operands are incomparable), the total order `ORDER BY` uses, and the equivalence
 //!   grouping and `DISTINCT` use ([`GroupKey`]);
-//! - [`display`]: the Cypher-literal text form of a value.
+//! - [`display`]: the Cypher-literal text form of a value;
+//! - [`join_hash`]: a hash consistent with `=`, for hash joins.
 //!
 //! Graph elements are held by identity: a node is its id, a relationship its id, type and
 //! endpoints. Labels and properties are read through the statement's view of the graph, so a
@@ -19,6 +20,7 @@
 pub mod compare;
 pub mod display;
 pub mod entity;
+pub mod join_hash;
 pub mod result_text;
 pub mod temporal;
 
