@@ -6,7 +6,8 @@
 //! nodes of the side it starts from); a filter multiplies by the selectivity of each conjunct
 //! (`n.k = v`: one over the distinct values of `k` among the label's nodes; a numeric range:
 //! the covered part of the property's range; a label test: the label's share of the nodes);
-//! subqueries run once per input row. Estimates are rounded up to whole rows when printed.
+//! subqueries run once per input row; a hash join yields its sides' product times the
+//! selectivity of its key equalities. Estimates are rounded up to whole rows when printed.
 
 use std::collections::HashMap;
 
@@ -161,6 +162,15 @@ impl<'s> Estimator<'s> {
             }
             Plan::Union { left, right, .. } => {
                 self.rows(left, argument) + self.rows(right, argument)
+            }
+            Plan::HashJoin { left, right, keys, .. } => {
+                let left = self.rows(left, argument);
+                let right = self.rows(right, 1.0);
+                keys.iter().fold(left * right, |rows, (l, r)| {
+                    let equal =
+                        Expr::Binary(BinaryOp::Eq, Box::new(l.clone()), Box::new(r.clone()));
+                    rows * self.conjunct(&equal)
+                })
             }
             Plan::Project { input, .. }
             | Plan::Distinct { input, .. }

@@ -73,6 +73,16 @@ fn details(plan: &Plan) -> String {
             }
             None => "with a subquery".into(),
         },
+        Plan::HashJoin { keys, right_slots, .. } => {
+            let read = |e: &crate::expr::Expr| match crate::optimize::slots_read(e) {
+                Some(slots) => slots.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join("+"),
+                None => "subquery".into(),
+            };
+            let keys: Vec<String> =
+                keys.iter().map(|(l, r)| format!("{} = {}", read(l), read(r))).collect();
+            let slots: Vec<String> = right_slots.iter().map(|s| format!("#{s}")).collect();
+            format!("on [{}] binds {}", keys.join(", "), slots.join(", "))
+        }
         Plan::ProcedureCall { name, .. } => name.clone(),
         Plan::Union { all, .. } => {
             if *all {

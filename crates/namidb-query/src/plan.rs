@@ -254,6 +254,22 @@ pub enum Plan {
         /// The optional part, over [`Plan::Argument`].
         inner: Box<Plan>,
     },
+    /// Each `left` row joined with the rows of `right` whose `keys` are equal (`=`: a key
+    /// that is null, or holds a null or NaN, equals nothing). `right` reads no slot of
+    /// `left`'s rows: it runs once, over [`Plan::Unit`], and is kept in a hash table; each
+    /// output row is a left row with `right_slots` copied from a matching right row. Rows come
+    /// in the order a nested loop gives: by left row, then by right row.
+    HashJoin {
+        /// The probe side.
+        left: Box<Plan>,
+        /// The build side.
+        right: Box<Plan>,
+        /// Pairs of (expression over a left row, expression over a right row) that must be
+        /// equal.
+        keys: Vec<(Expr, Expr)>,
+        /// The slots `right` binds, copied into the output rows.
+        right_slots: Vec<usize>,
+    },
     /// Runs `inner` per input row and yields its rows (a correlated join, `CALL {}`).
     Apply {
         /// Input.
@@ -364,6 +380,7 @@ impl Plan {
             Plan::Unwind { .. } => "Unwind",
             Plan::Optional { .. } => "Optional",
             Plan::Apply { .. } => "Apply",
+            Plan::HashJoin { .. } => "HashJoin",
             Plan::Union { .. } => "Union",
             Plan::Produce { .. } => "Produce",
             Plan::Create { .. } => "Create",
@@ -401,7 +418,9 @@ impl Plan {
             Plan::Optional { input, inner } | Plan::Apply { input, inner } => vec![input, inner],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
-            Plan::Union { left, right, .. } => vec![left, right],
+            Plan::Union { left, right, .. } | Plan::HashJoin { left, right, .. } => {
+                vec![left, right]
+            }
         }
     }
 
@@ -431,7 +450,9 @@ impl Plan {
             Plan::Optional { input, inner } | Plan::Apply { input, inner } => vec![input, inner],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
-            Plan::Union { left, right, .. } => vec![left, right],
+            Plan::Union { left, right, .. } | Plan::HashJoin { left, right, .. } => {
+                vec![left, right]
+            }
         }
     }
 

@@ -13,8 +13,9 @@ fn run(db: &Database, q: &str) -> Vec<Vec<ResultValue>> {
 }
 
 /// A graph whose sort keys tie, are null, and mix integers with floats and strings.
-fn graph() -> Database {
-    let db = Database::open("memory://top-n").unwrap();
+/// `name` keeps each test's store apart (tests in one process share `memory://`).
+fn graph(name: &str) -> Database {
+    let db = Database::open(&format!("memory://top-n-{name}")).unwrap();
     run(
         &db,
         "UNWIND range(0, 299) AS i
@@ -28,7 +29,7 @@ fn graph() -> Database {
 
 #[test]
 fn top_n_returns_the_rows_of_a_full_sort_cut_afterwards() {
-    let db = graph();
+    let db = graph("full-sort");
     let plan = run(&db, "EXPLAIN MATCH (p:P) RETURN p.name AS n ORDER BY p.i LIMIT 3");
     let operators: Vec<String> = plan
         .iter()
@@ -64,7 +65,7 @@ fn top_n_returns_the_rows_of_a_full_sort_cut_afterwards() {
 
 #[test]
 fn top_n_on_empty_input_and_a_limit_of_zero() {
-    let db = graph();
+    let db = graph("empty");
     assert!(run(&db, "MATCH (n:Missing) RETURN n.x AS x ORDER BY x LIMIT 3").is_empty());
     assert!(run(&db, "MATCH (p:P) RETURN p.i AS i ORDER BY i LIMIT 0").is_empty());
     // LIMIT 0 reads nothing, so a sort key that would fail never runs (as without TopN).
@@ -73,7 +74,7 @@ fn top_n_on_empty_input_and_a_limit_of_zero() {
 
 #[test]
 fn top_n_keeps_the_errors_of_a_full_sort() {
-    let db = graph();
+    let db = graph("errors");
     let fails = |q: &str, kind: ErrorKind| {
         let err = db.execute(q, &BTreeMap::new()).expect_err(q);
         assert_eq!(err.kind, kind, "{q}: {err}");

@@ -7,6 +7,7 @@
 //! its input batch by batch, keeping only the groups (`hash_aggregate`).
 
 pub(crate) mod hash_aggregate;
+mod hash_join;
 mod read;
 mod relational;
 mod shortest;
@@ -136,6 +137,9 @@ pub(crate) fn build<'p>(
         Plan::Optional { input, inner } => relational::apply(sub(input), inner, true),
         Plan::Apply { input, inner } => relational::apply(sub(input), inner, false),
         Plan::Union { left, right, all } => relational::union(left, right, *all, argument, ctx),
+        Plan::HashJoin { left, right, keys, right_slots } => {
+            hash_join::hash_join(sub(left), right, keys, right_slots, argument)
+        }
         Plan::Produce { input, columns } => relational::produce(sub(input), columns),
         Plan::ProcedureCall { input, name, args, yields, void } => {
             relational::procedure_call(sub(input), name, args, yields, *void)

@@ -9,7 +9,9 @@
 //!    the input side of optional and correlated subqueries);
 //! 3. [`property_lookup`]: a label scan under `n.k = v` or `n.k IN list`, with the values
 //!    known before `n`, becomes a `NodeByProperty` lookup;
-//! 4. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
+//! 4. [`hash_join`]: a pattern part that reads nothing of the rows before it and is joined to
+//!    them by an equality (that no lookup serves) runs once, as the build side of a hash join;
+//! 5. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
 //!    returns, and projection items the sort does not read are computed after it.
 //!
 //! Subquery plans inside filter predicates and projections (pattern predicates, pattern
@@ -17,6 +19,8 @@
 //! Every rule keeps the filters it uses: a lookup may return more nodes than match, never
 //! fewer.
 
+mod cannot_fail;
+mod hash_join;
 mod implied_lookups;
 mod property_lookup;
 mod push_filters;
@@ -33,6 +37,7 @@ pub fn optimize(mut plan: Plan) -> Plan {
     let plan = implied_lookups::apply(plan);
     let plan = push_filters::apply(plan);
     let plan = property_lookup::apply(plan);
+    let plan = hash_join::apply(plan);
     top_n::apply(plan)
 }
 

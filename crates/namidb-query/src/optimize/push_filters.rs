@@ -71,6 +71,7 @@ fn passable_writes(plan: &Plan) -> Option<BTreeSet<usize>> {
             out.extend([expand.rel, *path]);
         }
         Plan::Project { items, .. } => out.extend(items.iter().map(|(s, _)| *s)),
+        Plan::HashJoin { right_slots, .. } => out.extend(right_slots.iter().copied()),
         Plan::Sort { .. } => {}
         Plan::Optional { inner, .. } | Plan::Apply { inner, .. } => {
             written_by_row_preserving(inner, &mut out)?;

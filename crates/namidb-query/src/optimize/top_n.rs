@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 
+use super::cannot_fail::cannot_fail;
 use super::{map_inputs, slots_read};
 use crate::expr::Expr;
 use crate::plan::Plan;
@@ -91,54 +92,6 @@ fn defer_projection(plan: Plan) -> Plan {
     };
     let top = Plan::TopN { input: below, keys, skip, limit };
     Plan::Project { input: Box::new(top), items: unflag(late) }
-}
-
-/// Whether computing `e` over the rows of `input` cannot raise an error. `written` are the
-/// slots of the projection `e` belongs to (their values are not `input`'s).
-fn cannot_fail(e: &Expr, input: &Plan, written: &BTreeSet<usize>) -> bool {
-    match e {
-        Expr::Const(_) | Expr::Slot(_) => true,
-        Expr::Property(target, _) => match &**target {
-            Expr::Slot(s) => !written.contains(s) && holds_entity(input, *s),
-            _ => false,
-        },
-        Expr::Call(name, args) if name == "coalesce" => {
-            args.iter().all(|a| cannot_fail(a, input, written))
-        }
-        _ => false,
-    }
-}
-
-/// Whether every row `plan` yields holds a node, a relationship or null in `slot`.
-fn holds_entity(plan: &Plan, slot: usize) -> bool {
-    match plan {
-        Plan::NodeScan { input, slot: s, .. }
-        | Plan::NodeByProperty { input, slot: s, .. }
-        | Plan::NodeById { input, slot: s, .. } => *s == slot || holds_entity(input, slot),
-        // Rows past an expansion have nodes at both ends (and one relationship, unless the
-        // hop has a variable length: then a list).
-        Plan::Expand { input, expand } => {
-            expand.from == slot
-                || expand.to == slot
-                || (expand.rel == slot && expand.length.is_none())
-                || (expand.rel != slot && holds_entity(input, slot))
-        }
-        Plan::Project { input, items } => match items.iter().rev().find(|(s, _)| *s == slot) {
-            None => holds_entity(input, slot),
-            Some((_, Expr::Slot(from))) => {
-                !items.iter().any(|(s, _)| s == from) && holds_entity(input, *from)
-            }
-            Some(_) => false,
-        },
-        Plan::Unwind { input, slot: s, .. } => *s != slot && holds_entity(input, slot),
-        Plan::Filter { input, .. }
-        | Plan::Sort { input, .. }
-        | Plan::TopN { input, .. }
-        | Plan::Skip { input, .. }
-        | Plan::Limit { input, .. }
-        | Plan::Distinct { input, .. } => holds_entity(input, slot),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

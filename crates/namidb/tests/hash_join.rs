@@ -1,0 +1,208 @@
+//! Pattern parts joined by an equality that no lookup serves run as a hash join, and return
+//! exactly the rows, in the order, the nested loop they replace returned: `=` decides (1 equals
+//! 1.0, a null, a NaN or a list holding a null equals nothing, instants compare across
+//! offsets), keys fail as they did, empty sides, subqueries and writes above the join behave.
+//!
+//! The reference for each query is the same query with its equality written as
+//! `coalesce(l = r, false)`: true exactly when `l = r` is, and no join key to the optimizer.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+use std::collections::BTreeMap;
+
+use namidb::{Database, ErrorKind, ResultValue};
+
+fn run(db: &Database, q: &str) -> Vec<Vec<ResultValue>> {
+    db.execute(q, &BTreeMap::new()).unwrap_or_else(|e| panic!("{q}: {e}")).rows
+}
+
+/// The operators of `q`'s plan, one per line, trimmed.
+fn plan(db: &Database, q: &str) -> Vec<String> {
+    run(db, &format!("EXPLAIN {q}"))
+        .iter()
+        .map(|r| match &r[0] {
+            ResultValue::String(s) => s.trim().to_owned(),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+fn joins(db: &Database, q: &str) -> bool {
+    plan(db, q).iter().any(|o| o.starts_with("HashJoin"))
+}
+
+/// Key values that test `=`'s corners, as Cypher literals.
+const VALUES: [&str; 14] = [
+    "1",
+    "1.0",
+    "2",
+    "2.5",
+    "'1'",
+    "null",
+    "0.0 / 0.0",
+    "[1, 2]",
+    "[1.0, 2]",
+    "[1, null]",
+    "{k: 1}",
+    "{k: 1.0}",
+    "datetime('2020-01-01T12:00+01:00')",
+    "datetime('2020-01-01T11:00Z')",
+];
+
+/// The test graph, in a store of its own (`name`: tests of one process share `memory://`).
+fn graph(name: &str) -> Database {
+    let db = Database::open(&format!("memory://hash-join-{name}")).unwrap();
+    // Property values cannot be maps or hold nulls, so a node holds an index into `VALUES`.
+    for i in 0..VALUES.len() {
+        run(&db, &format!("CREATE (:A {{i: {i}, dup: {}}})", i % 3));
+        run(
+            &db,
+            &format!("CREATE (:B {{j: {i}, dup: {}}})-[:R {{w: {i}}}]->(:C {{k: {i}}})", i % 2),
+        );
+    }
+    run(&db, "UNWIND range(0, 5) AS i CREATE (:A {i: 100 + i, dup: i % 3})");
+    db
+}
+
+/// `VALUES` as a Cypher list, indexed by a node's number.
+fn values() -> String {
+    format!("[{}]", VALUES.join(", "))
+}
+
+fn same_rows(db: &Database, join: &str, reference: &str) {
+    assert!(joins(db, join), "{join} is not a hash join: {:?}", plan(db, join));
+    assert!(!joins(db, reference), "{reference} is a hash join");
+    let (got, want) = (run(db, join), run(db, reference));
+    assert!(!want.is_empty() || join.contains("Missing"), "{reference} has no rows");
+    assert_eq!(got, want, "{join}");
+}
+
+#[test]
+fn a_hash_join_returns_the_nested_loops_rows_in_its_order() {
+    let db = graph("order");
+    let v = values();
+    let cases = [
+        // One key, `=`'s corners: both sides index the same list of values.
+        (format!("{v}[a.i]"), format!("{v}[b.j]"), "a.i, b.j".to_owned()),
+        // Duplicate keys on both sides.
+        ("a.dup".to_owned(), "b.dup + 0".to_owned(), "a.i, b.j".to_owned()),
+        // A key that is null on some rows (the extra A nodes index past the list).
+        (format!("{v}[a.i]"), format!("{v}[b.j + 1]"), "a.i, b.j".to_owned()),
+    ];
+    for (l, r, out) in cases {
+        let join = format!("MATCH (a:A), (b:B) WHERE {l} = {r} RETURN {out}");
+        let reference = format!("MATCH (a:A), (b:B) WHERE coalesce({l} = {r}, false) RETURN {out}");
+        same_rows(&db, &join, &reference);
+    }
+    // The pairs `=` accepts: 1 = 1.0 (also inside lists and maps), instants across offsets;
+    // null (5), NaN (6) and a list holding null (9) equal nothing, not even themselves.
+    let q = format!("MATCH (a:A), (b:B) WHERE {v}[a.i] = {v}[b.j] RETURN a.i, b.j");
+    let pairs: Vec<(i64, i64)> = run(&db, &q)
+        .iter()
+        .map(|r| match (&r[0], &r[1]) {
+            (ResultValue::Int(a), ResultValue::Int(b)) => (*a, *b),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut want = vec![(2, 2), (3, 3), (4, 4)];
+    for (x, y) in [(0, 1), (7, 8), (10, 11), (12, 13)] {
+        want.extend([(x, x), (x, y), (y, x), (y, y)]);
+    }
+    want.sort();
+    assert_eq!(pairs.len(), want.len(), "{pairs:?}");
+    let mut sorted = pairs.clone();
+    sorted.sort();
+    assert_eq!(sorted, want);
+}
+
+#[test]
+fn several_keys_other_conjuncts_and_an_expanded_segment() {
+    let db = graph("several");
+    let v = values();
+    same_rows(
+        &db,
+        &format!(
+            "MATCH (a:A), (b:B) WHERE a.dup = b.dup + 0 AND {v}[a.i] = {v}[b.j] AND a.i <= b.j
+             AND b.j > 1 AND a.i < 50 RETURN a.i, b.j"
+        ),
+        &format!(
+            "MATCH (a:A), (b:B) WHERE coalesce(a.dup = b.dup + 0, false)
+             AND coalesce({v}[a.i] = {v}[b.j], false) AND a.i <= b.j AND b.j > 1 AND a.i < 50
+             RETURN a.i, b.j"
+        ),
+    );
+    // The segment expands; the key reads its far end, the output its relationship.
+    same_rows(
+        &db,
+        "MATCH (a:A), (b:B)-[r:R]->(c:C) WHERE a.i % 5 = c.k % 5 RETURN a.i, b.j, r.w, c.k",
+        "MATCH (a:A), (b:B)-[r:R]->(c:C) WHERE coalesce(a.i % 5 = c.k % 5, false)
+         RETURN a.i, b.j, r.w, c.k",
+    );
+    // Aggregated above, with a part between the join's sides left as a nested loop.
+    same_rows(
+        &db,
+        "MATCH (a:A), (x:C), (b:B) WHERE a.i + x.k = b.j * 2 RETURN count(*), sum(a.i + b.j)",
+        "MATCH (a:A), (x:C), (b:B) WHERE coalesce(a.i + x.k = b.j * 2, false)
+         RETURN count(*), sum(a.i + b.j)",
+    );
+}
+
+#[test]
+fn empty_sides_join_nothing_and_keys_fail_as_before() {
+    let db = graph("empty");
+    for q in [
+        "MATCH (a:Missing), (b:B) WHERE a.i = b.j + 0 RETURN a, b",
+        "MATCH (a:A), (b:Missing) WHERE a.i = b.j + 0 RETURN a, b",
+    ] {
+        assert!(joins(&db, q));
+        assert!(run(&db, q).is_empty(), "{q}");
+    }
+    // An empty side means the other side's keys are never computed (no division by zero),
+    // as in the nested loop.
+    assert!(run(&db, "MATCH (a:A), (b:Missing) WHERE a.i / 0 = b.j + 0 RETURN a").is_empty());
+    assert!(run(&db, "MATCH (a:Missing), (b:B) WHERE a.i = b.j / 0 RETURN a").is_empty());
+    for q in [
+        "MATCH (a:A), (b:B) WHERE a.i / 0 = b.j + 0 RETURN a.i",
+        "MATCH (a:A), (b:B) WHERE a.i = b.j / 0 RETURN a.i",
+    ] {
+        assert!(joins(&db, q));
+        let err = db.execute(q, &BTreeMap::new()).expect_err(q);
+        assert_eq!(err.kind, ErrorKind::Arithmetic, "{q}: {err}");
+    }
+}
+
+#[test]
+fn joins_inside_subqueries_and_under_writes() {
+    let db = graph("joins");
+    run(&db, "CREATE (:Z {n: 1}), (:Z {n: 2})");
+    same_rows(
+        &db,
+        "MATCH (z:Z) OPTIONAL MATCH (a:A), (b:B) WHERE a.i + z.n = b.j + 0
+         RETURN z.n, a.i, b.j",
+        "MATCH (z:Z) OPTIONAL MATCH (a:A), (b:B) WHERE coalesce(a.i + z.n = b.j + 0, false)
+         RETURN z.n, a.i, b.j",
+    );
+    // Every joined pair gets its relationship.
+    let q = "MATCH (a:A), (b:B) WHERE a.i = b.j + 0 CREATE (a)-[:J]->(b) RETURN count(*)";
+    assert!(joins(&db, q));
+    assert_eq!(run(&db, q), vec![vec![ResultValue::Int(VALUES.len() as i64)]]);
+    let created = "MATCH (a:A)-[:J]->(b:B) WHERE a.i = b.j RETURN count(*)";
+    assert_eq!(run(&db, created), vec![vec![ResultValue::Int(VALUES.len() as i64)]]);
+    // Rows that write are not a probe side: the match below sees every node created first.
+    let q = "UNWIND [1, 2] AS v CREATE (n:N {v: v}) WITH n MATCH (m:N) WHERE m.v + 0 = n.v
+             RETURN n.v, m.v ORDER BY n.v";
+    assert!(!joins(&db, q));
+    let int = ResultValue::Int;
+    assert_eq!(run(&db, q), vec![vec![int(1), int(1)], vec![int(2), int(2)]]);
+}
+
+#[test]
+fn explain_shows_the_join_and_its_estimate() {
+    let db = graph("explain");
+    let lines = plan(&db, "MATCH (a:A), (b:B) WHERE a.i = b.j + 0 RETURN a.i");
+    let join = lines.iter().find(|o| o.starts_with("HashJoin")).unwrap();
+    assert!(join.contains("on [#0 = #1] binds #1"), "{lines:?}");
+    // The build side is a scan over one row, not over the probe side's rows.
+    let below: Vec<&String> = lines.iter().skip_while(|o| !o.starts_with("HashJoin")).collect();
+    assert!(below.iter().filter(|o| o.starts_with("Unit")).count() == 2, "{lines:?}");
+}
