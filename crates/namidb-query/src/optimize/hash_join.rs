@@ -227,28 +227,9 @@ fn detach(mut plan: Plan, depth: usize) -> (Plan, Plan) {
 mod tests {
     use super::*;
     use crate::optimize::test_plans::*;
-    use crate::plan::{Direction, Expand};
 
     fn plus_one(e: Expr) -> Expr {
         op(BinaryOp::Add, e, int(1))
-    }
-
-    fn expand(input: Plan, from: usize, rel: usize, to: usize) -> Plan {
-        Plan::Expand {
-            input: Box::new(input),
-            expand: Expand {
-                from,
-                to,
-                to_bound: false,
-                rel,
-                rel_bound: false,
-                types: vec!["R".into()],
-                direction: Direction::Outgoing,
-                length: None,
-                rel_properties: vec![],
-                reversed: false,
-            },
-        }
     }
 
     fn join(left: Plan, right: Plan, keys: Vec<(Expr, Expr)>, right_slots: Vec<usize>) -> Plan {

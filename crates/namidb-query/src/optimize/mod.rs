@@ -219,7 +219,26 @@ pub(crate) mod test_plans {
     use namidb_value::Value;
 
     use crate::expr::{BinaryOp, Expr};
-    use crate::plan::Plan;
+    use crate::plan::{Direction, Expand, Plan};
+
+    /// `(#from)-[#rel:R]->(#to)`, both unbound before.
+    pub(crate) fn expand(input: Plan, from: usize, rel: usize, to: usize) -> Plan {
+        Plan::Expand {
+            input: Box::new(input),
+            expand: Expand {
+                from,
+                to,
+                to_bound: false,
+                rel,
+                rel_bound: false,
+                types: vec!["R".into()],
+                direction: Direction::Outgoing,
+                length: None,
+                rel_properties: vec![],
+                reversed: false,
+            },
+        }
+    }
 
     pub(crate) fn scan(input: Plan, slot: usize, label: &str) -> Plan {
         Plan::NodeScan { input: Box::new(input), slot, labels: vec![label.into()] }

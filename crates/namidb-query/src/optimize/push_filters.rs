@@ -108,25 +108,6 @@ mod tests {
     use super::*;
     use crate::expr::BinaryOp;
     use crate::optimize::test_plans::*;
-    use crate::plan::{Direction, Expand};
-
-    fn expand(input: Plan, from: usize, rel: usize, to: usize) -> Plan {
-        Plan::Expand {
-            input: Box::new(input),
-            expand: Expand {
-                from,
-                to,
-                to_bound: false,
-                rel,
-                rel_bound: false,
-                types: vec!["R".into()],
-                direction: Direction::Outgoing,
-                length: None,
-                rel_properties: vec![],
-                reversed: false,
-            },
-        }
-    }
 
     #[test]
     fn each_conjunct_lands_above_the_operator_binding_its_last_slot() {
