@@ -3,7 +3,7 @@
 //! The right side runs once, when the first left row arrives (an empty left side never runs
 //! it), and its rows are kept with their keys in a table by [`join_hash`]. A right row whose key
 //! equals nothing (null, NaN, or a list or map holding one) is not kept. Each left row then
-//! evaluates its keys (not at all when the right side is empty) and takes the rows of its bucket
+//! evaluates its keys (not at all when the right side yielded no row) and takes the rows of its bucket
 //! whose keys are `=` to its own, in right-side order: the rows a nested loop under the filter
 //! `l = r` would yield, in the same order.
 
@@ -25,6 +25,9 @@ use crate::eval::eval;
 struct Table {
     rows: Vec<(Vec<Value>, Row)>,
     buckets: HashMap<u64, Vec<usize>>,
+    /// Whether the right side yielded any row (kept or not): then the left keys are computed,
+    /// as the nested loop computed them against every right row.
+    any_rows: bool,
 }
 
 impl Table {
@@ -34,10 +37,11 @@ impl Table {
         argument: &Row,
         ctx: &ExecContext<'_>,
     ) -> Result<Table> {
-        let mut table = Table { rows: Vec::new(), buckets: HashMap::new() };
+        let mut table = Table { rows: Vec::new(), buckets: HashMap::new(), any_rows: false };
         let mut op = build(plan, argument, ctx);
         while let Some(batch) = op.next(ctx)? {
             for row in batch {
+                table.any_rows = true;
                 let values =
                     keys.iter().map(|(_, r)| eval(r, &row, ctx)).collect::<Result<Vec<_>>>()?;
                 if let Some(hash) = hash_of(&values) {
@@ -72,7 +76,7 @@ pub(crate) fn hash_join<'p>(
                 Some(table) => table,
                 None => table.insert(Table::build(right, keys, &argument, ctx)?),
             };
-            if table.rows.is_empty() {
+            if !table.any_rows {
                 return Ok(());
             }
             let values =

@@ -13,7 +13,12 @@
 //! `Filter(p_both) ← HashJoin(X, Filter(p_right) ← segment ← Unit, keys [(l, r)])`.
 //!
 //! Conjuncts reading only the segment stay on it; conjuncts reading only `X`'s rows filter `X`;
-//! the others stay above the join. The join yields rows in the nested loop's order.
+//! the others stay above the join. The join yields rows in the nested loop's order, and raises
+//! the errors it raised: the nested loop computed every conjunct for every pair, the join
+//! computes the keys for every row of each side (once the other side has a row) and the
+//! segment's conjuncts for every segment row, so every other conjunct it computes for fewer
+//! or other rows — above the join, on `X`, or moved up from inside the segment — must be one
+//! that cannot fail (a comparison of properties, say); otherwise the rule does not apply.
 //!
 //! It is not applied when a lookup can serve the join instead: the property-lookup rule runs
 //! first and turns `b.k = a.x` over a label scan into one lookup per row, which a segment
@@ -41,6 +46,20 @@ fn rewrite(plan: Plan) -> Plan {
         return Plan::Filter { input, predicate };
     };
     let written: BTreeSet<usize> = right_slots.iter().copied().collect();
+    // The nested loop computed every conjunct for every pair; the join computes those that
+    // are not keys or the segment's own for fewer (or, on the rows below, other) rows, which
+    // must then not be able to fail.
+    let moved_may_fail = conjuncts_of(&predicate).into_iter().any(|c| {
+        let stays = match side_of(c, &written) {
+            Side::Right => true,
+            Side::Key => key_of(c, &written).is_some(),
+            Side::Left | Side::Both => false,
+        };
+        !stays && !cannot_fail(c, &input, &BTreeSet::new())
+    });
+    if moved_may_fail {
+        return Plan::Filter { input, predicate };
+    }
     let (mut keys, mut on_right, mut on_left, mut above) = (vec![], vec![], vec![], vec![]);
     for c in conjuncts(predicate) {
         match side_of(&c, &written) {
@@ -322,6 +341,14 @@ mod tests {
         // No equality between the parts.
         let lt = filter(scan(a.clone(), 1, "B"), op(BinaryOp::Lt, prop(0, "x"), prop(1, "y")));
         assert_eq!(apply(lt.clone()), lt);
+        // A conjunct that is no key and may fail (the nested loop computed it for every
+        // pair; above the join it would be computed only for pairs with equal keys).
+        let ratio = op(BinaryOp::Gt, op(BinaryOp::Div, prop(0, "x"), prop(1, "y")), int(1));
+        let failing = filter(
+            scan(a.clone(), 1, "B"),
+            Expr::and(eq(prop(0, "x"), plus_one(prop(1, "y"))), ratio),
+        );
+        assert_eq!(apply(failing.clone()), failing);
         // Nothing below the segment.
         let alone = filter(scan(Plan::Unit, 1, "B"), eq(prop(1, "y"), int(1)));
         assert_eq!(apply(alone.clone()), alone);
