@@ -23,6 +23,17 @@ use namidb_storage::DbOptions;
 const NODES: u64 = 20_000;
 const RELS_PER_NODE: u64 = 10;
 
+/// Options without background work (the tests flush and compact themselves), cutting SSTs at
+/// `sst_rows` rows and node row groups at `row_group_rows`.
+fn foreground(sst_rows: usize, row_group_rows: usize) -> LsmOptions {
+    LsmOptions {
+        background: false,
+        target_sst_rows: sst_rows,
+        node_row_group_rows: row_group_rows,
+        ..LsmOptions::default()
+    }
+}
+
 fn gets(store: &GraphStore) -> (u64, u64) {
     let metrics = store.db().metrics().requests;
     let get = metrics.op(OpKind::Get);
@@ -33,12 +44,7 @@ fn gets(store: &GraphStore) -> (u64, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cold_reads_cost_bounded_gets_and_warm_reads_none() {
     let uri = "memory://lsm-requests?ns=n";
-    let options = LsmOptions {
-        background: false,
-        target_sst_rows: 40_000,
-        node_row_group_rows: 4_096,
-        ..LsmOptions::default()
-    };
+    let options = foreground(40_000, 4_096);
     let store = GraphStore::open(uri, DbOptions::default(), options.clone()).await.unwrap();
     let labels = ["Person", "Post"];
     for chunk in 0..4u64 {
@@ -114,12 +120,7 @@ fn misses(store: &GraphStore, kind: CacheKind) -> u64 {
 async fn cold_property_lookups_read_only_the_row_groups_blooms_admit() {
     const PEOPLE: u64 = 50_000;
     let uri = "memory://lsm-property-blooms?ns=n";
-    let options = LsmOptions {
-        background: false,
-        target_sst_rows: 1_000_000,
-        node_row_group_rows: 2_048,
-        ..LsmOptions::default()
-    };
+    let options = foreground(1_000_000, 2_048);
     let store = GraphStore::open(uri, DbOptions::default(), options.clone()).await.unwrap();
     let mut batch = GraphBatch::new();
     for id in 0..PEOPLE {

@@ -7,14 +7,13 @@
 //! whose keys are `=` to its own, in right-side order: the rows a nested loop under the filter
 //! `l = r` would yield, in the same order.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::hash::Hasher;
 
 use namidb_query::{Expr, Plan};
 use namidb_value::compare::equals;
 use namidb_value::join_hash::join_hash;
 use namidb_value::Value;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::{build, flat_map, Operator, Row};
 use crate::context::ExecContext;
@@ -24,7 +23,7 @@ use crate::eval::eval;
 /// The right side, built: its rows, their keys, and the rows of each hash (in order).
 struct Table {
     rows: Vec<(Vec<Value>, Row)>,
-    buckets: HashMap<u64, Vec<usize>>,
+    buckets: FxHashMap<u64, Vec<usize>>,
     /// Whether the right side yielded any row (kept or not): then the left keys are computed,
     /// as the nested loop computed them against every right row.
     any_rows: bool,
@@ -37,7 +36,7 @@ impl Table {
         argument: &Row,
         ctx: &ExecContext<'_>,
     ) -> Result<Table> {
-        let mut table = Table { rows: Vec::new(), buckets: HashMap::new(), any_rows: false };
+        let mut table = Table { rows: Vec::new(), buckets: FxHashMap::default(), any_rows: false };
         let mut op = build(plan, argument, ctx);
         while let Some(batch) = op.next(ctx)? {
             for row in batch {
@@ -54,9 +53,10 @@ impl Table {
     }
 }
 
-/// The join hash of a row's keys; `None` when one of them equals nothing.
+/// The join hash of a row's keys (computed per row on both sides: the fast hasher, as the
+/// rest of the executor uses); `None` when one of them equals nothing.
 fn hash_of(values: &[Value]) -> Option<u64> {
-    let mut state = DefaultHasher::new();
+    let mut state = FxHasher::default();
     values.iter().all(|v| join_hash(v, &mut state)).then(|| state.finish())
 }
 

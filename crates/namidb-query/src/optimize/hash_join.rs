@@ -46,33 +46,24 @@ fn rewrite(plan: Plan) -> Plan {
         return Plan::Filter { input, predicate };
     };
     let written: BTreeSet<usize> = right_slots.iter().copied().collect();
+    let borrowed = conjuncts_of(&predicate);
+    let places: Vec<Place> = borrowed.iter().map(|c| place(c, &written)).collect();
     // The nested loop computed every conjunct for every pair; the join computes those that
     // are not keys or the segment's own for fewer (or, on the rows below, other) rows, which
     // must then not be able to fail.
-    let moved_may_fail = conjuncts_of(&predicate).into_iter().any(|c| {
-        let stays = match side_of(c, &written) {
-            Side::Right => true,
-            Side::Key => key_of(c, &written).is_some(),
-            Side::Left | Side::Both => false,
-        };
-        !stays && !cannot_fail(c, &input, &BTreeSet::new())
+    let moved_may_fail = borrowed.iter().zip(&places).any(|(c, place)| {
+        matches!(place, Place::Left | Place::Above) && !cannot_fail(c, &input, &BTreeSet::new())
     });
     if moved_may_fail {
         return Plan::Filter { input, predicate };
     }
     let (mut keys, mut on_right, mut on_left, mut above) = (vec![], vec![], vec![], vec![]);
-    for c in conjuncts(predicate) {
-        match side_of(&c, &written) {
-            Side::Right => on_right.push(c),
-            Side::Left => on_left.push(c),
-            Side::Key => {
-                if let Some(key) = key_of(&c, &written) {
-                    keys.push(key);
-                } else {
-                    above.push(c);
-                }
-            }
-            Side::Both => above.push(c),
+    for (c, place) in conjuncts(predicate).into_iter().zip(places) {
+        match place {
+            Place::Right => on_right.push(c),
+            Place::Left => on_left.push(c),
+            Place::Key(l, r) => keys.push((l, r)),
+            Place::Above => above.push(c),
         }
     }
     let (segment, left) = detach(*input, depth);
@@ -92,40 +83,36 @@ fn rewrite(plan: Plan) -> Plan {
     }
 }
 
-/// Where a conjunct belongs, given the slots the segment binds.
-enum Side {
-    /// Reads only the segment's slots (or none).
+/// Where a conjunct of the filter on top goes, given the slots the segment binds.
+enum Place {
+    /// Reads only the segment's slots (or none): it filters the segment.
     Right,
-    /// Reads only slots bound below the segment.
+    /// Reads only slots bound below the segment: it filters those rows.
     Left,
-    /// Reads both; may be a join key.
-    Key,
-    /// Holds a subquery.
-    Both,
+    /// `l = r` with `l` over the rows below and `r` over the segment: a join key.
+    Key(Expr, Expr),
+    /// Anything else (reading both sides, or holding a subquery): above the join.
+    Above,
 }
 
-fn side_of(c: &Expr, written: &BTreeSet<usize>) -> Side {
-    match slots_read(c) {
-        None => Side::Both,
-        Some(reads) if reads.is_subset(written) => Side::Right,
-        Some(reads) if reads.is_disjoint(written) => Side::Left,
-        Some(_) => Side::Key,
+fn place(c: &Expr, written: &BTreeSet<usize>) -> Place {
+    let Some(reads) = slots_read(c) else { return Place::Above };
+    if reads.is_subset(written) {
+        return Place::Right;
     }
-}
-
-/// `(left, right)` when `c` is `l = r` (either way round) with one side reading only slots
-/// below the segment and the other only the segment's.
-fn key_of(c: &Expr, written: &BTreeSet<usize>) -> Option<(Expr, Expr)> {
-    let Expr::Binary(BinaryOp::Eq, a, b) = c else { return None };
-    let (ra, rb) = (slots_read(a)?, slots_read(b)?);
+    if reads.is_disjoint(written) {
+        return Place::Left;
+    }
+    let Expr::Binary(BinaryOp::Eq, a, b) = c else { return Place::Above };
+    let (Some(ra), Some(rb)) = (slots_read(a), slots_read(b)) else { return Place::Above };
     let inside = |r: &BTreeSet<usize>| !r.is_empty() && r.is_subset(written);
     let outside = |r: &BTreeSet<usize>| !r.is_empty() && r.is_disjoint(written);
     if outside(&ra) && inside(&rb) {
-        Some(((**a).clone(), (**b).clone()))
+        Place::Key((**a).clone(), (**b).clone())
     } else if inside(&ra) && outside(&rb) {
-        Some(((**b).clone(), (**a).clone()))
+        Place::Key((**b).clone(), (**a).clone())
     } else {
-        None
+        Place::Above
     }
 }
 
@@ -152,9 +139,9 @@ fn split(input: &Plan, predicate: &Expr) -> Option<(usize, Vec<usize>)> {
             let independent = reads.is_subset(&writes)
                 && inner.iter().all(|(r, liftable)| *liftable || r.is_subset(&writes));
             if start && independent && joinable(below) {
-                let has_key = conjuncts_of(predicate).into_iter().any(|c| {
-                    matches!(side_of(c, &writes), Side::Key) && key_of(c, &writes).is_some()
-                });
+                let has_key = conjuncts_of(predicate)
+                    .into_iter()
+                    .any(|c| matches!(place(c, &writes), Place::Key(..)));
                 if has_key {
                     return Some((depth, writes.into_iter().collect()));
                 }
