@@ -119,11 +119,9 @@ pub(crate) fn build<'p>(
         }
         Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
         Plan::Project { input, items } => relational::project(sub(input), items),
-        Plan::Aggregate { input, keys, aggregates } => crate::pipeline::aggregate(
-            plan,
-            hash_aggregate::aggregate(sub(input), keys, aggregates),
-            ctx,
-        ),
+        Plan::Aggregate { input, keys, aggregates } => {
+            crate::pipeline::aggregate(plan, input, keys, aggregates, argument, ctx)
+        }
         Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),
         Plan::TopN { input, keys, skip, limit } => {
@@ -151,6 +149,25 @@ pub(crate) fn build<'p>(
         | Plan::Foreach { input, .. } => write::build(plan, sub(input)),
     };
     measured(plan, op, ctx)
+}
+
+/// The row operators of `chain` (expansions, filters and projections, bottom up, each the
+/// input of the next, as [`crate::pipeline`] fuses them) over `source`, which yields the rows
+/// of the first one's input. (Any other operator in `chain` is passed over.)
+pub(crate) fn build_chain<'p>(
+    chain: &[&'p Plan],
+    source: Box<dyn Operator + 'p>,
+    ctx: &ExecContext<'_>,
+) -> Box<dyn Operator + 'p> {
+    chain.iter().fold(source, |op, plan| {
+        let op = match plan {
+            Plan::Expand { expand, .. } => read::expand(op, expand),
+            Plan::Filter { predicate, .. } => relational::filter(op, predicate),
+            Plan::Project { items, .. } => relational::project(op, items),
+            _ => op,
+        };
+        measured(plan, op, ctx)
+    })
 }
 
 /// Runs `plan` with `argument` to the end.

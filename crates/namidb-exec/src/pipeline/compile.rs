@@ -1,8 +1,10 @@
 //! From a plan to a [`Pipeline`]: which plans can be pipelined ([`shape`]), and their
 //! expressions compiled against a [`GraphProjection`] ([`compile`]).
 //!
-//! A pipelinable plan is an `Aggregate` over a chain that starts with a `NodeScan` of the
-//! statement's unit row and continues with `Expand`s, `Filter`s and `Project`s. Its
+//! A pipelinable plan is an `Aggregate` over a chain of `Expand`s, `Filter`s and `Project`s
+//! that starts either with a `NodeScan` of the statement's unit row or, when the chain expands
+//! at least once, with any input that neither writes nor reads a subquery's outer row: that
+//! input runs on the row executor and each of its rows starts a walk ([`Start::Rows`]). Its
 //! expressions may read node properties, relationship properties, label tests, node ids,
 //! parameters, constants, values projected earlier in the chain, operators and pure scalar
 //! functions. A variable-length hop is walked too, as long as nothing reads its relationship
@@ -23,6 +25,7 @@ use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::operators::Row;
 
 /// Scalar functions that read nothing but their arguments.
 const PURE_FUNCTIONS: &[&str] = &[
@@ -88,12 +91,21 @@ pub(crate) enum ChainStep<'p> {
     Project(&'p [(usize, Expr)]),
 }
 
+/// Where a pipelinable chain's tuples come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Start<'p> {
+    /// A label scan of the statement's unit row: one tuple per node carrying the labels.
+    Scan { slot: usize, labels: &'p [String] },
+    /// The rows of this input, run on the row executor: one tuple per row.
+    Rows(&'p Plan),
+}
+
 /// A plan's pipelinable structure (see the module docs).
 pub(crate) struct Shape<'p> {
-    /// The plan nodes fused: the scan, then each chain step's (for PROFILE's row counts).
+    /// The plan nodes fused: the scan (for a scan start), then each chain step's, bottom up
+    /// (for PROFILE's row counts).
     pub(crate) fused: Vec<&'p Plan>,
-    start_slot: usize,
-    start_labels: &'p [String],
+    pub(crate) start: Start<'p>,
     chain: Vec<ChainStep<'p>>,
     keys: &'p [(usize, Expr)],
     aggregates: &'p [(usize, AggregateCall)],
@@ -111,14 +123,8 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
             Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
                 chain.reverse();
                 fused.reverse();
-                return Some(Shape {
-                    fused,
-                    start_slot: *slot,
-                    start_labels: labels,
-                    chain,
-                    keys,
-                    aggregates,
-                });
+                let start = Start::Scan { slot: *slot, labels };
+                return Some(Shape { fused, start, chain, keys, aggregates });
             }
             Plan::Expand { input, expand }
                 if !expand.rel_bound && expand.rel_properties.is_empty() =>
@@ -134,9 +140,24 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
                 chain.push(ChainStep::Project(items));
                 at = input;
             }
-            _ => return None,
+            other => {
+                let expands = chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
+                if !expands || other.writes() || reads_argument(other) {
+                    return None;
+                }
+                fused.pop();
+                chain.reverse();
+                fused.reverse();
+                return Some(Shape { fused, start: Start::Rows(other), chain, keys, aggregates });
+            }
         }
     }
+}
+
+/// Whether `plan` reads a subquery's outer row (an `Argument` in its tree): its rows then
+/// differ per outer row, and a pipeline per outer row would cost more than it saves.
+fn reads_argument(plan: &Plan) -> bool {
+    matches!(plan, Plan::Argument) || plan.children().into_iter().any(reads_argument)
 }
 
 /// A label expression over dense node indices.
@@ -241,9 +262,7 @@ pub(crate) struct Pipeline {
     pub(crate) projection: Arc<GraphProjection>,
     pub(crate) types: Vec<Arc<TypeAdjacency>>,
     pub(crate) width: usize,
-    pub(crate) start_slot: usize,
-    /// The start nodes by dense index, in id order.
-    pub(crate) starts: Vec<u32>,
+    pub(crate) seeds: Seeds,
     pub(crate) steps: Vec<Step>,
     pub(crate) keys: Vec<(usize, PExpr)>,
     /// The one grouping key reads an integer column: groups are found by the unboxed integer.
@@ -254,6 +273,54 @@ pub(crate) struct Pipeline {
     pub(crate) counted_tail: Option<usize>,
     /// Per-node counts of the counted tail, when its filters allow them.
     pub(crate) tail_memo: Option<TailMemo>,
+}
+
+/// The tuples the walks start from.
+pub(crate) enum Seeds {
+    /// One per start node (dense index, in id order), bound to `slot`.
+    Nodes { slot: usize, nodes: Vec<u32> },
+    /// One per input row (of the rows [`Pipeline::run`] is given): `node_slots` hold nodes
+    /// (their dense indices are `dense`, row by row), `value_slots` values copied from the row.
+    Rows { node_slots: Vec<usize>, value_slots: Vec<usize>, dense: Vec<u32>, rows: usize },
+}
+
+impl Seeds {
+    /// How many tuples start walks.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Seeds::Nodes { nodes, .. } => nodes.len(),
+            Seeds::Rows { rows, .. } => *rows,
+        }
+    }
+}
+
+/// The seeds of the input `rows`: a slot is a node slot when it holds a node of the projection
+/// in every row, a value slot when it holds anything else in some row, and neither when it is
+/// null in every row (nothing below bound it, or bound only nulls: the chain may not read it).
+fn row_seeds(rows: &[Row], width: usize, projection: &GraphProjection) -> Seeds {
+    let (mut node_slots, mut value_slots) = (Vec::new(), Vec::new());
+    for slot in 0..width {
+        if rows.iter().any(|r| r.get(slot).is_some_and(|v| !v.is_null())) {
+            let nodes = rows.iter().all(|r| match r.get(slot) {
+                Some(Value::Node(id)) => projection.dense(*id).is_some(),
+                _ => false,
+            });
+            if nodes {
+                node_slots.push(slot)
+            } else {
+                value_slots.push(slot)
+            }
+        }
+    }
+    let mut dense = Vec::with_capacity(rows.len() * node_slots.len());
+    for row in rows {
+        for &slot in &node_slots {
+            if let Some(Value::Node(id)) = row.get(slot) {
+                dense.extend(projection.dense(*id));
+            }
+        }
+    }
+    Seeds::Rows { node_slots, value_slots, dense, rows: rows.len() }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -275,10 +342,12 @@ struct Compiler<'a, 'c> {
     types: Vec<Arc<TypeAdjacency>>,
 }
 
-/// `shape` compiled against `projection`; `None` if something in it cannot be pipelined
-/// (or a relationship type cannot be projected).
+/// `shape` compiled against `projection`, starting from `rows` (the rows of its input, for a
+/// [`Start::Rows`]); `None` if something in it cannot be pipelined (or a relationship type
+/// cannot be projected).
 pub(crate) fn compile(
     shape: &Shape<'_>,
+    rows: &[Row],
     projection: &Arc<GraphProjection>,
     ctx: &ExecContext<'_>,
 ) -> Result<Option<Pipeline>> {
@@ -289,8 +358,21 @@ pub(crate) fn compile(
         rel_types: FxHashMap::default(),
         types: Vec::new(),
     };
-    c.kinds.insert(shape.start_slot, SlotKind::Node);
-    let starts = start_nodes(projection, shape.start_labels);
+    let seeds = match shape.start {
+        Start::Scan { slot, labels } => {
+            Seeds::Nodes { slot, nodes: start_nodes(projection, labels) }
+        }
+        Start::Rows(_) => row_seeds(rows, ctx.width, projection),
+    };
+    match &seeds {
+        Seeds::Nodes { slot, .. } => {
+            c.kinds.insert(*slot, SlotKind::Node);
+        }
+        Seeds::Rows { node_slots, value_slots, .. } => {
+            c.kinds.extend(node_slots.iter().map(|s| (*s, SlotKind::Node)));
+            c.kinds.extend(value_slots.iter().map(|s| (*s, SlotKind::Value)));
+        }
+    }
     let mut steps = Vec::with_capacity(shape.chain.len());
     for step in &shape.chain {
         let Some(step) = c.step(step)? else { return Ok(None) };
@@ -321,8 +403,7 @@ pub(crate) fn compile(
         projection: projection.clone(),
         types: c.types,
         width: ctx.width,
-        start_slot: shape.start_slot,
-        starts,
+        seeds,
         steps,
         keys,
         int_key,

@@ -9,6 +9,15 @@
 //! the snapshot's LSN fits the cache's budget; if all hold it compiles and runs the pipeline,
 //! otherwise it hands every call to the row operator built beside it. Either way the answer is
 //! the same: a pipeline computes exactly what the rows would.
+//!
+//! A chain that starts from the rows of an input ([`compile::Start::Rows`]: a lookup, an
+//! `UNWIND` of collected friends) runs that input on rows first. Its pipeline uses the
+//! projection at the snapshot's LSN when one is built; building one costs a pass over every
+//! node, which a handful of input rows may not repay, so a row-started chain builds it only
+//! once row-started chains have gone without it [`ROW_STARTS_BEFORE_BUILD`] times at that LSN
+//! (a read-mostly workload repeats its queries at one LSN; a write between every read never
+//! pays for a projection). Without a pipeline, the chain runs on rows over the input's rows
+//! already computed.
 
 mod cells;
 mod column;
@@ -18,31 +27,60 @@ mod run;
 mod tail_memo;
 mod var_expand;
 
+use namidb_query::expr::{AggregateCall, Expr};
 use namidb_query::Plan;
 
+use self::compile::Start;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::operators::hash_aggregate::group_row;
-use crate::operators::{Operator, Row};
+use crate::operators::hash_aggregate::{self, group_row};
+use crate::operators::{self, build, build_chain, Operator, Row};
 
 pub use projection::ProjectionCache;
 
-/// The aggregation of `plan`: pipelined when it can be, else `rows`.
+/// Row-started chains run without a projection at one LSN before one builds it.
+pub(crate) const ROW_STARTS_BEFORE_BUILD: u32 = 2;
+
+/// The aggregation `plan` (`Aggregate { input, keys, aggregates }`, with `argument` the outer
+/// row of a subquery): pipelined when it can be, else on rows.
 pub(crate) fn aggregate<'p>(
     plan: &'p Plan,
-    rows: Box<dyn Operator + 'p>,
+    input: &'p Plan,
+    keys: &'p [(usize, Expr)],
+    aggregates: &'p [(usize, AggregateCall)],
+    argument: &Row,
     ctx: &ExecContext<'_>,
 ) -> Box<dyn Operator + 'p> {
-    match (compile::shape(plan), ctx.projections) {
-        (Some(shape), Some(_)) => Box::new(Pipelined { shape: Some(shape), rows, done: false }),
-        _ => rows,
-    }
+    let shape = ctx.projections.and_then(|_| compile::shape(plan));
+    let Some(shape) = shape else {
+        return hash_aggregate::aggregate(build(input, argument, ctx), keys, aggregates);
+    };
+    let source = match shape.start {
+        Start::Scan { .. } => {
+            Source::Ready(hash_aggregate::aggregate(build(input, argument, ctx), keys, aggregates))
+        }
+        Start::Rows(below) => Source::Rows { keys, aggregates, input: build(below, argument, ctx) },
+    };
+    Box::new(Pipelined { shape: Some(shape), source, done: false })
+}
+
+/// What answers when the pipeline does not.
+enum Source<'p> {
+    /// The row executor's aggregation, ready to run.
+    Ready(Box<dyn Operator + 'p>),
+    /// A row-started chain: its input's operator, run first; the chain and the aggregation are
+    /// built over its rows if the pipeline does not run.
+    Rows {
+        keys: &'p [(usize, Expr)],
+        aggregates: &'p [(usize, AggregateCall)],
+        input: Box<dyn Operator + 'p>,
+    },
 }
 
 struct Pipelined<'p> {
-    /// `None` once decided against (then `rows` answers).
+    /// `None` once tried (then `source` answers unless `done`).
     shape: Option<compile::Shape<'p>>,
-    rows: Box<dyn Operator + 'p>,
+    source: Source<'p>,
     done: bool,
 }
 
@@ -51,31 +89,72 @@ impl Operator for Pipelined<'_> {
         if self.done {
             return Ok(None);
         }
-        let Some(shape) = self.shape.take() else { return self.rows.next(ctx) };
-        let Some(out) = run_pipelined(&shape, ctx)? else { return self.rows.next(ctx) };
-        self.done = true;
-        Ok(Some(out).filter(|rows| !rows.is_empty()))
+        let Some(shape) = self.shape.take() else {
+            return match &mut self.source {
+                Source::Ready(rows) => rows.next(ctx),
+                // Not reached: a row-started source is replaced by the chain over its rows.
+                Source::Rows { .. } => Ok(None),
+            };
+        };
+        let input = match &mut self.source {
+            Source::Ready(_) => Vec::new(),
+            Source::Rows { input, .. } => {
+                let mut rows = Vec::new();
+                while let Some(batch) = input.next(ctx)? {
+                    rows.extend(batch);
+                }
+                rows
+            }
+        };
+        match run_pipelined(&shape, &input, ctx)? {
+            Some(out) => {
+                self.done = true;
+                Ok(Some(out).filter(|rows| !rows.is_empty()))
+            }
+            None => {
+                if let Source::Rows { keys, aggregates, .. } = self.source {
+                    let chain = build_chain(&shape.fused, operators::rows(input), ctx);
+                    self.source = Source::Ready(hash_aggregate::aggregate(chain, keys, aggregates));
+                }
+                match &mut self.source {
+                    Source::Ready(rows) => rows.next(ctx),
+                    Source::Rows { .. } => Ok(None),
+                }
+            }
+        }
     }
 }
 
-/// The output rows of the pipelined `shape`, or `None` when it cannot run pipelined.
-fn run_pipelined(shape: &compile::Shape<'_>, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+/// The output rows of the pipelined `shape` (over `input`, the rows of a row-started chain's
+/// input), or `None` when it cannot run pipelined.
+fn run_pipelined(
+    shape: &compile::Shape<'_>,
+    input: &[Row],
+    ctx: &ExecContext<'_>,
+) -> Result<Option<Vec<Row>>> {
     let Some(cache) = ctx.projections else { return Ok(None) };
     if ctx.graph.has_writes() {
         return Ok(None);
     }
-    let Some(projection) = cache.get(ctx.graph)? else { return Ok(None) };
-    let Some(pipeline) = compile::compile(shape, &projection, ctx)? else { return Ok(None) };
+    let projection = match shape.start {
+        Start::Scan { .. } => cache.get(ctx.graph)?,
+        Start::Rows(_) => cache.get_after(ctx.graph, ROW_STARTS_BEFORE_BUILD)?,
+    };
+    let Some(projection) = projection else { return Ok(None) };
+    let Some(pipeline) = compile::compile(shape, input, &projection, ctx)? else { return Ok(None) };
     if !cache.fits(&projection) {
         return Ok(None);
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let groups = pipeline.run(threads, ctx)?;
+    let groups = pipeline.run(input, threads, ctx)?;
     cache.count_pipelined();
     if let Some(profiler) = ctx.profiler {
         // The fused operators' rows; their time and traffic are the aggregation's.
-        let rows =
-            std::iter::once(pipeline.starts.len() as u64).chain(groups.step_rows.iter().copied());
+        let seeds = match shape.start {
+            Start::Scan { .. } => Some(pipeline.seeds.len() as u64),
+            Start::Rows(_) => None,
+        };
+        let rows = seeds.into_iter().chain(groups.step_rows.iter().copied());
         for (plan, rows) in shape.fused.iter().zip(rows) {
             profiler.add_rows(plan, rows);
         }

@@ -177,7 +177,7 @@ impl GraphProjection {
 
     /// The dense index of node `id`. Ids handed out in sequence make the index the id's
     /// offset from the smallest, tried before the binary search.
-    fn dense(&self, id: u64) -> Option<u32> {
+    pub(crate) fn dense(&self, id: u64) -> Option<u32> {
         let guess = id.checked_sub(*self.ids.first()?).and_then(|o| usize::try_from(o).ok());
         if guess.is_some_and(|g| self.ids.get(g) == Some(&id)) {
             return guess.map(|g| g as u32);
@@ -326,6 +326,9 @@ pub struct ProjectionCache {
     current: Mutex<Option<Arc<GraphProjection>>>,
     /// The LSN whose projection outgrew the budget (not tried again).
     too_large: Mutex<Option<u64>>,
+    /// An LSN without a projection, and how many times [`ProjectionCache::get_after`] went
+    /// without one at it.
+    deferred: Mutex<(u64, u32)>,
 }
 
 impl ProjectionCache {
@@ -336,6 +339,7 @@ impl ProjectionCache {
             pipelined: Default::default(),
             current: Mutex::new(None),
             too_large: Mutex::new(None),
+            deferred: Mutex::new((0, 0)),
         }
     }
 
@@ -360,6 +364,31 @@ impl ProjectionCache {
         let projection = Arc::new(GraphProjection::build(graph)?);
         *current = Some(projection.clone());
         Ok(Some(projection))
+    }
+
+    /// The projection at `graph`'s LSN if one is built; otherwise `None` the first `times`
+    /// calls at that LSN, after which the projection is built as [`ProjectionCache::get`]
+    /// builds it. For work that a projection speeds up but may not repay building one.
+    pub(crate) fn get_after(
+        &self,
+        graph: &TxGraph,
+        times: u32,
+    ) -> Result<Option<Arc<GraphProjection>>> {
+        let lsn = graph.snapshot().lsn().get();
+        if self.current.lock().as_ref().is_some_and(|p| p.lsn == lsn) {
+            return self.get(graph);
+        }
+        {
+            let mut deferred = self.deferred.lock();
+            if deferred.0 != lsn {
+                *deferred = (lsn, 0);
+            }
+            if deferred.1 < times {
+                deferred.1 += 1;
+                return Ok(None);
+            }
+        }
+        self.get(graph)
     }
 
     /// How many aggregations ran pipelined so far.

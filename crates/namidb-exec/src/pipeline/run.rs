@@ -1,27 +1,34 @@
-//! Running a [`Pipeline`]: each start node walks the chain depth-first over the projection's
-//! arrays, and every tuple that reaches the end is folded into the groups — no row is built.
+//! Running a [`Pipeline`]: each seed (a start node, or an input row) walks the chain
+//! depth-first over the projection's arrays, and every tuple that reaches the end is folded
+//! into the groups — no row is built.
 //!
-//! The start nodes are cut into morsels that the worker threads claim in turn; each morsel
+//! The seeds are cut into morsels that the worker threads claim in turn; each morsel
 //! folds into groups of its own, and the morsels' groups are merged in morsel order, so groups
 //! come out in the order the row executor would produce them (the order of first arrival) and
 //! `collect` lists its values in that order too. A tuple is one `u64` per slot: a node's dense
 //! index, or a relationship as `type index << 32 | position`; projected values live beside it.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use namidb_query::expr::AggregateFunction;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
-use super::compile::{LabelTest, PExpr, Pipeline, Side, Step};
+use super::compile::{LabelTest, PExpr, Pipeline, Seeds, Side, Step};
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::{binary, call_function, negate, not_boolean, truthy};
+use crate::operators::Row;
 
 /// Start nodes per morsel.
 const MORSEL: usize = 1024;
+
+/// Input rows per morsel: fewer than nodes, since a row of a row-started chain (a friend, a
+/// post) usually stands for more work than a node of a label scan.
+const ROW_MORSEL: usize = 16;
 
 /// One morsel's (or the merged) groups, numbered in order of first arrival.
 pub(crate) struct Groups {
@@ -83,16 +90,28 @@ pub(super) struct Walk {
 }
 
 impl Pipeline {
-    /// Runs the pipeline over every start node on up to `threads` threads.
-    pub(crate) fn run(&self, threads: usize, ctx: &ExecContext<'_>) -> Result<Groups> {
-        let morsels: Vec<&[u32]> = self.starts.chunks(MORSEL).collect();
+    /// Runs the pipeline over every seed on up to `threads` threads.
+    /// `input` holds the rows of a row-started pipeline (the rows it was compiled for).
+    pub(crate) fn run(
+        &self,
+        input: &[Row],
+        threads: usize,
+        ctx: &ExecContext<'_>,
+    ) -> Result<Groups> {
+        let size = match self.seeds {
+            Seeds::Nodes { .. } => MORSEL,
+            Seeds::Rows { .. } => ROW_MORSEL,
+        };
+        let seeds = self.seeds.len();
+        let morsels: Vec<Range<usize>> =
+            (0..seeds).step_by(size).map(|at| at..(at + size).min(seeds)).collect();
         // DISTINCT aggregates keep sets of values seen that morsels cannot merge.
         let mergeable = self.aggregates.iter().all(|a| !a.call.distinct);
         let threads = if mergeable { threads.clamp(1, morsels.len().max(1)) } else { 1 };
         if threads == 1 {
             let mut groups = Groups::new(self.steps.len());
-            for morsel in &morsels {
-                self.run_morsel(morsel, &mut groups, ctx)?;
+            for morsel in morsels {
+                self.run_morsel(morsel, input, &mut groups, ctx)?;
             }
             return Ok(self.finish(groups));
         }
@@ -106,7 +125,8 @@ impl Pipeline {
                     return done;
                 }
                 let mut groups = Groups::new(self.steps.len());
-                let result = self.run_morsel(morsels[i], &mut groups, ctx).map(|()| groups);
+                let result =
+                    self.run_morsel(morsels[i].clone(), input, &mut groups, ctx).map(|()| groups);
                 if result.is_err() {
                     failed.store(true, Ordering::Relaxed);
                 }
@@ -141,16 +161,40 @@ impl Pipeline {
         groups
     }
 
-    fn run_morsel(&self, starts: &[u32], groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
+    /// Walks from the seeds `morsel` (indices into [`Pipeline::seeds`]).
+    fn run_morsel(
+        &self,
+        morsel: Range<usize>,
+        input: &[Row],
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
         let mut walk = Walk {
             tuple: vec![0; self.width],
             values: vec![Value::Null; self.width],
             key: Vec::with_capacity(self.keys.len()),
             last: None,
         };
-        for &start in starts {
-            walk.tuple[self.start_slot] = u64::from(start);
-            self.walk(0, &mut walk, groups, ctx)?;
+        match &self.seeds {
+            Seeds::Nodes { slot, nodes } => {
+                for &start in &nodes[morsel] {
+                    walk.tuple[*slot] = u64::from(start);
+                    self.walk(0, &mut walk, groups, ctx)?;
+                }
+            }
+            Seeds::Rows { node_slots, value_slots, dense, .. } => {
+                for i in morsel {
+                    let row_dense = &dense[i * node_slots.len()..(i + 1) * node_slots.len()];
+                    for (slot, d) in node_slots.iter().zip(row_dense) {
+                        walk.tuple[*slot] = u64::from(*d);
+                    }
+                    for slot in value_slots {
+                        walk.values[*slot] =
+                            input.get(i).and_then(|r| r.get(*slot)).cloned().unwrap_or(Value::Null);
+                    }
+                    self.walk(0, &mut walk, groups, ctx)?;
+                }
+            }
         }
         Ok(())
     }
