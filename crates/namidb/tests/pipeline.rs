@@ -96,13 +96,31 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[:K]->(b) WITH a, b ORDER BY a.id LIMIT 60 MATCH (b)<-[:K]-(c)-[:L]->(r) WHERE c <> a RETURN a.age % 3 AS g, count(*) AS n, collect(r.age)[0..4] AS s ORDER BY g",
     "UNWIND [1, 'x'] AS i MATCH (a:P {id: 1})-[:K]->(b) RETURN sum(b.age + i) AS s",
     "UNWIND range(0, 40) AS i MATCH (a:P {id: i})-[:K|L]-(b) RETURN count(DISTINCT b) AS d, count(*) AS n",
+    // Chains ending in rows: DISTINCT keeps each key's first row (across morsels, with
+    // relationships, values of the input, nulls), TopN the first rows by its keys with ties
+    // in arrival order, SKIP, parameters and values read after it.
+    "MATCH (a:P)-[:K]->(b) WITH DISTINCT b.age % 7 AS g, a.age > 40 AS old RETURN g, old",
+    "MATCH (a:P)-[r:K]->(b) WITH DISTINCT r.w AS w, b RETURN w, b.id AS id",
+    "MATCH (a:P)-[r:K]->(b) WITH DISTINCT r RETURN id(r) AS id, type(r) AS t, startNode(r).id AS s, endNode(r).id AS e, r.w AS w",
+    "UNWIND [3, 1, 3, 2, null] AS i MATCH (a:P {id: i})-[:K]->(b) WITH DISTINCT i, b.score AS s RETURN i, s",
+    "MATCH (a:P)-[:K]->(b) RETURN b.age AS age, a.id AS id ORDER BY age DESC LIMIT 25",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) RETURN c.score AS s, b.id AS b ORDER BY s SKIP 7 LIMIT 30",
+    "MATCH (a:P)-[k:K]->(b) RETURN a.id AS a, k, b.name AS n ORDER BY k.w DESC, b.name LIMIT 40",
+    "MATCH (a:P) WHERE a.id < 80 WITH collect(a) AS ps UNWIND ps AS p MATCH (p)<-[:K]-(q) RETURN p.id AS p, q.id AS q, q.age AS age ORDER BY age, p LIMIT 33",
+    "MATCH (a:P {id: 12})-[:K]->(b)-[:K]->(c) RETURN c.id AS c ORDER BY c.age LIMIT 1000",
+    "MATCH (a:P)-[:K]->(b) RETURN b.id AS b ORDER BY b.age + a.name LIMIT 5",
 ];
 
-/// Row-started chains that stay on rows, answering as the row executor does: the chain reads
-/// as a node a slot that holds a null in some row, or a relationship of the input.
+/// Chains that stay on rows, answering as the row executor does: the chain reads as a node a
+/// slot that holds a null in some row, or a relationship of the input; `LIMIT 0`; a DISTINCT
+/// over a variable-length hop's relationship list (not rebuilt from a projection) or over a
+/// scan without expansion.
 const ON_ROWS: &[&str] = &[
     "UNWIND [null, 1, 2] AS i OPTIONAL MATCH (p:P {id: i}) WITH p MATCH (p)-[:K]->(q) RETURN count(*) AS n",
-    "MATCH (a:P)-[r:K]->(b) WITH r, b ORDER BY id(r) LIMIT 30 MATCH (b)-[s:K]->(c) WHERE r.w > 3 RETURN count(*) AS n",
+    "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE r.w > 3 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) RETURN b.id AS b ORDER BY b.age LIMIT 0",
+    "MATCH (a:P)-[rs:K*1..2]->(b) WHERE a.id < 10 RETURN DISTINCT b.id AS b",
+    "MATCH (p:P) RETURN DISTINCT p.age % 3 AS g",
 ];
 
 #[test]

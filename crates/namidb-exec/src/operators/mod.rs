@@ -14,6 +14,8 @@ mod shortest;
 mod top_n;
 mod write;
 
+pub(crate) use relational::{compare_keys, count_of};
+
 use std::collections::VecDeque;
 
 use namidb_query::expr::SubqueryKind;
@@ -119,14 +121,10 @@ pub(crate) fn build<'p>(
         }
         Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
         Plan::Project { input, items } => relational::project(sub(input), items),
-        Plan::Aggregate { input, keys, aggregates } => {
-            crate::pipeline::aggregate(plan, input, keys, aggregates, argument, ctx)
+        Plan::Aggregate { input, .. } | Plan::Distinct { input, .. } | Plan::TopN { input, .. } => {
+            crate::pipeline::pipelinable(plan, input, argument, ctx)
         }
-        Plan::Distinct { input, slots } => relational::distinct(sub(input), Some(slots)),
         Plan::Sort { input, keys } => relational::sort(sub(input), keys),
-        Plan::TopN { input, keys, skip, limit } => {
-            top_n::top_n(sub(input), keys, skip.as_ref(), limit, input.writes())
-        }
         Plan::Skip { input, count } => relational::skip_limit(sub(input), count, true, false),
         Plan::Limit { input, count } => {
             relational::skip_limit(sub(input), count, false, input.writes())
@@ -168,6 +166,24 @@ pub(crate) fn build_chain<'p>(
         };
         measured(plan, op, ctx)
     })
+}
+
+/// The row operator of `plan`, an `Aggregate`, `Distinct` or `TopN`, over `input` (the
+/// operator of its input). (Any other plan is passed over.)
+pub(crate) fn build_end<'p>(
+    plan: &'p Plan,
+    input: Box<dyn Operator + 'p>,
+) -> Box<dyn Operator + 'p> {
+    match plan {
+        Plan::Aggregate { keys, aggregates, .. } => {
+            hash_aggregate::aggregate(input, keys, aggregates)
+        }
+        Plan::Distinct { slots, .. } => relational::distinct(input, Some(slots)),
+        Plan::TopN { input: below, keys, skip, limit } => {
+            top_n::top_n(input, keys, skip.as_ref(), limit, below.writes())
+        }
+        _ => input,
+    }
 }
 
 /// Runs `plan` with `argument` to the end.

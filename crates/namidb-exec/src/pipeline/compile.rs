@@ -1,14 +1,15 @@
 //! From a plan to a [`Pipeline`]: which plans can be pipelined ([`shape`]), and their
 //! expressions compiled against a [`GraphProjection`] ([`compile`]).
 //!
-//! A pipelinable plan is an `Aggregate` over a chain of `Expand`s, `Filter`s and `Project`s
-//! that starts either with a `NodeScan` of the statement's unit row or, when the chain expands
-//! at least once, with any input that neither writes nor reads a subquery's outer row: that
-//! input runs on the row executor and each of its rows starts a walk ([`Start::Rows`]). Its
-//! expressions may read node properties, relationship properties, label tests, node ids,
-//! parameters, constants, values projected earlier in the chain, operators and pure scalar
-//! functions. A variable-length hop is walked too, as long as nothing reads its relationship
-//! list. Anything else (a relationship value, a subquery, a graph function, a hop with
+//! A pipelinable plan is an `Aggregate` — or a `Distinct` or `TopN`, which emit rows
+//! ([`super::row_sink`]) — over a chain of `Expand`s, `Filter`s and `Project`s that starts
+//! either with a `NodeScan` of the statement's unit row or with any input that neither writes
+//! nor reads a subquery's outer row: that input runs on the row executor and each of its rows
+//! starts a walk ([`Start::Rows`]). Every chain but an aggregated scan's expands at least once.
+//! Its expressions may read node properties, relationship properties, label tests, node ids,
+//! parameters, constants, values projected earlier in the chain or by the input, operators
+//! and pure scalar functions. A variable-length hop is walked too, as long as nothing reads its
+//! relationship list (and a row-emitting end does not have to rebuild it). Anything else (a relationship value, a subquery, a graph function, a hop with
 //! relationship property constraints, an argument row) leaves the plan to the row executor: a
 //! pipeline either computes exactly what the row executor would, or is not built.
 
@@ -22,6 +23,7 @@ use rustc_hash::FxHashMap;
 
 use super::column::{Column, IntCompare};
 use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
+use super::row_sink::{OutSlot, RowSink};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -107,13 +109,20 @@ pub(crate) struct Shape<'p> {
     pub(crate) fused: Vec<&'p Plan>,
     pub(crate) start: Start<'p>,
     chain: Vec<ChainStep<'p>>,
+    /// The grouping keys and aggregates of an `Aggregate` (none for a row-emitting end).
     keys: &'p [(usize, Expr)],
     aggregates: &'p [(usize, AggregateCall)],
+    /// The `Distinct` or `TopN` a row-emitting pipeline ends in.
+    pub(crate) emits: Option<&'p Plan>,
 }
 
 /// The pipelinable structure of `plan`, if it has one.
 pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
-    let Plan::Aggregate { input, keys, aggregates } = plan else { return None };
+    let (input, keys, aggregates, emits): (&Plan, &[_], &[_], _) = match plan {
+        Plan::Aggregate { input, keys, aggregates } => (input, keys, aggregates, None),
+        Plan::Distinct { input, .. } | Plan::TopN { input, .. } => (input, &[], &[], Some(plan)),
+        _ => return None,
+    };
     let mut chain = Vec::new();
     let mut fused = Vec::new();
     let mut at: &Plan = input;
@@ -121,10 +130,14 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
         fused.push(at);
         match at {
             Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
+                // A scan's rows are no cheaper emitted from a projection of the whole graph.
+                if emits.is_some() && !chain.iter().any(|s| matches!(s, ChainStep::Expand(_))) {
+                    return None;
+                }
                 chain.reverse();
                 fused.reverse();
                 let start = Start::Scan { slot: *slot, labels };
-                return Some(Shape { fused, start, chain, keys, aggregates });
+                return Some(Shape { fused, start, chain, keys, aggregates, emits });
             }
             Plan::Expand { input, expand }
                 if !expand.rel_bound && expand.rel_properties.is_empty() =>
@@ -148,7 +161,8 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
                 fused.pop();
                 chain.reverse();
                 fused.reverse();
-                return Some(Shape { fused, start: Start::Rows(other), chain, keys, aggregates });
+                let start = Start::Rows(other);
+                return Some(Shape { fused, start, chain, keys, aggregates, emits });
             }
         }
     }
@@ -273,6 +287,10 @@ pub(crate) struct Pipeline {
     pub(crate) counted_tail: Option<usize>,
     /// Per-node counts of the counted tail, when its filters allow them.
     pub(crate) tail_memo: Option<TailMemo>,
+    /// The row-emitting end (`DISTINCT`, `TopN`), instead of groups.
+    pub(crate) row_sink: Option<RowSink>,
+    /// What each slot holds at the end of the chain (for a row-emitting end).
+    pub(crate) out: Vec<OutSlot>,
 }
 
 /// The tuples the walks start from.
@@ -343,11 +361,12 @@ struct Compiler<'a, 'c> {
 }
 
 /// `shape` compiled against `projection`, starting from `rows` (the rows of its input, for a
-/// [`Start::Rows`]); `None` if something in it cannot be pipelined (or a relationship type
-/// cannot be projected).
+/// [`Start::Rows`]), with `bounds` the `SKIP` and `LIMIT` of a `TopN` end; `None` if something
+/// in it cannot be pipelined (or a relationship type cannot be projected).
 pub(crate) fn compile(
     shape: &Shape<'_>,
     rows: &[Row],
+    bounds: (usize, usize),
     projection: &Arc<GraphProjection>,
     ctx: &ExecContext<'_>,
 ) -> Result<Option<Pipeline>> {
@@ -393,6 +412,31 @@ pub(crate) fn compile(
         let int_arg = matches!(args.as_slice(), [arg] if arg.is_int_column());
         aggregates.push(PipelineAggregate { slot: *slot, call: call.clone(), args, int_arg });
     }
+    let row_sink = match shape.emits {
+        Some(Plan::Distinct { slots, .. }) => Some(RowSink::Distinct(slots.clone())),
+        Some(Plan::TopN { keys: order, .. }) => {
+            let mut keys = Vec::new();
+            for (e, _) in order {
+                let Some(p) = c.expr(e)? else { return Ok(None) };
+                keys.push(p);
+            }
+            let (skip, limit) = bounds;
+            Some(RowSink::TopN { keys, order: order.clone(), skip, limit })
+        }
+        _ => None,
+    };
+    let mut out = vec![OutSlot::Null; ctx.width];
+    for (slot, kind) in &c.kinds {
+        let Some(o) = out.get_mut(*slot) else { continue };
+        *o = match kind {
+            SlotKind::Node => OutSlot::Node,
+            SlotKind::Rel => OutSlot::Rel,
+            SlotKind::Value => OutSlot::Value,
+            // A relationship list cannot be rebuilt from the projection.
+            SlotKind::RelList if row_sink.is_some() => return Ok(None),
+            SlotKind::RelList => OutSlot::Null,
+        };
+    }
     let counted_tail = counted_tail(&steps, &keys, &aggregates);
     let int_key = matches!(keys.as_slice(), [(_, key)] if key.is_int_column());
     let tail_memo =
@@ -408,6 +452,8 @@ pub(crate) fn compile(
         keys,
         int_key,
         aggregates,
+        row_sink,
+        out,
     }))
 }
 

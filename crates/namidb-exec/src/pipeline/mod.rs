@@ -23,58 +23,48 @@ mod cells;
 mod column;
 mod compile;
 pub mod projection;
+mod row_sink;
 mod run;
 mod tail_memo;
 mod var_expand;
 
-use namidb_query::expr::{AggregateCall, Expr};
 use namidb_query::Plan;
 
 use self::compile::Start;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::operators::hash_aggregate::{self, group_row};
-use crate::operators::{self, build, build_chain, Operator, Row};
+use crate::operators::hash_aggregate::group_row;
+use crate::operators::{self, build, build_chain, build_end, count_of, Operator, Row};
 
 pub use projection::ProjectionCache;
 
 /// Row-started chains run without a projection at one LSN before one builds it.
 pub(crate) const ROW_STARTS_BEFORE_BUILD: u32 = 2;
 
-/// The aggregation `plan` (`Aggregate { input, keys, aggregates }`, with `argument` the outer
-/// row of a subquery): pipelined when it can be, else on rows.
-pub(crate) fn aggregate<'p>(
+/// `plan`, an `Aggregate`, `Distinct` or `TopN` over `input` (with `argument` the outer row
+/// of a subquery): pipelined when it can be, else on rows.
+pub(crate) fn pipelinable<'p>(
     plan: &'p Plan,
     input: &'p Plan,
-    keys: &'p [(usize, Expr)],
-    aggregates: &'p [(usize, AggregateCall)],
     argument: &Row,
     ctx: &ExecContext<'_>,
 ) -> Box<dyn Operator + 'p> {
     let shape = ctx.projections.and_then(|_| compile::shape(plan));
-    let Some(shape) = shape else {
-        return hash_aggregate::aggregate(build(input, argument, ctx), keys, aggregates);
-    };
+    let Some(shape) = shape else { return build_end(plan, build(input, argument, ctx)) };
     let source = match shape.start {
-        Start::Scan { .. } => {
-            Source::Ready(hash_aggregate::aggregate(build(input, argument, ctx), keys, aggregates))
-        }
-        Start::Rows(below) => Source::Rows { keys, aggregates, input: build(below, argument, ctx) },
+        Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx))),
+        Start::Rows(below) => Source::Rows { plan, input: build(below, argument, ctx) },
     };
     Box::new(Pipelined { shape: Some(shape), source, done: false })
 }
 
 /// What answers when the pipeline does not.
 enum Source<'p> {
-    /// The row executor's aggregation, ready to run.
+    /// The row executor's operators, ready to run.
     Ready(Box<dyn Operator + 'p>),
-    /// A row-started chain: its input's operator, run first; the chain and the aggregation are
-    /// built over its rows if the pipeline does not run.
-    Rows {
-        keys: &'p [(usize, Expr)],
-        aggregates: &'p [(usize, AggregateCall)],
-        input: Box<dyn Operator + 'p>,
-    },
+    /// A row-started chain: its input's operator, run first; the chain and `plan`'s own
+    /// operator are built over its rows if the pipeline does not run.
+    Rows { plan: &'p Plan, input: Box<dyn Operator + 'p> },
 }
 
 struct Pipelined<'p> {
@@ -96,6 +86,19 @@ impl Operator for Pipelined<'_> {
                 Source::Rows { .. } => Ok(None),
             };
         };
+        // `SKIP` and `LIMIT` are evaluated first, as the row operator does; `LIMIT 0` reads
+        // nothing (the chain does not write).
+        let mut bounds = (0, 0);
+        if let Some(Plan::TopN { skip, limit, .. }) = shape.emits {
+            bounds.1 = count_of(limit, ctx, "LIMIT")?;
+            if bounds.1 == 0 {
+                self.done = true;
+                return Ok(None);
+            }
+            if let Some(skip) = skip {
+                bounds.0 = count_of(skip, ctx, "SKIP")?;
+            }
+        }
         let input = match &mut self.source {
             Source::Ready(_) => Vec::new(),
             Source::Rows { input, .. } => {
@@ -106,30 +109,27 @@ impl Operator for Pipelined<'_> {
                 rows
             }
         };
-        match run_pipelined(&shape, &input, ctx)? {
-            Some(out) => {
-                self.done = true;
-                Ok(Some(out).filter(|rows| !rows.is_empty()))
-            }
-            None => {
-                if let Source::Rows { keys, aggregates, .. } = self.source {
-                    let chain = build_chain(&shape.fused, operators::rows(input), ctx);
-                    self.source = Source::Ready(hash_aggregate::aggregate(chain, keys, aggregates));
-                }
-                match &mut self.source {
-                    Source::Ready(rows) => rows.next(ctx),
-                    Source::Rows { .. } => Ok(None),
-                }
-            }
+        if let Some(out) = run_pipelined(&shape, &input, bounds, ctx)? {
+            self.done = true;
+            return Ok(Some(out).filter(|rows| !rows.is_empty()));
+        }
+        if let Source::Rows { plan, .. } = self.source {
+            let chain = build_chain(&shape.fused, operators::rows(input), ctx);
+            self.source = Source::Ready(build_end(plan, chain));
+        }
+        match &mut self.source {
+            Source::Ready(rows) => rows.next(ctx),
+            Source::Rows { .. } => Ok(None),
         }
     }
 }
 
 /// The output rows of the pipelined `shape` (over `input`, the rows of a row-started chain's
-/// input), or `None` when it cannot run pipelined.
+/// input; `bounds` a `TopN`'s `SKIP` and `LIMIT`), or `None` when it cannot run pipelined.
 fn run_pipelined(
     shape: &compile::Shape<'_>,
     input: &[Row],
+    bounds: (usize, usize),
     ctx: &ExecContext<'_>,
 ) -> Result<Option<Vec<Row>>> {
     let Some(cache) = ctx.projections else { return Ok(None) };
@@ -141,7 +141,9 @@ fn run_pipelined(
         Start::Rows(_) => cache.get_after(ctx.graph, ROW_STARTS_BEFORE_BUILD)?,
     };
     let Some(projection) = projection else { return Ok(None) };
-    let Some(pipeline) = compile::compile(shape, input, &projection, ctx)? else { return Ok(None) };
+    let Some(pipeline) = compile::compile(shape, input, bounds, &projection, ctx)? else {
+        return Ok(None);
+    };
     if !cache.fits(&projection) {
         return Ok(None);
     }
@@ -149,7 +151,7 @@ fn run_pipelined(
     let groups = pipeline.run(input, threads, ctx)?;
     cache.count_pipelined();
     if let Some(profiler) = ctx.profiler {
-        // The fused operators' rows; their time and traffic are the aggregation's.
+        // The fused operators' rows; their time and traffic are the pipelined operator's.
         let seeds = match shape.start {
             Start::Scan { .. } => Some(pipeline.seeds.len() as u64),
             Start::Rows(_) => None,
@@ -158,6 +160,9 @@ fn run_pipelined(
         for (plan, rows) in shape.fused.iter().zip(rows) {
             profiler.add_rows(plan, rows);
         }
+    }
+    if let Some(sink) = &pipeline.row_sink {
+        return Ok(Some(groups.emitted.finish(sink)));
     }
     let key_slots: Vec<usize> = pipeline.keys.iter().map(|(slot, _)| *slot).collect();
     let aggregate_slots: Vec<usize> = pipeline.aggregates.iter().map(|a| a.slot).collect();

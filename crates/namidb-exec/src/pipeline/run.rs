@@ -17,6 +17,7 @@ use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
 use super::compile::{LabelTest, PExpr, Pipeline, Seeds, Side, Step};
+use super::row_sink::Emitted;
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -39,6 +40,8 @@ pub(crate) struct Groups {
     pub(crate) accumulators: Vec<Vec<Accumulator>>,
     /// Tuples each chain step passed on.
     pub(crate) step_rows: Vec<u64>,
+    /// The rows of a row-emitting pipeline ([`Pipeline::row_sink`]).
+    pub(crate) emitted: Emitted,
 }
 
 impl Groups {
@@ -49,6 +52,7 @@ impl Groups {
             keys: Vec::new(),
             accumulators: Vec::new(),
             step_rows: vec![0; steps],
+            emitted: Emitted::default(),
         }
     }
 
@@ -70,6 +74,10 @@ impl Groups {
         for (mine, theirs) in self.step_rows.iter_mut().zip(&other.step_rows) {
             *mine += theirs;
         }
+        if let Some(sink) = &pipeline.row_sink {
+            self.emitted.merge(other.emitted, sink);
+            return Ok(());
+        }
         for (key, accumulators) in other.keys.into_iter().zip(other.accumulators) {
             let g = self.group(&key, pipeline);
             for (mine, theirs) in self.accumulators[g].iter_mut().zip(accumulators) {
@@ -84,7 +92,7 @@ impl Groups {
 /// tuple folded with its group (consecutive tuples often share a key: one start node's).
 pub(super) struct Walk {
     pub(super) tuple: Vec<u64>,
-    values: Vec<Value>,
+    pub(super) values: Vec<Value>,
     key: Vec<GroupKey>,
     last: Option<(Vec<GroupKey>, usize)>,
 }
@@ -153,9 +161,10 @@ impl Pipeline {
         Ok(self.finish(merged))
     }
 
-    /// Without grouping keys there is exactly one group, even for no input.
+    /// Without grouping keys there is exactly one group, even for no input (unless the
+    /// pipeline emits rows).
     fn finish(&self, mut groups: Groups) -> Groups {
-        if self.keys.is_empty() && groups.keys.is_empty() {
+        if self.row_sink.is_none() && self.keys.is_empty() && groups.keys.is_empty() {
             groups.group(&[], self);
         }
         groups
@@ -175,6 +184,7 @@ impl Pipeline {
             key: Vec::with_capacity(self.keys.len()),
             last: None,
         };
+        groups.emitted.start_morsel(morsel.start);
         match &self.seeds {
             Seeds::Nodes { slot, nodes } => {
                 for &start in &nodes[morsel] {
@@ -311,6 +321,9 @@ impl Pipeline {
     }
 
     fn fold(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<()> {
+        if let Some(sink) = &self.row_sink {
+            return self.emit(sink, w, &mut groups.emitted, ctx);
+        }
         let g = self.group_of(w, groups, ctx)?;
         for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
             match aggregate.args.as_slice() {
@@ -468,7 +481,7 @@ impl Pipeline {
         })
     }
 
-    fn eval(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Value> {
+    pub(super) fn eval(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Value> {
         let p = &self.projection;
         Ok(match e {
             PExpr::Const(v) => v.clone(),
