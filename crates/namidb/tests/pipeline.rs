@@ -101,6 +101,7 @@ const QUERIES: &[&str] = &[
     // in arrival order, SKIP, parameters and values read after it.
     "MATCH (a:P)-[:K]->(b) WITH DISTINCT b.age % 7 AS g, a.age > 40 AS old RETURN g, old",
     "MATCH (a:P)-[r:K]->(b) WITH DISTINCT r.w AS w, b RETURN w, b.id AS id",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) RETURN DISTINCT c.age AS age LIMIT 7",
     "MATCH (a:P)-[r:K]->(b) WITH DISTINCT r RETURN id(r) AS id, type(r) AS t, startNode(r).id AS s, endNode(r).id AS e, r.w AS w",
     "UNWIND [3, 1, 3, 2, null] AS i MATCH (a:P {id: i})-[:K]->(b) WITH DISTINCT i, b.score AS s RETURN i, s",
     "MATCH (a:P)-[:K]->(b) RETURN b.age AS age, a.id AS id ORDER BY age DESC LIMIT 25",

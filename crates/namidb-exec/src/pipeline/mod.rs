@@ -55,7 +55,7 @@ pub(crate) fn pipelinable<'p>(
         Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx))),
         Start::Rows(below) => Source::Rows { plan, input: build(below, argument, ctx) },
     };
-    Box::new(Pipelined { shape: Some(shape), source, done: false })
+    Box::new(Pipelined { shape: Some(shape), source, done: false, stepping: None })
 }
 
 /// What answers when the pipeline does not.
@@ -72,12 +72,34 @@ struct Pipelined<'p> {
     shape: Option<compile::Shape<'p>>,
     source: Source<'p>,
     done: bool,
+    /// A `DISTINCT` pipeline handing out its rows a morsel at a time (its consumer may stop
+    /// early, as it may with the row operator), with its input rows and fused operators.
+    stepping: Option<Stepping<'p>>,
+}
+
+struct Stepping<'p> {
+    pipeline: compile::Pipeline,
+    run: run::Stepwise,
+    input: Vec<Row>,
+    fused: Vec<&'p Plan>,
 }
 
 impl Operator for Pipelined<'_> {
     fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
         if self.done {
             return Ok(None);
+        }
+        if let Some(s) = &mut self.stepping {
+            let Some((rows, step_rows)) = s.pipeline.step(&mut s.run, &s.input, ctx)? else {
+                self.done = true;
+                return Ok(None);
+            };
+            if let Some(profiler) = ctx.profiler {
+                for (plan, rows) in s.fused.iter().rev().zip(step_rows.iter().rev()) {
+                    profiler.add_rows(plan, *rows);
+                }
+            }
+            return Ok(Some(rows).filter(|rows| !rows.is_empty()));
         }
         let Some(shape) = self.shape.take() else {
             return match &mut self.source {
@@ -109,7 +131,17 @@ impl Operator for Pipelined<'_> {
                 rows
             }
         };
-        if let Some(out) = run_pipelined(&shape, &input, bounds, ctx)? {
+        if let Some(pipeline) = prepare(&shape, &input, bounds, ctx)? {
+            if let Some(Plan::Distinct { .. }) = shape.emits {
+                if let Some(cache) = ctx.projections {
+                    cache.count_pipelined();
+                }
+                let run = pipeline.stepwise();
+                let fused = shape.fused;
+                self.stepping = Some(Stepping { pipeline, run, input, fused });
+                return self.next(ctx);
+            }
+            let out = run_pipelined(&shape, &pipeline, &input, ctx)?;
             self.done = true;
             return Ok(Some(out).filter(|rows| !rows.is_empty()));
         }
@@ -124,14 +156,14 @@ impl Operator for Pipelined<'_> {
     }
 }
 
-/// The output rows of the pipelined `shape` (over `input`, the rows of a row-started chain's
-/// input; `bounds` a `TopN`'s `SKIP` and `LIMIT`), or `None` when it cannot run pipelined.
-fn run_pipelined(
+/// The pipeline of `shape` (over `input`, the rows of a row-started chain's input; `bounds` a
+/// `TopN`'s `SKIP` and `LIMIT`); `None` when it cannot run pipelined.
+fn prepare(
     shape: &compile::Shape<'_>,
     input: &[Row],
     bounds: (usize, usize),
     ctx: &ExecContext<'_>,
-) -> Result<Option<Vec<Row>>> {
+) -> Result<Option<compile::Pipeline>> {
     let Some(cache) = ctx.projections else { return Ok(None) };
     if ctx.graph.has_writes() {
         return Ok(None);
@@ -147,9 +179,21 @@ fn run_pipelined(
     if !cache.fits(&projection) {
         return Ok(None);
     }
+    Ok(Some(pipeline))
+}
+
+/// The output rows of `pipeline`, compiled from `shape`, run over `input` on every core.
+fn run_pipelined(
+    shape: &compile::Shape<'_>,
+    pipeline: &compile::Pipeline,
+    input: &[Row],
+    ctx: &ExecContext<'_>,
+) -> Result<Vec<Row>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let groups = pipeline.run(input, threads, ctx)?;
-    cache.count_pipelined();
+    if let Some(cache) = ctx.projections {
+        cache.count_pipelined();
+    }
     if let Some(profiler) = ctx.profiler {
         // The fused operators' rows; their time and traffic are the pipelined operator's.
         let seeds = match shape.start {
@@ -162,7 +206,7 @@ fn run_pipelined(
         }
     }
     if let Some(sink) = &pipeline.row_sink {
-        return Ok(Some(groups.emitted.finish(sink)));
+        return Ok(groups.emitted.finish(sink));
     }
     let key_slots: Vec<usize> = pipeline.keys.iter().map(|(slot, _)| *slot).collect();
     let aggregate_slots: Vec<usize> = pipeline.aggregates.iter().map(|a| a.slot).collect();
@@ -172,5 +216,5 @@ fn run_pipelined(
         .zip(groups.accumulators)
         .map(|(key, accs)| group_row(ctx.width, &key_slots, key, &aggregate_slots, accs))
         .collect();
-    Ok(Some(out))
+    Ok(out)
 }

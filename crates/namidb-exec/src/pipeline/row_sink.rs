@@ -66,6 +66,16 @@ impl Emitted {
         self.arrived = 0;
     }
 
+    /// Whether no row is held.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows held, handed out in order (a `DISTINCT` still remembers their keys).
+    pub(crate) fn take_rows(&mut self) -> Vec<Row> {
+        self.rows.drain(..).map(|(_, _, row)| row).collect()
+    }
+
     /// Folds `other` (a later morsel's rows) into these.
     pub(crate) fn merge(&mut self, other: Emitted, sink: &RowSink) {
         match sink {

@@ -97,7 +97,51 @@ pub(super) struct Walk {
     last: Option<(Vec<GroupKey>, usize)>,
 }
 
+/// A pipeline run a morsel at a time on the calling thread, for an end whose consumer may stop
+/// early (`DISTINCT` streams its rows).
+pub(crate) struct Stepwise {
+    morsels: Vec<Range<usize>>,
+    next: usize,
+    groups: Groups,
+}
+
 impl Pipeline {
+    /// The seeds cut into morsels, in order.
+    fn morsels(&self) -> Vec<Range<usize>> {
+        let size = match self.seeds {
+            Seeds::Nodes { .. } => MORSEL,
+            Seeds::Rows { .. } => ROW_MORSEL,
+        };
+        let seeds = self.seeds.len();
+        (0..seeds).step_by(size).map(|at| at..(at + size).min(seeds)).collect()
+    }
+
+    /// A run of the pipeline a morsel at a time ([`Pipeline::step`]).
+    pub(crate) fn stepwise(&self) -> Stepwise {
+        Stepwise { morsels: self.morsels(), next: 0, groups: Groups::new(self.steps.len()) }
+    }
+
+    /// Runs morsels until some rows are emitted or every morsel ran: the rows, and the tuples
+    /// each chain step passed on meanwhile; `None` once every morsel ran.
+    pub(crate) fn step(
+        &self,
+        run: &mut Stepwise,
+        input: &[Row],
+        ctx: &ExecContext<'_>,
+    ) -> Result<Option<(Vec<Row>, Vec<u64>)>> {
+        if run.next >= run.morsels.len() {
+            return Ok(None);
+        }
+        while run.next < run.morsels.len() && run.groups.emitted.is_empty() {
+            let morsel = run.morsels[run.next].clone();
+            run.next += 1;
+            self.run_morsel(morsel, input, &mut run.groups, ctx)?;
+        }
+        let step_rows = vec![0; self.steps.len()];
+        let step_rows = std::mem::replace(&mut run.groups.step_rows, step_rows);
+        Ok(Some((run.groups.emitted.take_rows(), step_rows)))
+    }
+
     /// Runs the pipeline over every seed on up to `threads` threads.
     /// `input` holds the rows of a row-started pipeline (the rows it was compiled for).
     pub(crate) fn run(
@@ -106,13 +150,7 @@ impl Pipeline {
         threads: usize,
         ctx: &ExecContext<'_>,
     ) -> Result<Groups> {
-        let size = match self.seeds {
-            Seeds::Nodes { .. } => MORSEL,
-            Seeds::Rows { .. } => ROW_MORSEL,
-        };
-        let seeds = self.seeds.len();
-        let morsels: Vec<Range<usize>> =
-            (0..seeds).step_by(size).map(|at| at..(at + size).min(seeds)).collect();
+        let morsels = self.morsels();
         // DISTINCT aggregates keep sets of values seen that morsels cannot merge.
         let mergeable = self.aggregates.iter().all(|a| !a.call.distinct);
         let threads = if mergeable { threads.clamp(1, morsels.len().max(1)) } else { 1 };
