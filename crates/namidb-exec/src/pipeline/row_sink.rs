@@ -52,6 +52,8 @@ pub(crate) struct Emitted {
     /// The sort keys of the last row a `TopN` selection kept: a later row that does not sort
     /// before them can never be returned, and is not materialized.
     cutoff: Option<Vec<Value>>,
+    /// A reused buffer for `DISTINCT` keys.
+    scratch: Vec<GroupKey>,
     /// The current morsel's start and rows so far.
     morsel: usize,
     arrived: u64,
@@ -138,10 +140,15 @@ impl Pipeline {
         let arrival = (emitted.morsel, emitted.arrived);
         match sink {
             RowSink::Distinct(slots) => {
-                let row = self.materialize(w);
-                if emitted.seen.insert(distinct_key(&row, slots)) {
-                    emitted.rows.push((Vec::new(), arrival, row));
+                // The key is built in a reused buffer; only a new key's row is materialized.
+                let mut key = std::mem::take(&mut emitted.scratch);
+                key.clear();
+                key.extend(slots.iter().map(|s| GroupKey(self.cell(w, *s))));
+                if !emitted.seen.contains(&key) {
+                    emitted.seen.insert(key.clone());
+                    emitted.rows.push((Vec::new(), arrival, self.materialize(w)));
                 }
+                emitted.scratch = key;
             }
             RowSink::TopN { keys, order, skip, limit } => {
                 let mut sort = Vec::with_capacity(keys.len());
@@ -164,22 +171,20 @@ impl Pipeline {
 
     /// The row the row executor would hold for the tuple.
     fn materialize(&self, w: &Walk) -> Row {
-        let p = &self.projection;
-        self.out
-            .iter()
-            .enumerate()
-            .map(|(slot, kind)| {
-                let t = w.tuple.get(slot).copied().unwrap_or(0);
-                match kind {
-                    OutSlot::Null => Value::Null,
-                    OutSlot::Node => {
-                        p.ids.get(t as usize).map_or(Value::Null, |id| Value::Node(*id))
-                    }
-                    OutSlot::Rel => self.relationship(t),
-                    OutSlot::Value => w.values.get(slot).cloned().unwrap_or(Value::Null),
-                }
-            })
-            .collect()
+        (0..self.out.len()).map(|slot| self.cell(w, slot)).collect()
+    }
+
+    /// The value the row executor would hold in `slot` for the tuple.
+    fn cell(&self, w: &Walk, slot: usize) -> Value {
+        let t = w.tuple.get(slot).copied().unwrap_or(0);
+        match self.out.get(slot) {
+            None | Some(OutSlot::Null) => Value::Null,
+            Some(OutSlot::Node) => {
+                self.projection.ids.get(t as usize).map_or(Value::Null, |id| Value::Node(*id))
+            }
+            Some(OutSlot::Rel) => self.relationship(t),
+            Some(OutSlot::Value) => w.values.get(slot).cloned().unwrap_or(Value::Null),
+        }
     }
 
     /// The relationship packed as `type index << 32 | position`.
