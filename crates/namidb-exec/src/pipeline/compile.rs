@@ -210,6 +210,8 @@ pub(crate) enum PExpr {
     Binary(BinaryOp, Box<PExpr>, Box<PExpr>),
     List(Vec<PExpr>),
     Call(String, Vec<PExpr>),
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`, evaluated as the row executor does.
+    Case(Option<Box<PExpr>>, Vec<(PExpr, PExpr)>, Option<Box<PExpr>>),
 }
 
 /// Which side of a type's rows an expansion reads.
@@ -247,11 +249,15 @@ pub(crate) enum Step {
     },
     /// A variable-length hop: every trail (no relationship twice) of `min..=max` hops from
     /// `from`, depth first, each hop reading `sides` in order; `to` is set to each trail's end.
-    /// Its relationship list is not kept (nothing compiled may read it).
+    /// Nothing compiled reads its relationship list `rel`: a row-emitting pipeline keeps it
+    /// (in pattern order: reversed for a hop walked from the pattern's later node) only to
+    /// materialize it.
     VarExpand {
         from: usize,
         to: usize,
         to_bound: bool,
+        rel: usize,
+        reversed: bool,
         min: u64,
         max: Option<u64>,
         sides: Vec<(u32, Side)>,
@@ -432,9 +438,7 @@ pub(crate) fn compile(
             SlotKind::Node => OutSlot::Node,
             SlotKind::Rel => OutSlot::Rel,
             SlotKind::Value => OutSlot::Value,
-            // A relationship list cannot be rebuilt from the projection.
-            SlotKind::RelList if row_sink.is_some() => return Ok(None),
-            SlotKind::RelList => OutSlot::Null,
+            SlotKind::RelList => OutSlot::RelList,
         };
     }
     let counted_tail = counted_tail(&steps, &keys, &aggregates);
@@ -516,6 +520,11 @@ impl PExpr {
                 l.reads(slot) || r.reads(slot)
             }
             PExpr::List(items) | PExpr::Call(_, items) => items.iter().any(|e| e.reads(slot)),
+            PExpr::Case(operand, alternatives, default) => {
+                operand.as_ref().is_some_and(|o| o.reads(slot))
+                    || alternatives.iter().any(|(w, t)| w.reads(slot) || t.reads(slot))
+                    || default.as_ref().is_some_and(|d| d.reads(slot))
+            }
         }
     }
 }
@@ -565,10 +574,13 @@ impl Compiler<'_, '_> {
                 self.kinds.insert(e.to, SlotKind::Node);
                 if let Some((min, max)) = e.length {
                     self.kinds.insert(e.rel, SlotKind::RelList);
+                    self.rel_types.insert(e.rel, indices);
                     return Ok(Some(Step::VarExpand {
                         from: e.from,
                         to: e.to,
                         to_bound: e.to_bound,
+                        rel: e.rel,
+                        reversed: e.reversed,
                         min,
                         max,
                         sides,
@@ -678,6 +690,30 @@ impl Compiler<'_, '_> {
                 Some(PExpr::List(out))
             }
             Expr::Call(name, args) => self.call(name, args)?,
+            Expr::Case { operand, alternatives, default } => {
+                let operand = match operand {
+                    Some(o) => match self.boxed(o)? {
+                        Some(p) => Some(p),
+                        None => return Ok(None),
+                    },
+                    None => None,
+                };
+                let mut compiled = Vec::with_capacity(alternatives.len());
+                for (when, then) in alternatives {
+                    let (Some(w), Some(t)) = (self.expr(when)?, self.expr(then)?) else {
+                        return Ok(None);
+                    };
+                    compiled.push((w, t));
+                }
+                let default = match default {
+                    Some(d) => match self.boxed(d)? {
+                        Some(p) => Some(p),
+                        None => return Ok(None),
+                    },
+                    None => None,
+                };
+                Some(PExpr::Case(operand, compiled, default))
+            }
             _ => None,
         })
     }
@@ -691,11 +727,23 @@ impl Compiler<'_, '_> {
             });
         }
         if name == "__distinct_relationships" {
+            // A variable-length hop's list (not kept) is distinct from the other relationships
+            // when no type it may have is one they may have: it is left out of the check.
             let mut slots = Vec::new();
+            let mut lists = Vec::new();
             for a in args {
                 match self.slot(a) {
                     Some((s, SlotKind::Rel)) => slots.push(s),
+                    Some((s, SlotKind::RelList)) => lists.push(s),
                     _ => return Ok(None),
+                }
+            }
+            let types = |s: &usize| self.rel_types.get(s).map(Vec::as_slice).unwrap_or_default();
+            for (i, list) in lists.iter().enumerate() {
+                let others = slots.iter().chain(&lists[i + 1..]);
+                let shared = others.flat_map(types).any(|t| types(list).contains(t));
+                if shared || types(list).is_empty() {
+                    return Ok(None);
                 }
             }
             return Ok(Some(PExpr::DistinctRels(slots)));

@@ -3,8 +3,8 @@
 //!
 //! A tuple that reaches the end of the chain is materialized as the row the row executor would
 //! have built: nodes as node values, relationships as relationship references read from the
-//! projection, projected and input values as they are. A chain whose tuple holds something
-//! that cannot be materialized (a variable-length hop's relationship list) is not pipelined.
+//! projection, a variable-length hop's list from the trail the walk kept, projected and input
+//! values as they are.
 //!
 //! Each morsel keeps its own rows with their arrival order (morsel start, then position within
 //! the morsel); the morsels are merged in order, so `DISTINCT` keeps exactly the first row of
@@ -29,6 +29,8 @@ pub(crate) enum OutSlot {
     Null,
     Node,
     Rel,
+    /// A variable-length hop's relationships.
+    RelList,
     Value,
 }
 
@@ -183,6 +185,11 @@ impl Pipeline {
                 self.projection.ids.get(t as usize).map_or(Value::Null, |id| Value::Node(*id))
             }
             Some(OutSlot::Rel) => self.relationship(t),
+            Some(OutSlot::RelList) => Value::list(
+                w.lists
+                    .get(slot)
+                    .map_or(Vec::new(), |l| l.iter().map(|p| self.relationship(*p)).collect()),
+            ),
             Some(OutSlot::Value) => w.values.get(slot).cloned().unwrap_or(Value::Null),
         }
     }

@@ -13,6 +13,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use namidb_query::expr::AggregateFunction;
+use namidb_value::compare::equals;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
@@ -93,6 +94,8 @@ impl Groups {
 pub(super) struct Walk {
     pub(super) tuple: Vec<u64>,
     pub(super) values: Vec<Value>,
+    /// Variable-length hops' relationship lists (packed), kept only for a row-emitting end.
+    pub(super) lists: Vec<Vec<u64>>,
     key: Vec<GroupKey>,
     last: Option<(Vec<GroupKey>, usize)>,
 }
@@ -219,6 +222,7 @@ impl Pipeline {
         let mut walk = Walk {
             tuple: vec![0; self.width],
             values: vec![Value::Null; self.width],
+            lists: vec![Vec::new(); if self.row_sink.is_some() { self.width } else { 0 }],
             key: Vec::with_capacity(self.keys.len()),
             last: None,
         };
@@ -563,6 +567,23 @@ impl Pipeline {
                 let values =
                     args.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
                 call_function(name, values, ctx)?
+            }
+            PExpr::Case(operand, alternatives, default) => {
+                let operand = operand.as_ref().map(|o| self.eval(o, w, ctx)).transpose()?;
+                for (when, then) in alternatives {
+                    let value = self.eval(when, w, ctx)?;
+                    let hit = match &operand {
+                        Some(o) => equals(o, &value) == Some(true),
+                        None => matches!(value, Value::Bool(true)),
+                    };
+                    if hit {
+                        return self.eval(then, w, ctx);
+                    }
+                }
+                match default {
+                    Some(d) => self.eval(d, w, ctx)?,
+                    None => Value::Null,
+                }
             }
         })
     }

@@ -32,18 +32,30 @@ impl Pipeline {
         w: &mut Walk,
         mut f: impl FnMut(&mut Walk) -> Result<()>,
     ) -> Result<()> {
-        let Step::VarExpand { from, to, to_bound, min, max, sides } = step else { return Ok(()) };
+        let Step::VarExpand { from, to, to_bound, rel, reversed, min, max, sides } = step else {
+            return Ok(());
+        };
         let start = w.tuple[*from] as u32;
         let bound = to_bound.then(|| w.tuple[*to]);
-        let mut emit = |w: &mut Walk, end: u32| -> Result<()> {
+        let keep = self.row_sink.is_some();
+        let mut emit = |w: &mut Walk, end: u32, trail: &[u64]| -> Result<()> {
             if bound.is_some_and(|b| b != u64::from(end)) {
                 return Ok(());
             }
             w.tuple[*to] = u64::from(end);
+            if keep {
+                if let Some(list) = w.lists.get_mut(*rel) {
+                    list.clear();
+                    list.extend_from_slice(trail);
+                    if *reversed {
+                        list.reverse();
+                    }
+                }
+            }
             f(w)
         };
         if *min == 0 {
-            emit(w, start)?;
+            emit(w, start, &[])?;
         }
         if *max == Some(0) {
             return Ok(());
@@ -74,7 +86,7 @@ impl Pipeline {
             trail.push(packed);
             let depth = trail.len() as u64;
             if depth >= *min {
-                emit(w, other)?;
+                emit(w, other, &trail)?;
             }
             if max.is_none_or(|m| depth < m) {
                 frames.push(self.frame(sides, other, 0));
