@@ -107,6 +107,12 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[k:K]->(b) RETURN sum(CASE k.w WHEN 7 THEN 1 WHEN 7.0 THEN 2 ELSE 0 END) AS s, sum(CASE b.score WHEN null THEN 1 END) AS t",
     // Distinctness of a variable-length hop's list from a relationship of another type.
     "MATCH (a:P)-[:K*1..2]->(b)-[:L]->(r) WHERE a.id < 200 RETURN r.age AS g, count(*) AS n ORDER BY g",
+    // OPTIONAL MATCH: each outer row's matches, or the row itself with nulls; its WHERE reads
+    // outer values; a LIMIT above it; an aggregation above it.
+    "MATCH (a:P) WHERE a.id < 100 OPTIONAL MATCH (a)-[:L]->(r) RETURN a.id AS a, r.age AS r",
+    "MATCH (a:P) WHERE a.id < 300 WITH a, a.age AS g OPTIONAL MATCH (a)-[k:K]->(b) WHERE b.age > g RETURN a.id AS a, b.id AS b, k.w AS w, k",
+    "MATCH (a:P) WHERE a.id % 7 = 0 OPTIONAL MATCH (a)-[:K]->(b)-[:L]->(r) RETURN a.age % 5 AS g, count(r) AS n, collect(r.age)[0..5] AS s ORDER BY g",
+    "MATCH (a:P) OPTIONAL MATCH (a)-[:L]->(r) RETURN a.id AS a, r.age AS r LIMIT 10",
     // Variable-length hops' relationship lists rebuilt, in pattern order (reversed when the
     // hop is walked from the pattern's later node), empty for a zero-length trail.
     "MATCH (a:P)-[rs:K*1..2]->(b) WHERE a.id < 10 RETURN DISTINCT b.id AS b",
@@ -132,6 +138,7 @@ const ON_ROWS: &[&str] = &[
     "MATCH (a:P)-[:K]->(b) RETURN b.id AS b ORDER BY b.age LIMIT 0",
     "MATCH (p:P) RETURN DISTINCT p.age % 3 AS g",
     "MATCH (a:P)-[:K*1..2]->(b)-[:K]->(c) WHERE a.id < 50 RETURN count(*) AS n",
+    "UNWIND [1, null] AS i OPTIONAL MATCH (a:P {id: i}) OPTIONAL MATCH (a)-[:K]->(b) RETURN i, b.id AS b",
 ];
 
 #[test]

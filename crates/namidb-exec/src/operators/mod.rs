@@ -130,7 +130,7 @@ pub(crate) fn build<'p>(
             relational::skip_limit(sub(input), count, false, input.writes())
         }
         Plan::Unwind { input, list, slot } => relational::unwind(sub(input), list, *slot),
-        Plan::Optional { input, inner } => relational::apply(sub(input), inner, true),
+        Plan::Optional { input, .. } => crate::pipeline::pipelinable(plan, input, argument, ctx),
         Plan::Apply { input, inner } => relational::apply(sub(input), inner, false),
         Plan::Union { left, right, all } => relational::union(left, right, *all, argument, ctx),
         Plan::HashJoin { left, right, keys, right_slots } => {
@@ -168,8 +168,8 @@ pub(crate) fn build_chain<'p>(
     })
 }
 
-/// The row operator of `plan`, an `Aggregate`, `Distinct` or `TopN`, over `input` (the
-/// operator of its input). (Any other plan is passed over.)
+/// The row operator of `plan`, an `Aggregate`, `Distinct`, `TopN` or `Optional`, over `input`
+/// (the operator of its input). (Any other plan is passed over.)
 pub(crate) fn build_end<'p>(
     plan: &'p Plan,
     input: Box<dyn Operator + 'p>,
@@ -182,6 +182,7 @@ pub(crate) fn build_end<'p>(
         Plan::TopN { input: below, keys, skip, limit } => {
             top_n::top_n(input, keys, skip.as_ref(), limit, below.writes())
         }
+        Plan::Optional { inner, .. } => relational::apply(input, inner, true),
         _ => input,
     }
 }

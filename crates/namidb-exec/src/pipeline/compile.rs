@@ -112,15 +112,19 @@ pub(crate) struct Shape<'p> {
     /// The grouping keys and aggregates of an `Aggregate` (none for a row-emitting end).
     keys: &'p [(usize, Expr)],
     aggregates: &'p [(usize, AggregateCall)],
-    /// The `Distinct` or `TopN` a row-emitting pipeline ends in.
+    /// The `Distinct`, `TopN` or `Optional` a row-emitting pipeline ends in.
     pub(crate) emits: Option<&'p Plan>,
 }
 
 /// The pipelinable structure of `plan`, if it has one.
 pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
-    let (input, keys, aggregates, emits): (&Plan, &[_], &[_], _) = match plan {
-        Plan::Aggregate { input, keys, aggregates } => (input, keys, aggregates, None),
-        Plan::Distinct { input, .. } | Plan::TopN { input, .. } => (input, &[], &[], Some(plan)),
+    // An `OPTIONAL MATCH`'s chain is its inner plan, started by the outer rows at `Argument`.
+    let (input, keys, aggregates, emits, outer): (&Plan, &[_], &[_], _, _) = match plan {
+        Plan::Aggregate { input, keys, aggregates } => (input, keys, aggregates, None, None),
+        Plan::Distinct { input, .. } | Plan::TopN { input, .. } => {
+            (input, &[], &[], Some(plan), None)
+        }
+        Plan::Optional { input, inner } => (inner, &[], &[], Some(plan), Some(&**input)),
         _ => return None,
     };
     let mut chain = Vec::new();
@@ -129,6 +133,26 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
     loop {
         fused.push(at);
         match at {
+            Plan::Argument => {
+                let outer = outer?;
+                let expands = chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
+                if !expands || outer.writes() || reads_argument(outer) {
+                    return None;
+                }
+                fused.pop();
+                chain.reverse();
+                fused.reverse();
+                let start = Start::Rows(outer);
+                return Some(Shape { fused, start, chain, keys, aggregates, emits });
+            }
+            _ if outer.is_some()
+                && !matches!(
+                    at,
+                    Plan::Expand { .. } | Plan::Filter { .. } | Plan::Project { .. }
+                ) =>
+            {
+                return None;
+            }
             Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
                 // A scan's rows are no cheaper emitted from a projection of the whole graph.
                 if emits.is_some() && !chain.iter().any(|s| matches!(s, ChainStep::Expand(_))) {
@@ -420,6 +444,7 @@ pub(crate) fn compile(
     }
     let row_sink = match shape.emits {
         Some(Plan::Distinct { slots, .. }) => Some(RowSink::Distinct(slots.clone())),
+        Some(Plan::Optional { .. }) => Some(RowSink::Optional),
         Some(Plan::TopN { keys: order, .. }) => {
             let mut keys = Vec::new();
             for (e, _) in order {

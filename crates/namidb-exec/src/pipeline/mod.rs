@@ -41,8 +41,8 @@ pub use projection::ProjectionCache;
 /// Row-started chains run without a projection at one LSN before one builds it.
 pub(crate) const ROW_STARTS_BEFORE_BUILD: u32 = 2;
 
-/// `plan`, an `Aggregate`, `Distinct` or `TopN` over `input` (with `argument` the outer row
-/// of a subquery): pipelined when it can be, else on rows.
+/// `plan`, an `Aggregate`, `Distinct`, `TopN` or `Optional` over `input` (with `argument` the
+/// outer row of a subquery): pipelined when it can be, else on rows.
 pub(crate) fn pipelinable<'p>(
     plan: &'p Plan,
     input: &'p Plan,
@@ -72,8 +72,9 @@ struct Pipelined<'p> {
     shape: Option<compile::Shape<'p>>,
     source: Source<'p>,
     done: bool,
-    /// A `DISTINCT` pipeline handing out its rows a morsel at a time (its consumer may stop
-    /// early, as it may with the row operator), with its input rows and fused operators.
+    /// A `DISTINCT` or `OPTIONAL MATCH` pipeline handing out its rows a morsel at a time (its
+    /// consumer may stop early, as it may with the row operator), with its input rows and
+    /// fused operators.
     stepping: Option<Stepping<'p>>,
 }
 
@@ -132,7 +133,7 @@ impl Operator for Pipelined<'_> {
             }
         };
         if let Some(pipeline) = prepare(&shape, &input, bounds, ctx)? {
-            if let Some(Plan::Distinct { .. }) = shape.emits {
+            if let Some(Plan::Distinct { .. } | Plan::Optional { .. }) = shape.emits {
                 if let Some(cache) = ctx.projections {
                     cache.count_pipelined();
                 }
@@ -146,8 +147,13 @@ impl Operator for Pipelined<'_> {
             return Ok(Some(out).filter(|rows| !rows.is_empty()));
         }
         if let Source::Rows { plan, .. } = self.source {
-            let chain = build_chain(&shape.fused, operators::rows(input), ctx);
-            self.source = Source::Ready(build_end(plan, chain));
+            let rows = operators::rows(input);
+            // An `OPTIONAL MATCH`'s chain is inside it; any other's is below it.
+            let below = match plan {
+                Plan::Optional { .. } => rows,
+                _ => build_chain(&shape.fused, rows, ctx),
+            };
+            self.source = Source::Ready(build_end(plan, below));
         }
         match &mut self.source {
             Source::Ready(rows) => rows.next(ctx),

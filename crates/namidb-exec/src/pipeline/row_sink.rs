@@ -1,5 +1,6 @@
-//! Pipelines that end in rows rather than groups: `DISTINCT` (the first row of each key) and
-//! `ORDER BY … LIMIT` (`TopN`: the first `skip + limit` rows by the sort keys).
+//! Pipelines that end in rows rather than groups: `DISTINCT` (the first row of each key),
+//! `ORDER BY … LIMIT` (`TopN`: the first `skip + limit` rows by the sort keys) and
+//! `OPTIONAL MATCH` (every row, or the input row itself when its walk yielded none).
 //!
 //! A tuple that reaches the end of the chain is materialized as the row the row executor would
 //! have built: nodes as node values, relationships as relationship references read from the
@@ -38,6 +39,8 @@ pub(crate) enum OutSlot {
 pub(crate) enum RowSink {
     /// The first row of each key of these slots.
     Distinct(Vec<usize>),
+    /// Every row, and each input row that yielded none as it is (`OPTIONAL MATCH`).
+    Optional,
     /// The first `skip + limit` rows by `keys` (compiled from the plan's `order`), of which
     /// the first `skip` are dropped.
     TopN { keys: Vec<PExpr>, order: Vec<(Expr, bool)>, skip: usize, limit: usize },
@@ -94,13 +97,28 @@ impl Emitted {
                 self.rows.extend(other.rows);
                 self.select(skip.saturating_add(*limit), order);
             }
+            RowSink::Optional => self.rows.extend(other.rows),
         }
+    }
+
+    /// Rows held so far (for `OPTIONAL MATCH`: whether an input row yielded any).
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Holds `row` as it is: an `OPTIONAL MATCH`'s input row that yielded none.
+    pub(crate) fn push_unmatched(&mut self, row: Row) {
+        let arrival = (self.morsel, self.arrived);
+        self.rows.push((Vec::new(), arrival, row));
+        self.arrived += 1;
     }
 
     /// The rows, in the row operator's output order.
     pub(crate) fn finish(mut self, sink: &RowSink) -> Vec<Row> {
         match sink {
-            RowSink::Distinct(_) => self.rows.into_iter().map(|(_, _, row)| row).collect(),
+            RowSink::Distinct(_) | RowSink::Optional => {
+                self.rows.into_iter().map(|(_, _, row)| row).collect()
+            }
             RowSink::TopN { order, skip, limit, .. } => {
                 self.rows.sort_unstable_by(|a, b| by_keys(a, b, order));
                 self.rows.into_iter().skip(*skip).take(*limit).map(|(_, _, row)| row).collect()
@@ -152,6 +170,7 @@ impl Pipeline {
                 }
                 emitted.scratch = key;
             }
+            RowSink::Optional => emitted.rows.push((Vec::new(), arrival, self.materialize(w))),
             RowSink::TopN { keys, order, skip, limit } => {
                 let mut sort = Vec::with_capacity(keys.len());
                 for key in keys {

@@ -18,7 +18,7 @@ use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
 use super::compile::{LabelTest, PExpr, Pipeline, Seeds, Side, Step};
-use super::row_sink::Emitted;
+use super::row_sink::{Emitted, RowSink};
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -244,7 +244,13 @@ impl Pipeline {
                         walk.values[*slot] =
                             input.get(i).and_then(|r| r.get(*slot)).cloned().unwrap_or(Value::Null);
                     }
+                    let before = groups.emitted.len();
                     self.walk(0, &mut walk, groups, ctx)?;
+                    if matches!(self.row_sink, Some(RowSink::Optional))
+                        && groups.emitted.len() == before
+                    {
+                        groups.emitted.push_unmatched(input.get(i).cloned().unwrap_or_default());
+                    }
                 }
             }
         }
