@@ -131,7 +131,8 @@ const QUERIES: &[&str] = &[
 /// Chains that stay on rows, answering as the row executor does: the chain reads as a node a
 /// slot that holds a null in some row, or a relationship of the input; `LIMIT 0`; a DISTINCT
 /// over a scan without expansion; a variable-length hop's list that may share a relationship
-/// with another hop of the pattern (its trail is not kept to check).
+/// with another hop of the pattern (its trail is not kept to check); an input of more rows than
+/// a row start buffers (streamed).
 const ON_ROWS: &[&str] = &[
     "UNWIND [null, 1, 2] AS i OPTIONAL MATCH (p:P {id: i}) WITH p MATCH (p)-[:K]->(q) RETURN count(*) AS n",
     "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE r.w > 3 RETURN count(*) AS n",
@@ -139,6 +140,7 @@ const ON_ROWS: &[&str] = &[
     "MATCH (p:P) RETURN DISTINCT p.age % 3 AS g",
     "MATCH (a:P)-[:K*1..2]->(b)-[:K]->(c) WHERE a.id < 50 RETURN count(*) AS n",
     "UNWIND [1, null] AS i OPTIONAL MATCH (a:P {id: i}) OPTIONAL MATCH (a)-[:K]->(b) RETURN i, b.id AS b",
+    "UNWIND range(1, 70000) AS i MATCH (a:P {id: i % 3000})-[:K]->(b) RETURN count(*) AS n, sum(b.age) AS s",
 ];
 
 #[test]

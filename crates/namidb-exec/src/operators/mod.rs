@@ -92,6 +92,31 @@ pub(crate) fn rows<'p>(rows: Vec<Row>) -> Box<dyn Operator + 'p> {
     Box::new(Rows { rows: Some(rows) })
 }
 
+/// Yields `first`, then the rows of `rest` (if any).
+struct RowsThen<'p> {
+    first: Option<Vec<Row>>,
+    rest: Option<Box<dyn Operator + 'p>>,
+}
+
+impl Operator for RowsThen<'_> {
+    fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        if let Some(first) = self.first.take().filter(|r| !r.is_empty()) {
+            return Ok(Some(first));
+        }
+        match &mut self.rest {
+            Some(rest) => rest.next(ctx),
+            None => Ok(None),
+        }
+    }
+}
+
+pub(crate) fn rows_then<'p>(
+    first: Vec<Row>,
+    rest: Option<Box<dyn Operator + 'p>>,
+) -> Box<dyn Operator + 'p> {
+    Box::new(RowsThen { first: Some(first), rest })
+}
+
 /// Builds the operator for `plan` (measured when `ctx` is profiled); `argument` is the outer
 /// row of a subquery.
 pub(crate) fn build<'p>(

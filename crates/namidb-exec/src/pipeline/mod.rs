@@ -17,7 +17,8 @@
 //! once row-started chains have gone without it [`ROW_STARTS_BEFORE_BUILD`] times at that LSN
 //! (a read-mostly workload repeats its queries at one LSN; a write between every read never
 //! pays for a projection). Without a pipeline, the chain runs on rows over the input's rows
-//! already computed.
+//! already computed. An input of more than [`ROW_START_BUFFER`] rows is not buffered whole: its
+//! chain streams on rows, as it would without pipelines.
 
 mod cells;
 mod column;
@@ -40,6 +41,10 @@ pub use projection::ProjectionCache;
 
 /// Row-started chains run without a projection at one LSN before one builds it.
 pub(crate) const ROW_STARTS_BEFORE_BUILD: u32 = 2;
+
+/// The most input rows a row-started chain buffers for a pipeline: a larger input streams
+/// through the row operators instead, so memory stays bounded as it is on rows.
+pub(crate) const ROW_START_BUFFER: usize = 1 << 16;
 
 /// `plan`, an `Aggregate`, `Distinct`, `TopN` or `Optional` over `input` (with `argument` the
 /// outer row of a subquery): pipelined when it can be, else on rows.
@@ -122,17 +127,19 @@ impl Operator for Pipelined<'_> {
                 bounds.0 = count_of(skip, ctx, "SKIP")?;
             }
         }
-        let input = match &mut self.source {
-            Source::Ready(_) => Vec::new(),
-            Source::Rows { input, .. } => {
-                let mut rows = Vec::new();
-                while let Some(batch) = input.next(ctx)? {
-                    rows.extend(batch);
+        // A row start buffers its input; past the buffer's bound the chain streams on rows.
+        let mut input = Vec::new();
+        if let Source::Rows { input: rows_of, .. } = &mut self.source {
+            while let Some(batch) = rows_of.next(ctx)? {
+                input.extend(batch);
+                if input.len() > ROW_START_BUFFER {
+                    break;
                 }
-                rows
             }
-        };
-        if let Some(pipeline) = prepare(&shape, &input, bounds, ctx)? {
+        }
+        let streams = input.len() > ROW_START_BUFFER;
+        let pipeline = if streams { None } else { prepare(&shape, &input, bounds, ctx)? };
+        if let Some(pipeline) = pipeline {
             if let Some(Plan::Distinct { .. } | Plan::Optional { .. }) = shape.emits {
                 if let Some(cache) = ctx.projections {
                     cache.count_pipelined();
@@ -146,15 +153,21 @@ impl Operator for Pipelined<'_> {
             self.done = true;
             return Ok(Some(out).filter(|rows| !rows.is_empty()));
         }
-        if let Source::Rows { plan, .. } = self.source {
-            let rows = operators::rows(input);
-            // An `OPTIONAL MATCH`'s chain is inside it; any other's is below it.
-            let below = match plan {
-                Plan::Optional { .. } => rows,
-                _ => build_chain(&shape.fused, rows, ctx),
-            };
-            self.source = Source::Ready(build_end(plan, below));
-        }
+        let source =
+            std::mem::replace(&mut self.source, Source::Ready(operators::rows(Vec::new())));
+        self.source = match source {
+            Source::Rows { plan, input: rest } => {
+                // The rows read, then (past the buffer's bound) the rest of the input.
+                let rows = operators::rows_then(input, streams.then_some(rest));
+                // An `OPTIONAL MATCH`'s chain is inside it; any other's is below it.
+                let below = match plan {
+                    Plan::Optional { .. } => rows,
+                    _ => build_chain(&shape.fused, rows, ctx),
+                };
+                Source::Ready(build_end(plan, below))
+            }
+            ready => ready,
+        };
         match &mut self.source {
             Source::Ready(rows) => rows.next(ctx),
             Source::Rows { .. } => Ok(None),
