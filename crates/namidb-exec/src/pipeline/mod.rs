@@ -14,9 +14,10 @@
 //! `UNWIND` of collected friends) runs that input on rows first. Its pipeline uses the
 //! projection at the snapshot's LSN when one is built; building one costs a pass over every
 //! node, which a handful of input rows may not repay, so a row-started chain builds it only
-//! once row-started chains have gone without it [`ROW_STARTS_BEFORE_BUILD`] times at that LSN
-//! (a read-mostly workload repeats its queries at one LSN; a write between every read never
-//! pays for a projection). Without a pipeline, the chain runs on rows over the input's rows
+//! once row-started chains ran on rows for want of it, at that LSN, for as long as building
+//! it is estimated to take (`ProjectionCache::get_after_deferrals`): a read-mostly workload
+//! repeating its queries at one LSN soon has one, a write between every few reads never pays
+//! for one. Without a pipeline, the chain runs on rows over the input's rows
 //! already computed. An input of more than [`ROW_START_BUFFER`] rows is not buffered whole: its
 //! chain streams on rows, as it would without pipelines.
 
@@ -39,9 +40,6 @@ use crate::operators::{self, build, build_chain, build_end, count_of, Operator, 
 
 pub use projection::ProjectionCache;
 
-/// Row-started chains run without a projection at one LSN before one builds it.
-pub(crate) const ROW_STARTS_BEFORE_BUILD: u32 = 2;
-
 /// The most input rows a row-started chain buffers for a pipeline: a larger input streams
 /// through the row operators instead, so memory stays bounded as it is on rows.
 pub(crate) const ROW_START_BUFFER: usize = 1 << 16;
@@ -60,7 +58,7 @@ pub(crate) fn pipelinable<'p>(
         Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx))),
         Start::Rows(below) => Source::Rows { plan, input: build(below, argument, ctx) },
     };
-    Box::new(Pipelined { shape: Some(shape), source, done: false, stepping: None })
+    Box::new(Pipelined { shape: Some(shape), source, done: false, deferring: None, stepping: None })
 }
 
 /// What answers when the pipeline does not.
@@ -77,6 +75,9 @@ struct Pipelined<'p> {
     shape: Option<compile::Shape<'p>>,
     source: Source<'p>,
     done: bool,
+    /// The LSN a row-started chain runs on rows at for want of a projection: the time its
+    /// rows take counts towards building one ([`ProjectionCache::defer`]).
+    deferring: Option<u64>,
     /// A `DISTINCT` or `OPTIONAL MATCH` pipeline handing out its rows a morsel at a time (its
     /// consumer may stop early, as it may with the row operator), with its input rows and
     /// fused operators.
@@ -107,13 +108,7 @@ impl Operator for Pipelined<'_> {
             }
             return Ok(Some(rows).filter(|rows| !rows.is_empty()));
         }
-        let Some(shape) = self.shape.take() else {
-            return match &mut self.source {
-                Source::Ready(rows) => rows.next(ctx),
-                // Not reached: a row-started source is replaced by the chain over its rows.
-                Source::Rows { .. } => Ok(None),
-            };
-        };
+        let Some(shape) = self.shape.take() else { return self.on_rows(ctx) };
         // `SKIP` and `LIMIT` are evaluated first, as the row operator does; `LIMIT 0` reads
         // nothing (the chain does not write).
         let mut bounds = (0, 0);
@@ -168,10 +163,26 @@ impl Operator for Pipelined<'_> {
             }
             ready => ready,
         };
-        match &mut self.source {
-            Source::Ready(rows) => rows.next(ctx),
-            Source::Rows { .. } => Ok(None),
+        if matches!(shape.start, Start::Rows(_)) && !streams {
+            self.deferring = Some(ctx.graph.snapshot().lsn().get());
         }
+        self.on_rows(ctx)
+    }
+}
+
+impl Pipelined<'_> {
+    /// The next rows of the row operators (timed when they stand in for a missing projection).
+    fn on_rows(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
+        let started = std::time::Instant::now();
+        let out = match &mut self.source {
+            Source::Ready(rows) => rows.next(ctx),
+            // Not reached: a row-started source is replaced by the chain over its rows.
+            Source::Rows { .. } => Ok(None),
+        };
+        if let (Some(lsn), Some(cache)) = (self.deferring, ctx.projections) {
+            cache.defer(lsn, started.elapsed());
+        }
+        out
     }
 }
 
@@ -189,7 +200,7 @@ fn prepare(
     }
     let projection = match shape.start {
         Start::Scan { .. } => cache.get(ctx.graph)?,
-        Start::Rows(_) => cache.get_after(ctx.graph, ROW_STARTS_BEFORE_BUILD)?,
+        Start::Rows(_) => cache.get_after_deferrals(ctx.graph)?,
     };
     let Some(projection) = projection else { return Ok(None) };
     let Some(pipeline) = compile::compile(shape, input, bounds, &projection, ctx)? else {

@@ -318,6 +318,21 @@ impl GraphProjection {
     }
 }
 
+/// Estimated time to build a projection of `graph`: its nodes, and the relationships of the
+/// types a chain reads (taken as all of them), from the statistics of its SSTs (at least 1 ms).
+fn build_estimate(graph: &TxGraph) -> std::time::Duration {
+    let statistics = graph.snapshot().statistics();
+    let rels: u64 = statistics.types.values().map(|t| t.count).sum();
+    let nanos =
+        statistics.nodes.saturating_mul(NANOS_PER_NODE) + rels.saturating_mul(NANOS_PER_REL);
+    std::time::Duration::from_nanos(nanos.max(1_000_000))
+}
+
+/// Build cost per node and per relationship, rounded up (the LDBC test data's projection, 35k
+/// nodes, took about 50 ms here with the first relationship types a query read).
+const NANOS_PER_NODE: u64 = 1_000;
+const NANOS_PER_REL: u64 = 200;
+
 /// Keeps the newest [`GraphProjection`] of one database handle, within a byte budget.
 pub struct ProjectionCache {
     budget: u64,
@@ -326,9 +341,9 @@ pub struct ProjectionCache {
     current: Mutex<Option<Arc<GraphProjection>>>,
     /// The LSN whose projection outgrew the budget (not tried again).
     too_large: Mutex<Option<u64>>,
-    /// An LSN without a projection, and how many times [`ProjectionCache::get_after`] went
-    /// without one at it.
-    deferred: Mutex<(u64, u32)>,
+    /// An LSN without a projection, and the time row-started chains spent on rows at it
+    /// ([`ProjectionCache::defer`]).
+    deferred: Mutex<(u64, std::time::Duration)>,
 }
 
 impl ProjectionCache {
@@ -339,7 +354,7 @@ impl ProjectionCache {
             pipelined: Default::default(),
             current: Mutex::new(None),
             too_large: Mutex::new(None),
-            deferred: Mutex::new((0, 0)),
+            deferred: Mutex::new((0, std::time::Duration::ZERO)),
         }
     }
 
@@ -366,29 +381,36 @@ impl ProjectionCache {
         Ok(Some(projection))
     }
 
-    /// The projection at `graph`'s LSN if one is built; otherwise `None` the first `times`
-    /// calls at that LSN, after which the projection is built as [`ProjectionCache::get`]
-    /// builds it. For work that a projection speeds up but may not repay building one.
-    pub(crate) fn get_after(
+    /// The projection at `graph`'s LSN if one is built; otherwise one is built only once the
+    /// work done on rows instead at this LSN ([`ProjectionCache::defer`]) has reached what
+    /// building it is estimated to cost (a rent-or-buy rule: at most about twice the cost of
+    /// the better choice in hindsight). For work that a projection speeds up but may not repay
+    /// building one: a chain started by a handful of rows.
+    pub(crate) fn get_after_deferrals(
         &self,
         graph: &TxGraph,
-        times: u32,
     ) -> Result<Option<Arc<GraphProjection>>> {
         let lsn = graph.snapshot().lsn().get();
         if self.current.lock().as_ref().is_some_and(|p| p.lsn == lsn) {
             return self.get(graph);
         }
-        {
-            let mut deferred = self.deferred.lock();
-            if deferred.0 != lsn {
-                *deferred = (lsn, 0);
-            }
-            if deferred.1 < times {
-                deferred.1 += 1;
-                return Ok(None);
-            }
+        let spent = match *self.deferred.lock() {
+            (at, spent) if at == lsn => spent,
+            _ => std::time::Duration::ZERO,
+        };
+        if spent < build_estimate(graph) {
+            return Ok(None);
         }
         self.get(graph)
+    }
+
+    /// Adds `elapsed`, time spent on rows for want of a projection at `lsn`.
+    pub(crate) fn defer(&self, lsn: u64, elapsed: std::time::Duration) {
+        let mut deferred = self.deferred.lock();
+        if deferred.0 != lsn {
+            *deferred = (lsn, std::time::Duration::ZERO);
+        }
+        deferred.1 += elapsed;
     }
 
     /// How many aggregations ran pipelined so far.
