@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 use super::column::{Column, IntCompare};
 use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
 use super::row_sink::{OutSlot, RowSink};
+use super::seeds::{row_seeds, start_nodes, Seeds};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -134,16 +135,9 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
         fused.push(at);
         match at {
             Plan::Argument => {
-                let outer = outer?;
-                let expands = chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
-                if !expands || outer.writes() || reads_argument(outer) {
-                    return None;
-                }
-                fused.pop();
-                chain.reverse();
-                fused.reverse();
-                let start = Start::Rows(outer);
-                return Some(Shape { fused, start, chain, keys, aggregates, emits });
+                let shape =
+                    Shape { fused, start: Start::Rows(outer?), chain, keys, aggregates, emits };
+                return row_started(shape);
             }
             _ if outer.is_some()
                 && !matches!(
@@ -178,18 +172,27 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
                 at = input;
             }
             other => {
-                let expands = chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
-                if !expands || other.writes() || reads_argument(other) {
-                    return None;
-                }
-                fused.pop();
-                chain.reverse();
-                fused.reverse();
-                let start = Start::Rows(other);
-                return Some(Shape { fused, start, chain, keys, aggregates, emits });
+                let shape =
+                    Shape { fused, start: Start::Rows(other), chain, keys, aggregates, emits };
+                return row_started(shape);
             }
         }
     }
+}
+
+/// `shape`, gathered top down up to and including its start, as a row-started shape: `None`
+/// unless its chain expands and its input neither writes nor reads an outer row.
+fn row_started(mut shape: Shape<'_>) -> Option<Shape<'_>> {
+    let Start::Rows(input) = shape.start else { return Some(shape) };
+    let expands = shape.chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
+    if !expands || input.writes() || reads_argument(input) {
+        return None;
+    }
+    // The start is no fused operator: its own operators run on rows.
+    shape.fused.pop();
+    shape.chain.reverse();
+    shape.fused.reverse();
+    Some(shape)
 }
 
 /// Whether `plan` reads a subquery's outer row (an `Argument` in its tree): its rows then
@@ -321,54 +324,6 @@ pub(crate) struct Pipeline {
     pub(crate) row_sink: Option<RowSink>,
     /// What each slot holds at the end of the chain (for a row-emitting end).
     pub(crate) out: Vec<OutSlot>,
-}
-
-/// The tuples the walks start from.
-pub(crate) enum Seeds {
-    /// One per start node (dense index, in id order), bound to `slot`.
-    Nodes { slot: usize, nodes: Vec<u32> },
-    /// One per input row (of the rows [`Pipeline::run`] is given): `node_slots` hold nodes
-    /// (their dense indices are `dense`, row by row), `value_slots` values copied from the row.
-    Rows { node_slots: Vec<usize>, value_slots: Vec<usize>, dense: Vec<u32>, rows: usize },
-}
-
-impl Seeds {
-    /// How many tuples start walks.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Seeds::Nodes { nodes, .. } => nodes.len(),
-            Seeds::Rows { rows, .. } => *rows,
-        }
-    }
-}
-
-/// The seeds of the input `rows`: a slot is a node slot when it holds a node of the projection
-/// in every row, a value slot when it holds anything else in some row, and neither when it is
-/// null in every row (nothing below bound it, or bound only nulls: the chain may not read it).
-fn row_seeds(rows: &[Row], width: usize, projection: &GraphProjection) -> Seeds {
-    let (mut node_slots, mut value_slots) = (Vec::new(), Vec::new());
-    for slot in 0..width {
-        if rows.iter().any(|r| r.get(slot).is_some_and(|v| !v.is_null())) {
-            let nodes = rows.iter().all(|r| match r.get(slot) {
-                Some(Value::Node(id)) => projection.dense(*id).is_some(),
-                _ => false,
-            });
-            if nodes {
-                node_slots.push(slot)
-            } else {
-                value_slots.push(slot)
-            }
-        }
-    }
-    let mut dense = Vec::with_capacity(rows.len() * node_slots.len());
-    for row in rows {
-        for &slot in &node_slots {
-            if let Some(Value::Node(id)) = row.get(slot) {
-                dense.extend(projection.dense(*id));
-            }
-        }
-    }
-    Seeds::Rows { node_slots, value_slots, dense, rows: rows.len() }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -552,21 +507,6 @@ impl PExpr {
             }
         }
     }
-}
-
-/// The nodes carrying every label of `labels` (all nodes for none), by dense index.
-fn start_nodes(projection: &GraphProjection, labels: &[String]) -> Vec<u32> {
-    let Some(first) = labels.first() else {
-        return (0..projection.ids.len() as u32).collect();
-    };
-    let others: Vec<Arc<LabelMembers>> = labels[1..].iter().map(|l| projection.label(l)).collect();
-    projection
-        .label(first)
-        .members
-        .iter()
-        .copied()
-        .filter(|&n| others.iter().all(|l| l.contains(n)))
-        .collect()
 }
 
 impl Compiler<'_, '_> {

@@ -27,6 +27,7 @@ mod compile;
 pub mod projection;
 mod row_sink;
 mod run;
+mod seeds;
 mod tail_memo;
 mod var_expand;
 

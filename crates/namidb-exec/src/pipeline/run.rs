@@ -17,8 +17,9 @@ use namidb_value::compare::equals;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
-use super::compile::{LabelTest, PExpr, Pipeline, Seeds, Side, Step};
+use super::compile::{LabelTest, PExpr, Pipeline, Side, Step};
 use super::row_sink::{Emitted, RowSink};
+use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
