@@ -113,6 +113,16 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P) WHERE a.id < 300 WITH a, a.age AS g OPTIONAL MATCH (a)-[k:K]->(b) WHERE b.age > g RETURN a.id AS a, b.id AS b, k.w AS w, k",
     "MATCH (a:P) WHERE a.id % 7 = 0 OPTIONAL MATCH (a)-[:K]->(b)-[:L]->(r) RETURN a.age % 5 AS g, count(r) AS n, collect(r.age)[0..5] AS s ORDER BY g",
     "MATCH (a:P) OPTIONAL MATCH (a)-[:L]->(r) RETURN a.id AS a, r.age AS r LIMIT 10",
+    // Pattern predicates between two bound nodes: one direction, both (loops, two types), on
+    // a row-started DISTINCT.
+    "MATCH (a:P)-[:K]->(b) WHERE NOT (b)-[:K]->(a) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE (a)-[:K|L]-(c) RETURN count(*) AS n, collect(c.id)[0..5] AS s",
+    "MATCH (a:P {id: 40})-[:K*1..3]->(b) WHERE NOT (a)-[:K]->(b) AND a <> b RETURN DISTINCT b.id AS b",
+    // Map literals, temporal constructors and properties of values (an input relationship's
+    // read through the statement's graph).
+    "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE r.w > 3 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) WITH b, datetime({epochMillis: b.age * 86400000 * 7}) AS d WHERE d.month = 1 OR d.day > 20 RETURN d.year AS y, count(*) AS n ORDER BY y",
+    "MATCH (a:P)-[k:K]->(b) RETURN {w: k.w, age: b.age}.w AS w, count(*) AS n, collect({id: b.id})[0..2] AS m ORDER BY w",
     // Variable-length hops' relationship lists rebuilt, in pattern order (reversed when the
     // hop is walked from the pattern's later node), empty for a zero-length trail.
     "MATCH (a:P)-[rs:K*1..2]->(b) WHERE a.id < 10 RETURN DISTINCT b.id AS b",
@@ -129,17 +139,18 @@ const QUERIES: &[&str] = &[
 ];
 
 /// Chains that stay on rows, answering as the row executor does: the chain reads as a node a
-/// slot that holds a null in some row, or a relationship of the input; `LIMIT 0`; a DISTINCT
+/// slot that holds a null in some row, or a relationship of its own as a value; `LIMIT 0`; a DISTINCT
 /// over a scan without expansion; a variable-length hop's list that may share a relationship
 /// with another hop of the pattern (its trail is not kept to check); an input of more rows than
-/// a row start buffers (streamed).
+/// a row start buffers (streamed); a pattern predicate reaching a node not bound before it.
 const ON_ROWS: &[&str] = &[
     "UNWIND [null, 1, 2] AS i OPTIONAL MATCH (p:P {id: i}) WITH p MATCH (p)-[:K]->(q) RETURN count(*) AS n",
-    "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE r.w > 3 RETURN count(*) AS n",
+    "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE s <> r RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b) RETURN b.id AS b ORDER BY b.age LIMIT 0",
     "MATCH (p:P) RETURN DISTINCT p.age % 3 AS g",
     "MATCH (a:P)-[:K*1..2]->(b)-[:K]->(c) WHERE a.id < 50 RETURN count(*) AS n",
     "UNWIND [1, null] AS i OPTIONAL MATCH (a:P {id: i}) OPTIONAL MATCH (a)-[:K]->(b) RETURN i, b.id AS b",
+    "MATCH (a:P)-[:K]->(b) WHERE NOT (b)-[:K]->(:Q) RETURN count(*) AS n",
     "UNWIND range(1, 70000) AS i MATCH (a:P {id: i % 3000})-[:K]->(b) RETURN count(*) AS n, sum(b.age) AS s",
 ];
 

@@ -15,7 +15,9 @@
 
 use std::sync::Arc;
 
-use namidb_query::expr::{AggregateCall, AggregateFunction, BinaryOp, Expr, LabelPredicate};
+use namidb_query::expr::{
+    AggregateCall, AggregateFunction, BinaryOp, Expr, LabelPredicate, SubqueryKind,
+};
 use namidb_query::plan::{Direction, Expand};
 use namidb_query::Plan;
 use namidb_value::Value;
@@ -84,6 +86,13 @@ const PURE_FUNCTIONS: &[&str] = &[
     "pi",
     "e",
     "exists",
+    // Temporal constructors: their arguments, or the statement's one clock.
+    "date",
+    "datetime",
+    "localdatetime",
+    "time",
+    "localtime",
+    "duration",
 ];
 
 /// One operator of a pipelinable chain, in execution order.
@@ -229,6 +238,9 @@ pub(crate) enum PExpr {
     IntCompare(Box<PExpr>, IntCompare, i64),
     Labels(usize, LabelTest),
     DistinctRels(Vec<usize>),
+    /// `EXISTS { (a)-[:T]-(b) }` of two bound nodes (a pattern predicate): whether a
+    /// relationship read by these (type index, side) pairs joins them.
+    Linked(usize, usize, Vec<(u32, Side)>),
     Not(Box<PExpr>),
     Neg(Box<PExpr>),
     IsNull(Box<PExpr>, bool),
@@ -236,6 +248,10 @@ pub(crate) enum PExpr {
     Or(Box<PExpr>, Box<PExpr>),
     Binary(BinaryOp, Box<PExpr>, Box<PExpr>),
     List(Vec<PExpr>),
+    /// A map literal.
+    Map(Vec<(String, PExpr)>),
+    /// A property of a value (a map, a temporal value), as the row executor reads it.
+    ValueProperty(Box<PExpr>, String),
     Call(String, Vec<PExpr>),
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`, evaluated as the row executor does.
     Case(Option<Box<PExpr>>, Vec<(PExpr, PExpr)>, Option<Box<PExpr>>),
@@ -493,6 +509,7 @@ impl PExpr {
             | PExpr::RelProperty(s, _)
             | PExpr::Labels(s, _) => *s == slot,
             PExpr::DistinctRels(slots) => slots.contains(&slot),
+            PExpr::Linked(from, to, _) => *from == slot || *to == slot,
             PExpr::Not(e) | PExpr::Neg(e) | PExpr::IsNull(e, _) | PExpr::IntCompare(e, ..) => {
                 e.reads(slot)
             }
@@ -500,6 +517,8 @@ impl PExpr {
                 l.reads(slot) || r.reads(slot)
             }
             PExpr::List(items) | PExpr::Call(_, items) => items.iter().any(|e| e.reads(slot)),
+            PExpr::Map(entries) => entries.iter().any(|(_, e)| e.reads(slot)),
+            PExpr::ValueProperty(base, _) => base.reads(slot),
             PExpr::Case(operand, alternatives, default) => {
                 operand.as_ref().is_some_and(|o| o.reads(slot))
                     || alternatives.iter().any(|(w, t)| w.reads(slot) || t.reads(slot))
@@ -629,8 +648,18 @@ impl Compiler<'_, '_> {
                     }
                     Some(PExpr::RelProperty(s, columns))
                 }
-                _ => None,
+                Some((_, SlotKind::RelList)) => None,
+                // Any other value: a map or temporal value read as the row executor reads it.
+                _ => self.boxed(base)?.map(|b| PExpr::ValueProperty(b, key.clone())),
             },
+            Expr::Map(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, e) in entries {
+                    let Some(p) = self.expr(e)? else { return Ok(None) };
+                    out.push((k.clone(), p));
+                }
+                Some(PExpr::Map(out))
+            }
             Expr::HasLabels(base, predicate) => match self.slot(base) {
                 Some((s, SlotKind::Node)) => self.labels(predicate).map(|t| PExpr::Labels(s, t)),
                 _ => None,
@@ -655,6 +684,7 @@ impl Compiler<'_, '_> {
                 Some(PExpr::List(out))
             }
             Expr::Call(name, args) => self.call(name, args)?,
+            Expr::Subquery(plan, SubqueryKind::Exists) => self.linked(plan)?,
             Expr::Case { operand, alternatives, default } => {
                 let operand = match operand {
                     Some(o) => match self.boxed(o)? {
@@ -681,6 +711,23 @@ impl Compiler<'_, '_> {
             }
             _ => None,
         })
+    }
+
+    /// An `EXISTS` subquery that is one hop between two bound nodes (`(a)-[:T]->(b)` as a
+    /// pattern predicate: an expansion from the outer row with nothing else), as
+    /// [`PExpr::Linked`]; `None` for any other subquery.
+    fn linked(&mut self, plan: &Plan) -> Result<Option<PExpr>> {
+        let Plan::Expand { input, expand: e } = plan else { return Ok(None) };
+        let one_hop = matches!(**input, Plan::Argument)
+            && e.to_bound
+            && !e.rel_bound
+            && e.length.is_none()
+            && e.rel_properties.is_empty();
+        let node = |s: &usize| self.kinds.get(s) == Some(&SlotKind::Node);
+        if !one_hop || !node(&e.from) || !node(&e.to) {
+            return Ok(None);
+        }
+        Ok(self.sides(e)?.map(|(sides, _)| PExpr::Linked(e.from, e.to, sides)))
     }
 
     fn call(&mut self, name: &str, args: &[Expr]) -> Result<Option<PExpr>> {

@@ -23,7 +23,7 @@ use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::eval::{binary, call_function, negate, not_boolean, truthy};
+use crate::eval::{binary, call_function, negate, not_boolean, property, truthy};
 use crate::operators::Row;
 
 /// Start nodes per morsel.
@@ -446,6 +446,7 @@ impl Pipeline {
         match predicate {
             PExpr::Labels(..)
             | PExpr::DistinctRels(_)
+            | PExpr::Linked(..)
             | PExpr::And(..)
             | PExpr::Or(..)
             | PExpr::Not(_)
@@ -463,6 +464,7 @@ impl Pipeline {
         Ok(match e {
             PExpr::Labels(s, test) => Some(labels(test, w.tuple[*s] as u32)),
             PExpr::DistinctRels(slots) => Some(self.distinct_rels(slots, w)),
+            PExpr::Linked(from, to, sides) => Some(self.linked(*from, *to, sides, w)),
             PExpr::IsNull(inner, negated) => Some(self.eval(inner, w, ctx)?.is_null() != *negated),
             PExpr::Not(inner) => self.test(inner, w, ctx)?.map(|b| !b),
             PExpr::IntCompare(operand, cmp, constant) => {
@@ -491,6 +493,16 @@ impl Pipeline {
     fn distinct_rels(&self, slots: &[usize], w: &Walk) -> bool {
         let r = |s: &usize| w.tuple[*s];
         slots.iter().enumerate().all(|(i, a)| slots[..i].iter().all(|b| r(a) != r(b)))
+    }
+
+    /// Whether a relationship of `sides` joins the nodes in slots `from` and `to` (a loop
+    /// met through an incoming side was met through the outgoing one already).
+    fn linked(&self, from: usize, to: usize, sides: &[(u32, Side)], w: &Walk) -> bool {
+        let (a, b) = (w.tuple[from] as u32, w.tuple[to] as u32);
+        sides.iter().any(|&(t, side)| {
+            let rows = side.rows(&self.types[t as usize]);
+            rows.neighbours.get(rows.range(a)).is_some_and(|n| n.contains(&b))
+        })
     }
 
     /// The integer an [`PExpr::IntCompare`] operand or an integer grouping key reads, `None`
@@ -551,6 +563,7 @@ impl Pipeline {
             }
             PExpr::Labels(s, test) => Value::Bool(labels(test, w.tuple[*s] as u32)),
             PExpr::DistinctRels(slots) => Value::Bool(self.distinct_rels(slots, w)),
+            PExpr::Linked(from, to, sides) => Value::Bool(self.linked(*from, *to, sides, w)),
             PExpr::Not(inner) => match self.eval(inner, w, ctx)? {
                 Value::Null => Value::Null,
                 Value::Bool(b) => Value::Bool(!b),
@@ -575,6 +588,14 @@ impl Pipeline {
                     args.iter().map(|a| self.eval(a, w, ctx)).collect::<Result<Vec<_>>>()?;
                 call_function(name, values, ctx)?
             }
+            PExpr::Map(entries) => {
+                let mut map = std::collections::BTreeMap::new();
+                for (k, e) in entries {
+                    map.insert(k.clone(), self.eval(e, w, ctx)?);
+                }
+                Value::map(map)
+            }
+            PExpr::ValueProperty(base, key) => property(&self.eval(base, w, ctx)?, key, ctx)?,
             PExpr::Case(operand, alternatives, default) => {
                 let operand = operand.as_ref().map(|o| self.eval(o, w, ctx)).transpose()?;
                 for (when, then) in alternatives {
