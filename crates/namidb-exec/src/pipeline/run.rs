@@ -237,7 +237,8 @@ impl Pipeline {
             }
             Seeds::Rows { node_slots, value_slots, dense, .. } => {
                 for i in morsel {
-                    let row_dense = &dense[i * node_slots.len()..(i + 1) * node_slots.len()];
+                    let width = node_slots.len();
+                    let row_dense = dense.get(i * width..(i + 1) * width).unwrap_or_default();
                     for (slot, d) in node_slots.iter().zip(row_dense) {
                         walk.tuple[*slot] = u64::from(*d);
                     }
