@@ -88,21 +88,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &ExecContext<'_>) -> Result<Value> 
             call_function(name, values, ctx)?
         }
         Expr::Case { operand, alternatives, default } => {
-            let operand = operand.as_ref().map(|o| eval(o, row, ctx)).transpose()?;
-            for (when, then) in alternatives {
-                let w = eval(when, row, ctx)?;
-                let hit = match &operand {
-                    Some(o) => equals(o, &w) == Some(true),
-                    None => matches!(w, Value::Bool(true)),
-                };
-                if hit {
-                    return eval(then, row, ctx);
-                }
-            }
-            match default {
-                Some(d) => eval(d, row, ctx)?,
-                None => Value::Null,
-            }
+            case(operand.as_deref(), alternatives, default.as_deref(), |e| eval(e, row, ctx))?
         }
         Expr::List(items) => {
             Value::list(items.iter().map(|e| eval(e, row, ctx)).collect::<Result<Vec<_>>>()?)
@@ -296,4 +282,27 @@ fn bad_path(v: &Value) -> ExecError {
         "InvalidArgumentType",
         format!("cannot build a path from {}", v.type_name()),
     )
+}
+
+/// `CASE`: the `THEN` of the first alternative whose `WHEN` is true (or, with an operand, equals
+/// it), else the default (else null), each part evaluated by `eval` only when reached. Shared by
+/// the row executor and the pipelines, whatever their expressions are.
+pub(crate) fn case<E>(
+    operand: Option<&E>,
+    alternatives: &[(E, E)],
+    default: Option<&E>,
+    mut eval: impl FnMut(&E) -> Result<Value>,
+) -> Result<Value> {
+    let operand = operand.map(&mut eval).transpose()?;
+    for (when, then) in alternatives {
+        let w = eval(when)?;
+        let hit = match &operand {
+            Some(o) => equals(o, &w) == Some(true),
+            None => matches!(w, Value::Bool(true)),
+        };
+        if hit {
+            return eval(then);
+        }
+    }
+    default.map_or(Ok(Value::Null), eval)
 }

@@ -1,16 +1,20 @@
 //! From a plan to a [`Pipeline`]: which plans can be pipelined ([`shape`]), and their
 //! expressions compiled against a [`GraphProjection`] ([`compile`]).
 //!
-//! A pipelinable plan is an `Aggregate` — or a `Distinct` or `TopN`, which emit rows
-//! ([`super::row_sink`]) — over a chain of `Expand`s, `Filter`s and `Project`s that starts
-//! either with a `NodeScan` of the statement's unit row or with any input that neither writes
-//! nor reads a subquery's outer row: that input runs on the row executor and each of its rows
-//! starts a walk ([`Start::Rows`]). Every chain but an aggregated scan's expands at least once.
-//! Its expressions may read node properties, relationship properties, label tests, node ids,
-//! parameters, constants, values projected earlier in the chain or by the input, operators
-//! and pure scalar functions. A variable-length hop is walked too, as long as nothing reads its
-//! relationship list (and a row-emitting end does not have to rebuild it). Anything else (a relationship value, a subquery, a graph function, a hop with
-//! relationship property constraints, an argument row) leaves the plan to the row executor: a
+//! A pipelinable plan is an `Aggregate` — or a `Distinct`, `TopN` or `Optional`, which emit
+//! rows ([`super::row_sink`]) — over a chain of `Expand`s, `Filter`s and `Project`s (for an
+//! `Optional`, its inner plan from `Argument`) that starts either with a `NodeScan` of the
+//! statement's unit row or with any input that neither writes nor reads a subquery's outer
+//! row: that input runs on the row executor and each of its rows starts a walk
+//! ([`Start::Rows`]). Every chain but an aggregated scan's expands at least once. Its
+//! expressions may read node properties, relationship properties, label tests, node ids,
+//! parameters, constants, values projected earlier in the chain or by the input, properties of
+//! values, operators, `CASE`, list and map literals, pure scalar functions and temporal
+//! constructors, and a pattern predicate that is one hop between two bound nodes. A
+//! variable-length hop is walked too, as long as nothing reads its relationship list (a
+//! row-emitting end keeps the list to rebuild it). Anything else (a chain's own relationship
+//! read as a value, any other subquery, a graph function, a hop with relationship property
+//! constraints, an argument row) leaves the plan to the row executor: a
 //! pipeline either computes exactly what the row executor would, or is not built.
 
 use std::sync::Arc;
@@ -627,6 +631,14 @@ impl Compiler<'_, '_> {
         Ok(self.expr(e)?.map(Box::new))
     }
 
+    /// An optional part compiled: `Some(None)` when absent, `None` when it does not compile.
+    fn optional(&mut self, e: Option<&Expr>) -> Result<Option<Option<Box<PExpr>>>> {
+        match e {
+            None => Ok(Some(None)),
+            Some(e) => Ok(self.boxed(e)?.map(Some)),
+        }
+    }
+
     fn expr(&mut self, e: &Expr) -> Result<Option<PExpr>> {
         Ok(match e {
             Expr::Const(v) => Some(PExpr::Const(v.clone())),
@@ -686,12 +698,10 @@ impl Compiler<'_, '_> {
             Expr::Call(name, args) => self.call(name, args)?,
             Expr::Subquery(plan, SubqueryKind::Exists) => self.linked(plan)?,
             Expr::Case { operand, alternatives, default } => {
-                let operand = match operand {
-                    Some(o) => match self.boxed(o)? {
-                        Some(p) => Some(p),
-                        None => return Ok(None),
-                    },
-                    None => None,
+                let (Some(operand), Some(default)) =
+                    (self.optional(operand.as_deref())?, self.optional(default.as_deref())?)
+                else {
+                    return Ok(None);
                 };
                 let mut compiled = Vec::with_capacity(alternatives.len());
                 for (when, then) in alternatives {
@@ -700,13 +710,6 @@ impl Compiler<'_, '_> {
                     };
                     compiled.push((w, t));
                 }
-                let default = match default {
-                    Some(d) => match self.boxed(d)? {
-                        Some(p) => Some(p),
-                        None => return Ok(None),
-                    },
-                    None => None,
-                };
                 Some(PExpr::Case(operand, compiled, default))
             }
             _ => None,

@@ -1,9 +1,9 @@
-//! The pipelined executor: an aggregation over a chain of scans, one-hop expansions, filters
-//! and projections runs as one loop nest over a [`GraphProjection`] — dense node indices,
-//! property columns, compressed sparse rows per relationship type — on every core, instead of
-//! as operators passing rows.
+//! The pipelined executor: an aggregation, `DISTINCT`, `ORDER BY … LIMIT` or `OPTIONAL MATCH`
+//! over a chain of expansions, filters and projections runs as one loop nest over a
+//! [`GraphProjection`] — dense node indices, property columns, compressed sparse rows per
+//! relationship type — instead of as operators passing rows.
 //!
-//! [`aggregate`] wraps the row executor's aggregation: on its first call it checks whether the
+//! [`pipelinable`] wraps the row executor's operator: on its first call it checks whether the
 //! plan can be pipelined ([`compile::shape`]), whether the statement is read-only so far (a
 //! projection holds the snapshot, not the statement's own writes) and whether a projection at
 //! the snapshot's LSN fits the cache's budget; if all hold it compiles and runs the pipeline,
@@ -174,13 +174,14 @@ impl Operator for Pipelined<'_> {
 impl Pipelined<'_> {
     /// The next rows of the row operators (timed when they stand in for a missing projection).
     fn on_rows(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
-        let started = std::time::Instant::now();
+        let started = self.deferring.map(|_| std::time::Instant::now());
         let out = match &mut self.source {
             Source::Ready(rows) => rows.next(ctx),
             // Not reached: a row-started source is replaced by the chain over its rows.
             Source::Rows { .. } => Ok(None),
         };
-        if let (Some(lsn), Some(cache)) = (self.deferring, ctx.projections) {
+        if let (Some(lsn), Some(started), Some(cache)) = (self.deferring, started, ctx.projections)
+        {
             cache.defer(lsn, started.elapsed());
         }
         out

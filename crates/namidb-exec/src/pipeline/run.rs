@@ -13,7 +13,6 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use namidb_query::expr::AggregateFunction;
-use namidb_value::compare::equals;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
@@ -23,7 +22,7 @@ use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::eval::{binary, call_function, negate, not_boolean, property, truthy};
+use crate::eval::{binary, call_function, case, negate, not_boolean, property, truthy};
 use crate::operators::Row;
 
 /// Start nodes per morsel.
@@ -102,7 +101,7 @@ pub(super) struct Walk {
 }
 
 /// A pipeline run a morsel at a time on the calling thread, for an end whose consumer may stop
-/// early (`DISTINCT` streams its rows).
+/// early (`DISTINCT` and `OPTIONAL MATCH` stream their rows).
 pub(crate) struct Stepwise {
     morsels: Vec<Range<usize>>,
     next: usize,
@@ -230,7 +229,7 @@ impl Pipeline {
         groups.emitted.start_morsel(morsel.start);
         match &self.seeds {
             Seeds::Nodes { slot, nodes } => {
-                for &start in &nodes[morsel] {
+                for &start in nodes.get(morsel).unwrap_or_default() {
                     walk.tuple[*slot] = u64::from(start);
                     self.walk(0, &mut walk, groups, ctx)?;
                 }
@@ -598,21 +597,9 @@ impl Pipeline {
             }
             PExpr::ValueProperty(base, key) => property(&self.eval(base, w, ctx)?, key, ctx)?,
             PExpr::Case(operand, alternatives, default) => {
-                let operand = operand.as_ref().map(|o| self.eval(o, w, ctx)).transpose()?;
-                for (when, then) in alternatives {
-                    let value = self.eval(when, w, ctx)?;
-                    let hit = match &operand {
-                        Some(o) => equals(o, &value) == Some(true),
-                        None => matches!(value, Value::Bool(true)),
-                    };
-                    if hit {
-                        return self.eval(then, w, ctx);
-                    }
-                }
-                match default {
-                    Some(d) => self.eval(d, w, ctx)?,
-                    None => Value::Null,
-                }
+                case(operand.as_deref(), alternatives, default.as_deref(), |e| {
+                    self.eval(e, w, ctx)
+                })?
             }
         })
     }

@@ -13,7 +13,7 @@ use crate::operators::Row;
 pub(crate) enum Seeds {
     /// One per start node (dense index, in id order), bound to `slot`.
     Nodes { slot: usize, nodes: Vec<u32> },
-    /// One per input row (of the rows [`Pipeline::run`] is given): `node_slots` hold nodes
+    /// One per input row (of the rows the pipeline is run over): `node_slots` hold nodes
     /// (their dense indices are `dense`, row by row), `value_slots` values copied from the row.
     Rows { node_slots: Vec<usize>, value_slots: Vec<usize>, dense: Vec<u32>, rows: usize },
 }
@@ -32,28 +32,31 @@ impl Seeds {
 /// in every row, a value slot when it holds anything else in some row, and neither when it is
 /// null in every row (nothing below bound it, or bound only nulls: the chain may not read it).
 pub(crate) fn row_seeds(rows: &[Row], width: usize, projection: &GraphProjection) -> Seeds {
-    let (mut node_slots, mut value_slots) = (Vec::new(), Vec::new());
+    let (mut node_slots, mut value_slots, mut columns) = (Vec::new(), Vec::new(), Vec::new());
     for slot in 0..width {
-        if rows.iter().any(|r| r.get(slot).is_some_and(|v| !v.is_null())) {
-            let nodes = rows.iter().all(|r| match r.get(slot) {
-                Some(Value::Node(id)) => projection.dense(*id).is_some(),
-                _ => false,
-            });
-            if nodes {
-                node_slots.push(slot)
-            } else {
-                value_slots.push(slot)
+        if rows.iter().all(|r| r.get(slot).is_none_or(Value::is_null)) {
+            continue;
+        }
+        // The dense index of the node in every row, if every row holds one.
+        let column: Option<Vec<u32>> = rows
+            .iter()
+            .map(|r| match r.get(slot) {
+                Some(Value::Node(id)) => projection.dense(*id),
+                _ => None,
+            })
+            .collect();
+        match column {
+            Some(column) => {
+                node_slots.push(slot);
+                columns.push(column);
             }
+            None => value_slots.push(slot),
         }
     }
-    let mut dense = Vec::with_capacity(rows.len() * node_slots.len());
-    for row in rows {
-        for &slot in &node_slots {
-            if let Some(Value::Node(id)) = row.get(slot) {
-                dense.extend(projection.dense(*id));
-            }
-        }
-    }
+    // Row by row: each row's node slots in order.
+    let dense = (0..rows.len())
+        .flat_map(|i| columns.iter().filter_map(move |c| c.get(i).copied()))
+        .collect();
     Seeds::Rows { node_slots, value_slots, dense, rows: rows.len() }
 }
 
