@@ -136,6 +136,30 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P) WHERE a.id < 80 WITH collect(a) AS ps UNWIND ps AS p MATCH (p)<-[:K]-(q) RETURN p.id AS p, q.id AS q, q.age AS age ORDER BY age, p LIMIT 33",
     "MATCH (a:P {id: 12})-[:K]->(b)-[:K]->(c) RETURN c.id AS c ORDER BY c.age LIMIT 1000",
     "MATCH (a:P)-[:K]->(b) RETURN b.id AS b ORDER BY b.age + a.name LIMIT 5",
+    // Label tests an expansion's type settles (every `K` joins `P`s), and ones it does not.
+    "MATCH (a:P)-[:K]->(b:P)-[:K]->(c:P) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) RETURN b:P AS p, b:Q AS q, b:P:Q AS pq, count(*) AS n ORDER BY q, pq",
+    "MATCH (a:P)-[:L]->(r) RETURN r:R AS isr, r:P AS isp, count(*) AS n",
+    "MATCH (a:P)-[:K*1..2]->(b:P) WHERE a.id < 100 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K|L*0..1]->(b:R) WHERE a.id < 100 RETURN count(*) AS n",
+    // Counts of a node's entries in one loop: relationship and far-node integer tests with
+    // nulls (memtable `K`s have no `w`), label tests, a filter on the hop before the last.
+    "MATCH (a:P)-[k:K]->(b) WHERE k.w > 3 AND b.age < 40 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b:Q)-[:K]->(c:Q) RETURN count(*) AS n",
+    "MATCH (a:P)-[k:K]->(b)-[j:K]->(c) WHERE k.w > 3 AND j.w < 8 AND c.age >= 30 RETURN count(*) AS n",
+    // The hop before the last summing its counts: loops, the same type read both ways,
+    // undirected hops, two types, grouping by the start or by the middle node, three hops,
+    // a filter no entry test expresses, a row start, an error in a count.
+    "MATCH (a:P)-[:K]->(b)<-[:K]-(c) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]-(b)-[:K]-(c:P) RETURN count(*) AS n",
+    "MATCH (a:P)<-[:K]-(b)-[:K]->(c) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K|L]->(b)-[:K|L]->(c) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) RETURN a.age % 3 AS g, count(*) AS n ORDER BY g",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) RETURN b.age % 3 AS g, count(*) AS n ORDER BY g",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c)-[:K]->(d) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.name STARTS WITH 'n1' RETURN count(*) AS n",
+    "MATCH (a:P) WHERE a.id < 100 WITH a MATCH (a)-[:K]->(b)-[:K]->(c) RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.age / (c.age - 20) > 0 RETURN count(*) AS n",
 ];
 
 /// Chains that stay on rows, answering as the row executor does: the chain reads as a node a

@@ -1,4 +1,4 @@
-//! From a plan to a [`Pipeline`]: which plans can be pipelined ([`shape`]), and their
+//! From a plan to a [`Pipeline`]: which plans can be pipelined ([`super::shape`]), and their
 //! expressions compiled against a [`GraphProjection`] ([`compile`]).
 //!
 //! A pipelinable plan is an `Aggregate` — or a `Distinct`, `TopN` or `Optional`, which emit
@@ -28,9 +28,11 @@ use namidb_value::Value;
 use rustc_hash::FxHashMap;
 
 use super::column::{Column, IntCompare};
+use super::head_sum::{self, HeadSum};
 use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
 use super::row_sink::{OutSlot, RowSink};
 use super::seeds::{row_seeds, start_nodes, Seeds};
+use super::shape::{ChainStep, Shape, Start};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -99,127 +101,25 @@ const PURE_FUNCTIONS: &[&str] = &[
     "duration",
 ];
 
-/// One operator of a pipelinable chain, in execution order.
-#[derive(Clone, Copy)]
-pub(crate) enum ChainStep<'p> {
-    Expand(&'p Expand),
-    Filter(&'p Expr),
-    Project(&'p [(usize, Expr)]),
-}
-
-/// Where a pipelinable chain's tuples come from.
-#[derive(Clone, Copy)]
-pub(crate) enum Start<'p> {
-    /// A label scan of the statement's unit row: one tuple per node carrying the labels.
-    Scan { slot: usize, labels: &'p [String] },
-    /// The rows of this input, run on the row executor: one tuple per row.
-    Rows(&'p Plan),
-}
-
-/// A plan's pipelinable structure (see the module docs).
-pub(crate) struct Shape<'p> {
-    /// The plan nodes fused: the scan (for a scan start), then each chain step's, bottom up
-    /// (for PROFILE's row counts).
-    pub(crate) fused: Vec<&'p Plan>,
-    pub(crate) start: Start<'p>,
-    chain: Vec<ChainStep<'p>>,
-    /// The grouping keys and aggregates of an `Aggregate` (none for a row-emitting end).
-    keys: &'p [(usize, Expr)],
-    aggregates: &'p [(usize, AggregateCall)],
-    /// The `Distinct`, `TopN` or `Optional` a row-emitting pipeline ends in.
-    pub(crate) emits: Option<&'p Plan>,
-}
-
-/// The pipelinable structure of `plan`, if it has one.
-pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
-    // An `OPTIONAL MATCH`'s chain is its inner plan, started by the outer rows at `Argument`.
-    let (input, keys, aggregates, emits, outer): (&Plan, &[_], &[_], _, _) = match plan {
-        Plan::Aggregate { input, keys, aggregates } => (input, keys, aggregates, None, None),
-        Plan::Distinct { input, .. } | Plan::TopN { input, .. } => {
-            (input, &[], &[], Some(plan), None)
-        }
-        Plan::Optional { input, inner } => (inner, &[], &[], Some(plan), Some(&**input)),
-        _ => return None,
-    };
-    let mut chain = Vec::new();
-    let mut fused = Vec::new();
-    let mut at: &Plan = input;
-    loop {
-        fused.push(at);
-        match at {
-            Plan::Argument => {
-                let shape =
-                    Shape { fused, start: Start::Rows(outer?), chain, keys, aggregates, emits };
-                return row_started(shape);
-            }
-            _ if outer.is_some()
-                && !matches!(
-                    at,
-                    Plan::Expand { .. } | Plan::Filter { .. } | Plan::Project { .. }
-                ) =>
-            {
-                return None;
-            }
-            Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
-                // A scan's rows are no cheaper emitted from a projection of the whole graph.
-                if emits.is_some() && !chain.iter().any(|s| matches!(s, ChainStep::Expand(_))) {
-                    return None;
-                }
-                chain.reverse();
-                fused.reverse();
-                let start = Start::Scan { slot: *slot, labels };
-                return Some(Shape { fused, start, chain, keys, aggregates, emits });
-            }
-            Plan::Expand { input, expand }
-                if !expand.rel_bound && expand.rel_properties.is_empty() =>
-            {
-                chain.push(ChainStep::Expand(expand));
-                at = input;
-            }
-            Plan::Filter { input, predicate } => {
-                chain.push(ChainStep::Filter(predicate));
-                at = input;
-            }
-            Plan::Project { input, items } => {
-                chain.push(ChainStep::Project(items));
-                at = input;
-            }
-            other => {
-                let shape =
-                    Shape { fused, start: Start::Rows(other), chain, keys, aggregates, emits };
-                return row_started(shape);
-            }
-        }
-    }
-}
-
-/// `shape`, gathered top down up to and including its start, as a row-started shape: `None`
-/// unless its chain expands and its input neither writes nor reads an outer row.
-fn row_started(mut shape: Shape<'_>) -> Option<Shape<'_>> {
-    let Start::Rows(input) = shape.start else { return Some(shape) };
-    let expands = shape.chain.iter().any(|s| matches!(s, ChainStep::Expand(_)));
-    if !expands || input.writes() || reads_argument(input) {
-        return None;
-    }
-    // The start is no fused operator: its own operators run on rows.
-    shape.fused.pop();
-    shape.chain.reverse();
-    shape.fused.reverse();
-    Some(shape)
-}
-
-/// Whether `plan` reads a subquery's outer row (an `Argument` in its tree): its rows then
-/// differ per outer row, and a pipeline per outer row would cost more than it saves.
-fn reads_argument(plan: &Plan) -> bool {
-    matches!(plan, Plan::Argument) || plan.children().into_iter().any(reads_argument)
-}
-
 /// A label expression over dense node indices.
+#[derive(Clone)]
 pub(crate) enum LabelTest {
     Name(Arc<LabelMembers>),
     And(Vec<LabelTest>),
     Or(Vec<LabelTest>),
     Not(Box<LabelTest>),
+}
+
+impl LabelTest {
+    /// Whether the node at dense index `node` passes the test.
+    pub(crate) fn holds(&self, node: u32) -> bool {
+        match self {
+            LabelTest::Name(members) => members.contains(node),
+            LabelTest::And(parts) => parts.iter().all(|p| p.holds(node)),
+            LabelTest::Or(parts) => parts.iter().any(|p| p.holds(node)),
+            LabelTest::Not(inner) => !inner.holds(node),
+        }
+    }
 }
 
 /// An expression compiled against a projection: slots hold dense node indices, relationship
@@ -340,6 +240,8 @@ pub(crate) struct Pipeline {
     pub(crate) counted_tail: Option<usize>,
     /// Per-node counts of the counted tail, when its filters allow them.
     pub(crate) tail_memo: Option<TailMemo>,
+    /// The hop before the counted tail, summing the memo, when it may.
+    pub(crate) head_sum: Option<HeadSum>,
     /// The row-emitting end (`DISTINCT`, `TopN`), instead of groups.
     pub(crate) row_sink: Option<RowSink>,
     /// What each slot holds at the end of the chain (for a row-emitting end).
@@ -362,6 +264,8 @@ struct Compiler<'a, 'c> {
     kinds: FxHashMap<usize, SlotKind>,
     /// The type indices each relationship slot may hold.
     rel_types: FxHashMap<usize, Vec<u32>>,
+    /// The sides of the expansion that bound each node slot it bound (at least one hop away).
+    bound_by: FxHashMap<usize, Vec<(u32, Side)>>,
     types: Vec<Arc<TypeAdjacency>>,
 }
 
@@ -380,6 +284,7 @@ pub(crate) fn compile(
         ctx,
         kinds: FxHashMap::default(),
         rel_types: FxHashMap::default(),
+        bound_by: FxHashMap::default(),
         types: Vec::new(),
     };
     let seeds = match shape.start {
@@ -445,9 +350,14 @@ pub(crate) fn compile(
     let int_key = matches!(keys.as_slice(), [(_, key)] if key.is_int_column());
     let tail_memo =
         counted_tail.and_then(|t| tail_memo::plan(&steps, t, ctx.width, projection.ids.len()));
+    let head_sum = match (counted_tail, &tail_memo) {
+        (Some(t), Some(memo)) => head_sum::plan(&steps, t, &keys, memo),
+        _ => None,
+    };
     Ok(Some(Pipeline {
         counted_tail,
         tail_memo,
+        head_sum,
         projection: projection.clone(),
         types: c.types,
         width: ctx.width,
@@ -560,6 +470,9 @@ impl Compiler<'_, '_> {
                 }
                 let Some((sides, indices)) = self.sides(e)? else { return Ok(None) };
                 self.kinds.insert(e.to, SlotKind::Node);
+                if !e.to_bound && e.length.is_none_or(|(min, _)| min >= 1) {
+                    self.bound_by.insert(e.to, sides.clone());
+                }
                 if let Some((min, max)) = e.length {
                     self.kinds.insert(e.rel, SlotKind::RelList);
                     self.rel_types.insert(e.rel, indices);
@@ -673,6 +586,9 @@ impl Compiler<'_, '_> {
                 Some(PExpr::Map(out))
             }
             Expr::HasLabels(base, predicate) => match self.slot(base) {
+                Some((s, SlotKind::Node)) if self.ends_carry(s, predicate) => {
+                    Some(PExpr::Const(Value::Bool(true)))
+                }
                 Some((s, SlotKind::Node)) => self.labels(predicate).map(|t| PExpr::Labels(s, t)),
                 _ => None,
             },
@@ -772,6 +688,25 @@ impl Compiler<'_, '_> {
             out.push(p);
         }
         Ok(Some(PExpr::Call(name.to_owned(), out)))
+    }
+
+    /// Whether every node the expansion that bound `slot` may bind there carries the labels
+    /// of `predicate` (a label or a conjunction of labels): the test always holds. Graphs
+    /// whose types join nodes of fixed labels (`KNOWS` between `Person`s) skip it.
+    fn ends_carry(&self, slot: usize, predicate: &LabelPredicate) -> bool {
+        let Some(sides) = self.bound_by.get(&slot) else { return false };
+        match predicate {
+            LabelPredicate::Name(label) => {
+                let members = self.projection.label(label);
+                sides.iter().all(|&(t, side)| {
+                    self.types
+                        .get(t as usize)
+                        .is_some_and(|a| a.ends_carry(side == Side::Outgoing, label, &members))
+                })
+            }
+            LabelPredicate::And(parts) => parts.iter().all(|p| self.ends_carry(slot, p)),
+            _ => false,
+        }
     }
 
     fn labels(&self, predicate: &LabelPredicate) -> Option<LabelTest> {

@@ -4,13 +4,13 @@
 //! relationship type — instead of as operators passing rows.
 //!
 //! [`pipelinable`] wraps the row executor's operator: on its first call it checks whether the
-//! plan can be pipelined ([`compile::shape`]), whether the statement is read-only so far (a
+//! plan can be pipelined ([`shape::shape`]), whether the statement is read-only so far (a
 //! projection holds the snapshot, not the statement's own writes) and whether a projection at
 //! the snapshot's LSN fits the cache's budget; if all hold it compiles and runs the pipeline,
 //! otherwise it hands every call to the row operator built beside it. Either way the answer is
 //! the same: a pipeline computes exactly what the rows would.
 //!
-//! A chain that starts from the rows of an input ([`compile::Start::Rows`]: a lookup, an
+//! A chain that starts from the rows of an input ([`shape::Start::Rows`]: a lookup, an
 //! `UNWIND` of collected friends) runs that input on rows first. Its pipeline uses the
 //! projection at the snapshot's LSN when one is built; building one costs a pass over every
 //! node, which a handful of input rows may not repay, so a row-started chain builds it only
@@ -24,16 +24,19 @@
 mod cells;
 mod column;
 mod compile;
+mod head_sum;
 pub mod projection;
+mod range_count;
 mod row_sink;
 mod run;
 mod seeds;
+mod shape;
 mod tail_memo;
 mod var_expand;
 
 use namidb_query::Plan;
 
-use self::compile::Start;
+use self::shape::Start;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operators::hash_aggregate::group_row;
@@ -53,7 +56,7 @@ pub(crate) fn pipelinable<'p>(
     argument: &Row,
     ctx: &ExecContext<'_>,
 ) -> Box<dyn Operator + 'p> {
-    let shape = ctx.projections.and_then(|_| compile::shape(plan));
+    let shape = ctx.projections.and_then(|_| shape::shape(plan));
     let Some(shape) = shape else { return build_end(plan, build(input, argument, ctx)) };
     let source = match shape.start {
         Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx))),
@@ -73,7 +76,7 @@ enum Source<'p> {
 
 struct Pipelined<'p> {
     /// `None` once tried (then `source` answers unless `done`).
-    shape: Option<compile::Shape<'p>>,
+    shape: Option<shape::Shape<'p>>,
     source: Source<'p>,
     done: bool,
     /// The LSN a row-started chain runs on rows at for want of a projection: the time its
@@ -191,7 +194,7 @@ impl Pipelined<'_> {
 /// The pipeline of `shape` (over `input`, the rows of a row-started chain's input; `bounds` a
 /// `TopN`'s `SKIP` and `LIMIT`); `None` when it cannot run pipelined.
 fn prepare(
-    shape: &compile::Shape<'_>,
+    shape: &shape::Shape<'_>,
     input: &[Row],
     bounds: (usize, usize),
     ctx: &ExecContext<'_>,
@@ -216,7 +219,7 @@ fn prepare(
 
 /// The output rows of `pipeline`, compiled from `shape`, run over `input` on every core.
 fn run_pipelined(
-    shape: &compile::Shape<'_>,
+    shape: &shape::Shape<'_>,
     pipeline: &compile::Pipeline,
     input: &[Row],
     ctx: &ExecContext<'_>,

@@ -112,6 +112,8 @@ pub(crate) struct TypeAdjacency {
     columns: Mutex<FxHashMap<String, Arc<Column>>>,
     /// Bytes of `columns`.
     column_bytes: std::sync::atomic::AtomicU64,
+    /// [`TypeAdjacency::ends_carry`] by end (targets or sources) and label.
+    ends_carry: Mutex<FxHashMap<(bool, String), bool>>,
 }
 
 impl TypeAdjacency {
@@ -133,6 +135,21 @@ impl TypeAdjacency {
         self.column_bytes.fetch_add(column.bytes(), std::sync::atomic::Ordering::Relaxed);
         self.columns.lock().insert(key.to_owned(), column.clone());
         Ok(column)
+    }
+
+    /// Whether every node at the `targets` end (else the sources) of some relationship of the
+    /// type carries `label` (whose members are `members`): a label test on a node an
+    /// expansion of this type bound there always holds. Computed once per type and label.
+    pub(crate) fn ends_carry(&self, targets: bool, label: &str, members: &LabelMembers) -> bool {
+        if let Some(&known) = self.ends_carry.lock().get(&(targets, label.to_owned())) {
+            return known;
+        }
+        // A node's incoming rows are not empty when it is some relationship's target.
+        let rows = if targets { &self.incoming } else { &self.outgoing };
+        let nodes = rows.offsets.len().saturating_sub(1) as u32;
+        let carry = (0..nodes).all(|n| rows.range(n).is_empty() || members.contains(n));
+        self.ends_carry.lock().insert((targets, label.to_owned()), carry);
+        carry
     }
 
     fn bytes(&self) -> u64 {
@@ -306,6 +323,7 @@ impl GraphProjection {
             properties,
             columns: Mutex::new(FxHashMap::default()),
             column_bytes: Default::default(),
+            ends_carry: Mutex::new(FxHashMap::default()),
         });
         self.types.lock().insert(rel_type.to_owned(), adjacency.clone());
         Ok(Some(adjacency))

@@ -16,7 +16,7 @@ use namidb_query::expr::AggregateFunction;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
-use super::compile::{LabelTest, PExpr, Pipeline, Side, Step};
+use super::compile::{PExpr, Pipeline, Side, Step};
 use super::row_sink::{Emitted, RowSink};
 use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
@@ -98,6 +98,9 @@ pub(super) struct Walk {
     pub(super) lists: Vec<Vec<u64>>,
     key: Vec<GroupKey>,
     last: Option<(Vec<GroupKey>, usize)>,
+    /// Counted tuples not yet added to the one group of a pipeline without grouping keys
+    /// (added once per morsel).
+    pending: i64,
 }
 
 /// A pipeline run a morsel at a time on the calling thread, for an end whose consumer may stop
@@ -154,6 +157,9 @@ impl Pipeline {
         ctx: &ExecContext<'_>,
     ) -> Result<Groups> {
         let morsels = self.morsels();
+        if let (Some(memo), None) = (&self.tail_memo, ctx.profiler) {
+            self.fill_tail_memo(memo, threads, ctx);
+        }
         // DISTINCT aggregates keep sets of values seen that morsels cannot merge.
         let mergeable = self.aggregates.iter().all(|a| !a.call.distinct);
         let threads = if mergeable { threads.clamp(1, morsels.len().max(1)) } else { 1 };
@@ -211,6 +217,18 @@ impl Pipeline {
         groups
     }
 
+    /// The state of a walk before its seed is bound.
+    pub(super) fn new_walk(&self) -> Walk {
+        Walk {
+            tuple: vec![0; self.width],
+            values: vec![Value::Null; self.width],
+            lists: vec![Vec::new(); if self.row_sink.is_some() { self.width } else { 0 }],
+            key: Vec::with_capacity(self.keys.len()),
+            last: None,
+            pending: 0,
+        }
+    }
+
     /// Walks from the seeds `morsel` (indices into [`Pipeline::seeds`]).
     fn run_morsel(
         &self,
@@ -219,13 +237,7 @@ impl Pipeline {
         groups: &mut Groups,
         ctx: &ExecContext<'_>,
     ) -> Result<()> {
-        let mut walk = Walk {
-            tuple: vec![0; self.width],
-            values: vec![Value::Null; self.width],
-            lists: vec![Vec::new(); if self.row_sink.is_some() { self.width } else { 0 }],
-            key: Vec::with_capacity(self.keys.len()),
-            last: None,
-        };
+        let mut walk = self.new_walk();
         groups.emitted.start_morsel(morsel.start);
         match &self.seeds {
             Seeds::Nodes { slot, nodes } => {
@@ -255,10 +267,14 @@ impl Pipeline {
                 }
             }
         }
+        let pending = std::mem::take(&mut walk.pending);
+        if pending > 0 {
+            self.add_count(pending, &mut walk, groups, ctx)?;
+        }
         Ok(())
     }
 
-    fn walk(
+    pub(super) fn walk(
         &self,
         step: usize,
         w: &mut Walk,
@@ -285,6 +301,14 @@ impl Pipeline {
             }
             Step::Expand { .. } if self.counted_tail == Some(step) => {
                 self.count_tail(step, w, groups, ctx)?;
+            }
+            Step::Expand { .. }
+                if ctx.profiler.is_none()
+                    && self.head_sum.as_ref().is_some_and(|h| h.step == step) =>
+            {
+                if let (Some(head), Some(memo)) = (&self.head_sum, &self.tail_memo) {
+                    self.sum_head(head, memo, w, groups, ctx)?;
+                }
             }
             Step::Expand { .. } => self.expand_each(current, w, |w| {
                 groups.step_rows[step] += 1;
@@ -331,11 +355,37 @@ impl Pipeline {
                 passed
             }
         };
-        if passed > 0 {
-            let g = self.group_of(w, groups, ctx)?;
-            for acc in &mut groups.accumulators[g] {
-                acc.add_count(passed);
-            }
+        self.add_counted(passed, w, groups, ctx)
+    }
+
+    /// Adds `passed` counted tuples to the group of the current tuple (to the pending count
+    /// of the one group, without grouping keys).
+    pub(super) fn add_counted(
+        &self,
+        passed: i64,
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        if passed > 0 && self.keys.is_empty() {
+            w.pending += passed;
+        } else if passed > 0 {
+            self.add_count(passed, w, groups, ctx)?;
+        }
+        Ok(())
+    }
+
+    /// Adds `passed` tuples to the group of the current tuple.
+    fn add_count(
+        &self,
+        passed: i64,
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        let g = self.group_of(w, groups, ctx)?;
+        for acc in &mut groups.accumulators[g] {
+            acc.add_count(passed);
         }
         Ok(())
     }
@@ -452,6 +502,7 @@ impl Pipeline {
             | PExpr::Not(_)
             | PExpr::IsNull(..)
             | PExpr::IntCompare(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
+            PExpr::Const(v) => Ok(truthy(v)),
             // Any other value: kept only when it is `true` (a non-boolean is no error here).
             other => Ok(truthy(&self.eval(other, w, ctx)?)),
         }
@@ -462,7 +513,8 @@ impl Pipeline {
     /// operator).
     pub(super) fn test(&self, e: &PExpr, w: &Walk, ctx: &ExecContext<'_>) -> Result<Option<bool>> {
         Ok(match e {
-            PExpr::Labels(s, test) => Some(labels(test, w.tuple[*s] as u32)),
+            PExpr::Const(Value::Bool(b)) => Some(*b),
+            PExpr::Labels(s, test) => Some(test.holds(w.tuple[*s] as u32)),
             PExpr::DistinctRels(slots) => Some(self.distinct_rels(slots, w)),
             PExpr::Linked(from, to, sides) => Some(self.linked(*from, *to, sides, w)),
             PExpr::IsNull(inner, negated) => Some(self.eval(inner, w, ctx)?.is_null() != *negated),
@@ -561,7 +613,7 @@ impl Pipeline {
                     _ => Value::Null,
                 }
             }
-            PExpr::Labels(s, test) => Value::Bool(labels(test, w.tuple[*s] as u32)),
+            PExpr::Labels(s, test) => Value::Bool(test.holds(w.tuple[*s] as u32)),
             PExpr::DistinctRels(slots) => Value::Bool(self.distinct_rels(slots, w)),
             PExpr::Linked(from, to, sides) => Value::Bool(self.linked(*from, *to, sides, w)),
             PExpr::Not(inner) => match self.eval(inner, w, ctx)? {
@@ -602,14 +654,5 @@ impl Pipeline {
                 })?
             }
         })
-    }
-}
-
-fn labels(test: &LabelTest, node: u32) -> bool {
-    match test {
-        LabelTest::Name(members) => members.contains(node),
-        LabelTest::And(parts) => parts.iter().all(|p| labels(p, node)),
-        LabelTest::Or(parts) => parts.iter().any(|p| labels(p, node)),
-        LabelTest::Not(inner) => !labels(inner, node),
     }
 }

@@ -11,33 +11,46 @@
 //! error, the tuple is counted the ordinary way instead, so errors are exactly the row
 //! executor's. PROFILE runs without the memo, since it reports every step's rows.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+
+use namidb_value::Value;
 
 use super::compile::{PExpr, Pipeline, Side, Step};
+use super::range_count::{self, EntryTest};
 use super::run::Walk;
+use super::seeds::Seeds;
 use crate::context::ExecContext;
 use crate::error::Result;
 
 /// A count not computed yet.
-const UNKNOWN: u32 = u32::MAX;
+pub(super) const UNKNOWN: u32 = u32::MAX;
+
+/// Nodes per claim when the memo is filled ahead of the walks.
+const FILL_CHUNK: usize = 4096;
 
 /// How the counted tail is memoized.
 pub(crate) struct TailMemo {
     /// The filter steps after the tail, other than the distinctness checks.
     filters: Vec<usize>,
     /// For each distinctness check on the tail's relationship, the earlier slots in it.
-    distinct: Vec<Vec<usize>>,
+    pub(super) distinct: Vec<Vec<usize>>,
     /// The tail's relationship slot.
     rel: usize,
+    /// Each earlier relationship slot in `distinct` that an expansion bound, with the slots
+    /// of the two nodes it joins (in either order).
+    ends: Vec<(usize, usize, usize)>,
+    /// The filters as tests on each entry, when they all are such tests
+    /// ([`range_count`]): a node's count is then one tight loop over its rows.
+    tests: Option<Vec<EntryTest>>,
     /// Per node (dense index): how many of its expansions pass `filters`.
-    counts: Vec<AtomicU32>,
+    pub(super) counts: Vec<AtomicU32>,
 }
 
 /// The memo for the counted tail at `tail`, when every filter after it reads only the tail's
 /// own slots (distinctness checks aside); `None` otherwise.
 pub(crate) fn plan(steps: &[Step], tail: usize, width: usize, nodes: usize) -> Option<TailMemo> {
     let Step::Expand { to, rel, to_bound: false, .. } = steps.get(tail)? else { return None };
-    let (mut filters, mut distinct) = (Vec::new(), Vec::new());
+    let (mut filters, mut distinct, mut tested) = (Vec::new(), Vec::new(), Vec::new());
     for (j, step) in steps.iter().enumerate().skip(tail + 1) {
         let Step::Filter(predicate) = step else { return None };
         let mut conjuncts = Vec::new();
@@ -48,10 +61,12 @@ pub(crate) fn plan(steps: &[Step], tail: usize, width: usize, nodes: usize) -> O
                 PExpr::DistinctRels(slots) if slots.contains(rel) => {
                     distinct.push(slots.iter().copied().filter(|s| s != rel).collect());
                 }
+                PExpr::Const(Value::Bool(true)) => {}
                 c => {
                     if (0..width).any(|s| s != *to && s != *rel && c.reads(s)) {
                         return None;
                     }
+                    tested.push(c);
                     checks_more = true;
                 }
             }
@@ -60,12 +75,23 @@ pub(crate) fn plan(steps: &[Step], tail: usize, width: usize, nodes: usize) -> O
             filters.push(j);
         }
     }
+    let ends = distinct
+        .iter()
+        .flatten()
+        .filter_map(|slot: &usize| {
+            steps[..tail].iter().find_map(|step| match step {
+                Step::Expand { from, to, rel, .. } if rel == slot => Some((*slot, *from, *to)),
+                _ => None,
+            })
+        })
+        .collect();
+    let tests = range_count::entry_tests(&tested, *to, *rel);
     let counts = (0..nodes).map(|_| AtomicU32::new(UNKNOWN)).collect();
-    Some(TailMemo { filters, distinct, rel: *rel, counts })
+    Some(TailMemo { filters, distinct, rel: *rel, ends, tests, counts })
 }
 
 /// The operands of a chain of `AND`s (the expression itself when it is no `AND`).
-fn conjuncts_of<'e>(e: &'e PExpr, out: &mut Vec<&'e PExpr>) {
+pub(super) fn conjuncts_of<'e>(e: &'e PExpr, out: &mut Vec<&'e PExpr>) {
     match e {
         PExpr::And(l, r) => {
             conjuncts_of(l, out);
@@ -76,6 +102,45 @@ fn conjuncts_of<'e>(e: &'e PExpr, out: &mut Vec<&'e PExpr>) {
 }
 
 impl Pipeline {
+    /// Fills the memo ahead of the walks, node by node in dense order (on up to `threads`
+    /// threads), when the walks start from at least a quarter of the nodes: most nodes are then
+    /// reached, and counting them in order reads the adjacency sequentially instead of at the
+    /// order the walks happen to reach them. A node whose count raises an error is left
+    /// unknown, so the error is raised only if a walk reaches it.
+    pub(super) fn fill_tail_memo(&self, memo: &TailMemo, threads: usize, ctx: &ExecContext<'_>) {
+        let Seeds::Nodes { nodes: starts, .. } = &self.seeds else { return };
+        let nodes = memo.counts.len();
+        let Some(tail) = self.counted_tail.and_then(|t| self.steps.get(t)) else { return };
+        let Step::Expand { from, .. } = tail else { return };
+        if starts.len().saturating_mul(4) < nodes {
+            return;
+        }
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut w = self.new_walk();
+            loop {
+                let at = next.fetch_add(FILL_CHUNK, Ordering::Relaxed);
+                if at >= nodes {
+                    return;
+                }
+                let end = (at + FILL_CHUNK).min(nodes);
+                for (node, slot) in memo.counts.iter().enumerate().take(end).skip(at) {
+                    w.tuple[*from] = node as u64;
+                    if let Some(passed) = self.node_count(memo, tail, &mut w, ctx) {
+                        slot.store(passed, Ordering::Relaxed);
+                    }
+                }
+            }
+        };
+        let threads = threads.clamp(1, nodes.div_ceil(FILL_CHUNK).max(1));
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(work);
+            }
+            work();
+        });
+    }
+
     /// The number of the tail's expansions from the current tuple that pass every filter, from
     /// the memo; `None` when the tuple must be counted the ordinary way.
     pub(super) fn count_tail_memo(
@@ -102,16 +167,7 @@ impl Pipeline {
         let Some(slot) = memo.counts.get(node as usize) else { return Ok(None) };
         let mut count = slot.load(Ordering::Relaxed);
         if count == UNKNOWN {
-            let mut passed = 0u32;
-            let computed = self.expand_each(expand, w, |w| {
-                if self.passes(memo, w, ctx)? {
-                    passed = passed.saturating_add(1);
-                }
-                Ok(())
-            });
-            if computed.is_err() || passed == UNKNOWN {
-                return Ok(None);
-            }
+            let Some(passed) = self.node_count(memo, expand, w, ctx) else { return Ok(None) };
             slot.store(passed, Ordering::Relaxed);
             count = passed;
         }
@@ -124,6 +180,10 @@ impl Pipeline {
                 continue;
             }
             let (t, position) = ((packed >> 32) as u32, (packed & u64::from(u32::MAX)) as usize);
+            // The relationship's source from the nodes its expansion bound (no lookup).
+            let ends = memo.ends.iter().find(|(r, ..)| r == earlier);
+            let ends = ends.map(|&(_, x, y)| (w.tuple[x] as u32, w.tuple[y] as u32));
+            let bound_source = |target: u32| ends.map(|(x, y)| if target == x { y } else { x });
             for &(side_type, side) in sides {
                 if side_type != t {
                     continue;
@@ -132,13 +192,17 @@ impl Pipeline {
                     continue;
                 };
                 let Some(&target) = forward.neighbours.get(position) else { continue };
-                let other = match side {
-                    Side::Outgoing => forward.range(node).contains(&position).then_some(target),
-                    Side::Incoming | Side::IncomingNotLoop if target == node => {
-                        let source = forward.source_of(position);
+                let other = match (side, bound_source(target)) {
+                    (Side::Outgoing, Some(source)) => (source == node).then_some(target),
+                    (Side::Outgoing, None) => {
+                        forward.range(node).contains(&position).then_some(target)
+                    }
+                    (Side::Incoming | Side::IncomingNotLoop, _) if target == node => {
+                        let source =
+                            bound_source(target).unwrap_or_else(|| forward.source_of(position));
                         (side == Side::Incoming || source != node).then_some(source)
                     }
-                    Side::Incoming | Side::IncomingNotLoop => None,
+                    (Side::Incoming | Side::IncomingNotLoop, _) => None,
                 };
                 let Some(other) = other else { continue };
                 w.tuple[*to] = u64::from(other);
@@ -149,6 +213,30 @@ impl Pipeline {
             }
         }
         Ok(Some(i64::from(count) - excluded))
+    }
+
+    /// How many of the tail's expansions from the tuple's `from` node pass the filters (the
+    /// distinctness checks aside); `None` when that raises an error or does not fit a count.
+    fn node_count(
+        &self,
+        memo: &TailMemo,
+        tail: &Step,
+        w: &mut Walk,
+        ctx: &ExecContext<'_>,
+    ) -> Option<u32> {
+        let Step::Expand { from, sides, .. } = tail else { return None };
+        if let Some(tests) = &memo.tests {
+            let passed = range_count::count(w.tuple[*from] as u32, sides, &self.types, tests);
+            return u32::try_from(passed).ok().filter(|&p| p != UNKNOWN);
+        }
+        let mut passed = 0u32;
+        let computed = self.expand_each(tail, w, |w| {
+            if self.passes(memo, w, ctx)? {
+                passed = passed.saturating_add(1);
+            }
+            Ok(())
+        });
+        (computed.is_ok() && passed != UNKNOWN).then_some(passed)
     }
 
     /// Whether the tuple passes the filters after the tail, taking the distinctness checks on

@@ -1,0 +1,93 @@
+//! Counting a node's expansions that pass simple tests in one tight loop over its CSR rows.
+//!
+//! The memoized tail ([`super::tail_memo`]) counts, per node, the expansions that pass the
+//! filters after the last hop. When every conjunct of those filters is a test on the entry
+//! itself — an integer property of the relationship or of the far node compared with a
+//! constant, or a label test on the far node — the count needs no tuple and no expression
+//! walk: each entry is read where it lies (the relationship's column at its position, the far
+//! node's column or label bitset at its index). These tests never raise an error and give
+//! `null` only where the row executor's would, so counting `true`s is the filter's answer.
+
+use std::sync::Arc;
+
+use namidb_value::Value;
+
+use super::column::{Column, IntCompare};
+use super::compile::{LabelTest, PExpr, Side};
+use super::projection::TypeAdjacency;
+
+/// One test on an expansion's entry.
+pub(crate) enum EntryTest {
+    /// The relationship's integer property (its column per type index) compared.
+    RelInt(Vec<Option<Arc<Column>>>, IntCompare, i64),
+    /// The far node's integer property compared.
+    NodeInt(Arc<Column>, IntCompare, i64),
+    /// A label test on the far node.
+    Labels(LabelTest),
+}
+
+/// The entry tests equal to the conjunction `conjuncts` over the tail's far node `to` and
+/// relationship `rel`; `None` when some conjunct is no such test.
+pub(crate) fn entry_tests(conjuncts: &[&PExpr], to: usize, rel: usize) -> Option<Vec<EntryTest>> {
+    let mut tests = Vec::new();
+    for conjunct in conjuncts {
+        match conjunct {
+            PExpr::Const(Value::Bool(true)) => {}
+            PExpr::IntCompare(operand, cmp, constant) => match &**operand {
+                PExpr::RelProperty(s, columns)
+                    if *s == rel && columns.iter().flatten().all(|c| c.ints().is_some()) =>
+                {
+                    tests.push(EntryTest::RelInt(columns.clone(), *cmp, *constant));
+                }
+                PExpr::NodeProperty(s, column) if *s == to && column.ints().is_some() => {
+                    tests.push(EntryTest::NodeInt(column.clone(), *cmp, *constant));
+                }
+                _ => return None,
+            },
+            PExpr::Labels(s, test) if *s == to => tests.push(EntryTest::Labels(test.clone())),
+            _ => return None,
+        }
+    }
+    Some(tests)
+}
+
+/// How many of `node`'s expansions over `sides` pass every test of `tests`.
+pub(crate) fn count(
+    node: u32,
+    sides: &[(u32, Side)],
+    types: &[Arc<TypeAdjacency>],
+    tests: &[EntryTest],
+) -> u64 {
+    let mut passed = 0u64;
+    for &(t, side) in sides {
+        let Some(adjacency) = types.get(t as usize) else { continue };
+        let rows = side.rows(adjacency);
+        let Some(neighbours) = rows.neighbours.get(rows.range(node)) else { continue };
+        let first = rows.range(node).start;
+        for (k, &other) in neighbours.iter().enumerate() {
+            if side == Side::IncomingNotLoop && other == node {
+                continue;
+            }
+            let holds = passes(tests, t, rows.position(first + k), other);
+            passed += u64::from(holds);
+        }
+    }
+    passed
+}
+
+/// Whether the entry of type index `t` at relationship `position`, reaching node `other`,
+/// passes every test of `tests`.
+#[inline]
+pub(crate) fn passes(tests: &[EntryTest], t: u32, position: u32, other: u32) -> bool {
+    tests.iter().all(|test| match test {
+        EntryTest::RelInt(columns, cmp, constant) => columns
+            .get(t as usize)
+            .and_then(|c| c.as_ref()?.ints()?.get(position as usize))
+            .is_some_and(|v| cmp.holds(v, *constant)),
+        EntryTest::NodeInt(column, cmp, constant) => column
+            .ints()
+            .and_then(|ints| ints.get(other as usize))
+            .is_some_and(|v| cmp.holds(v, *constant)),
+        EntryTest::Labels(test) => test.holds(other),
+    })
+}
