@@ -160,6 +160,11 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.name STARTS WITH 'n1' RETURN count(*) AS n",
     "MATCH (a:P) WHERE a.id < 100 WITH a MATCH (a)-[:K]->(b)-[:K]->(c) RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b)-[:K]->(c) WHERE c.age / (c.age - 20) > 0 RETURN count(*) AS n",
+    // A node property tested for equality with a constant in place: strings, floats against
+    // integers, integers against a float, an absent property, nulls.
+    "MATCH (a:P)-[:K]->(b) WHERE b.name = 'n17' OR 'n3' = a.name RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) WHERE b.score = 3 OR b.age = 30.0 RETURN count(*) AS n",
+    "MATCH (a:P)-[:K]->(b) WHERE (b.score = 1.5) IS NULL AND b.missing = 1 IS NULL RETURN count(*) AS n",
 ];
 
 /// Chains that stay on rows, answering as the row executor does: the chain reads as a node a

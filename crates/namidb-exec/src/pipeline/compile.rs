@@ -140,6 +140,8 @@ pub(crate) enum PExpr {
     /// A node or relationship property (a `NodeProperty` or `RelProperty` whose columns are
     /// all integers) compared with an integer constant: `null` where the property is absent.
     IntCompare(Box<PExpr>, IntCompare, i64),
+    /// A node property (of a column of boxed values) `=` a constant, compared in place.
+    PropEquals(usize, Arc<Column>, Value),
     Labels(usize, LabelTest),
     DistinctRels(Vec<usize>),
     /// `EXISTS { (a)-[:T]-(b) }` of two bound nodes (a pattern predicate): whether a
@@ -387,11 +389,18 @@ fn counted_tail(
 }
 
 /// `l <op> r` as an [`PExpr::IntCompare`] when it compares integer columns with an integer
-/// constant (either way round), else as the generic binary operator.
+/// constant (either way round), as an [`PExpr::PropEquals`] when it tests a node property for
+/// equality with a constant, else as the generic binary operator.
 fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
     let (swapped, constant) = match (&*l, &*r) {
         (column, PExpr::Const(Value::Int(c))) if column.is_int_column() => (false, *c),
         (PExpr::Const(Value::Int(c)), column) if column.is_int_column() => (true, *c),
+        (PExpr::NodeProperty(s, column), PExpr::Const(c))
+        | (PExpr::Const(c), PExpr::NodeProperty(s, column))
+            if op == BinaryOp::Eq =>
+        {
+            return PExpr::PropEquals(*s, column.clone(), c.clone());
+        }
         _ => return PExpr::Binary(op, l, r),
     };
     match IntCompare::of(op, swapped) {
@@ -421,7 +430,8 @@ impl PExpr {
             | PExpr::Value(s)
             | PExpr::NodeProperty(s, _)
             | PExpr::RelProperty(s, _)
-            | PExpr::Labels(s, _) => *s == slot,
+            | PExpr::Labels(s, _)
+            | PExpr::PropEquals(s, ..) => *s == slot,
             PExpr::DistinctRels(slots) => slots.contains(&slot),
             PExpr::Linked(from, to, _) => *from == slot || *to == slot,
             PExpr::Not(e) | PExpr::Neg(e) | PExpr::IsNull(e, _) | PExpr::IntCompare(e, ..) => {

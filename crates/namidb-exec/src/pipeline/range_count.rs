@@ -91,3 +91,29 @@ pub(crate) fn passes(tests: &[EntryTest], t: u32, position: u32, other: u32) -> 
         EntryTest::Labels(test) => test.holds(other),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tests_on_the_entry_itself_are_entry_tests_and_nulls_fail_them() {
+        let ints = Arc::new(Column::new(vec![Value::Int(1), Value::Null]));
+        let int_test = |e: PExpr, cmp, c| PExpr::IntCompare(Box::new(e), cmp, c);
+        let rel = int_test(PExpr::RelProperty(2, vec![Some(ints.clone())]), IntCompare::Gt, 0);
+        let far = int_test(PExpr::NodeProperty(1, ints.clone()), IntCompare::Eq, 1);
+        let earlier = int_test(PExpr::NodeProperty(0, ints.clone()), IntCompare::Eq, 1);
+        let always = PExpr::Const(Value::Bool(true));
+        let tests = entry_tests(&[&rel, &far, &always], 1, 2).expect("entry tests");
+        assert_eq!(tests.len(), 2);
+        assert!(entry_tests(&[&rel, &earlier], 1, 2).is_none());
+        assert!(entry_tests(&[&PExpr::Const(Value::Null)], 1, 2).is_none());
+        // Position 0 holds 1 and node 0 holds 1; position and node 1 hold null; type index 1
+        // has no column.
+        assert!(passes(&tests, 0, 0, 0));
+        assert!(!passes(&tests, 0, 1, 0));
+        assert!(!passes(&tests, 0, 0, 1));
+        assert!(!passes(&tests, 1, 0, 0));
+        assert!(passes(&[], 1, 1, 1));
+    }
+}

@@ -13,6 +13,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use namidb_query::expr::AggregateFunction;
+use namidb_value::compare::equals;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
@@ -501,7 +502,8 @@ impl Pipeline {
             | PExpr::Or(..)
             | PExpr::Not(_)
             | PExpr::IsNull(..)
-            | PExpr::IntCompare(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
+            | PExpr::IntCompare(..)
+            | PExpr::PropEquals(..) => Ok(self.test(predicate, w, ctx)? == Some(true)),
             PExpr::Const(v) => Ok(truthy(v)),
             // Any other value: kept only when it is `true` (a non-boolean is no error here).
             other => Ok(truthy(&self.eval(other, w, ctx)?)),
@@ -519,6 +521,13 @@ impl Pipeline {
             PExpr::Linked(from, to, sides) => Some(self.linked(*from, *to, sides, w)),
             PExpr::IsNull(inner, negated) => Some(self.eval(inner, w, ctx)?.is_null() != *negated),
             PExpr::Not(inner) => self.test(inner, w, ctx)?.map(|b| !b),
+            PExpr::PropEquals(s, column, constant) => {
+                let node = w.tuple[*s] as usize;
+                match column.value_ref(node) {
+                    Some(v) => equals(v, constant),
+                    None => equals(&column.value(node), constant),
+                }
+            }
             PExpr::IntCompare(operand, cmp, constant) => {
                 self.int(operand, w).map(|v| cmp.holds(v, *constant))
             }
@@ -625,10 +634,12 @@ impl Pipeline {
             PExpr::IsNull(inner, negated) => {
                 Value::Bool(self.eval(inner, w, ctx)?.is_null() != *negated)
             }
-            PExpr::And(..) | PExpr::Or(..) | PExpr::IntCompare(..) => match self.test(e, w, ctx)? {
-                Some(b) => Value::Bool(b),
-                None => Value::Null,
-            },
+            PExpr::And(..) | PExpr::Or(..) | PExpr::IntCompare(..) | PExpr::PropEquals(..) => {
+                match self.test(e, w, ctx)? {
+                    Some(b) => Value::Bool(b),
+                    None => Value::Null,
+                }
+            }
             PExpr::Binary(op, l, r) => {
                 binary(*op, self.operand(l, w, ctx)?.as_ref(), self.operand(r, w, ctx)?.as_ref())?
             }
