@@ -172,6 +172,10 @@ impl<'s> Estimator<'s> {
                     rows * self.conjunct(&equal)
                 })
             }
+            Plan::SemiJoin { input, build, .. } => {
+                self.rows(build, 1.0);
+                self.rows(input, argument) * 0.5
+            }
             Plan::Project { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Sort { input, .. }

@@ -83,6 +83,7 @@ fn details(plan: &Plan) -> String {
             let slots: Vec<String> = right_slots.iter().map(|s| format!("#{s}")).collect();
             format!("on [{}] binds {}", keys.join(", "), slots.join(", "))
         }
+        Plan::SemiJoin { key, .. } => format!("on #{key}"),
         Plan::ProcedureCall { name, .. } => name.clone(),
         Plan::Union { all, .. } => {
             if *all {

@@ -270,6 +270,24 @@ pub enum Plan {
         /// The slots `right` binds, copied into the output rows.
         right_slots: Vec<usize>,
     },
+    /// The `input` rows whose node in `key` is one that `build` yields in `key` (`anti`: is
+    /// not; a null is in no set): a pattern predicate `EXISTS { (key)… }` (`NOT …` when
+    /// `anti`) as a hash semi (anti) join. `build` is the pattern from every node (a
+    /// `NodeScan` of `key` over [`Plan::Unit`]), whose filters cannot fail; `subquery` is
+    /// the same pattern from one row's node (over [`Plan::Argument`]), which the executor runs
+    /// per row until that has cost as much as building the set once.
+    SemiJoin {
+        /// Input.
+        input: Box<Plan>,
+        /// The pattern from every node.
+        build: Box<Plan>,
+        /// The pattern from the row's node.
+        subquery: Box<Plan>,
+        /// The node slot of the input rows (and of `build`'s rows).
+        key: usize,
+        /// Keep the rows without a match instead.
+        anti: bool,
+    },
     /// Runs `inner` per input row and yields its rows (a correlated join, `CALL {}`).
     Apply {
         /// Input.
@@ -381,6 +399,8 @@ impl Plan {
             Plan::Optional { .. } => "Optional",
             Plan::Apply { .. } => "Apply",
             Plan::HashJoin { .. } => "HashJoin",
+            Plan::SemiJoin { anti: false, .. } => "SemiJoin",
+            Plan::SemiJoin { anti: true, .. } => "AntiJoin",
             Plan::Union { .. } => "Union",
             Plan::Produce { .. } => "Produce",
             Plan::Create { .. } => "Create",
@@ -416,6 +436,7 @@ impl Plan {
             | Plan::Delete { input, .. }
             | Plan::ProcedureCall { input, .. } => vec![input],
             Plan::Optional { input, inner } | Plan::Apply { input, inner } => vec![input, inner],
+            Plan::SemiJoin { input, build, .. } => vec![input, build],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
             Plan::Union { left, right, .. } | Plan::HashJoin { left, right, .. } => {
@@ -448,6 +469,7 @@ impl Plan {
             | Plan::Delete { input, .. }
             | Plan::ProcedureCall { input, .. } => vec![input],
             Plan::Optional { input, inner } | Plan::Apply { input, inner } => vec![input, inner],
+            Plan::SemiJoin { input, build, .. } => vec![input, build],
             Plan::Merge { input, matcher, .. } => vec![input, matcher],
             Plan::Foreach { input, body, .. } => vec![input, body],
             Plan::Union { left, right, .. } | Plan::HashJoin { left, right, .. } => {

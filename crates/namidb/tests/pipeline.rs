@@ -165,13 +165,16 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[:K]->(b) WHERE b.name = 'n17' OR 'n3' = a.name RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b) WHERE b.score = 3 OR b.age = 30.0 RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b) WHERE (b.score = 1.5) IS NULL AND b.missing = 1 IS NULL RETURN count(*) AS n",
+    // A pattern predicate reaching an unbound node is an anti join: its set is a pipelined
+    // `DISTINCT`; the aggregation above it stays on rows.
+    "MATCH (a:P)-[:K]->(b) WHERE NOT (b)-[:K]->(:Q) RETURN count(*) AS n",
 ];
 
 /// Chains that stay on rows, answering as the row executor does: the chain reads as a node a
 /// slot that holds a null in some row, or a relationship of its own as a value; `LIMIT 0`; a DISTINCT
 /// over a scan without expansion; a variable-length hop's list that may share a relationship
 /// with another hop of the pattern (its trail is not kept to check); an input of more rows than
-/// a row start buffers (streamed); a pattern predicate reaching a node not bound before it.
+/// a row start buffers (streamed).
 const ON_ROWS: &[&str] = &[
     "UNWIND [null, 1, 2] AS i OPTIONAL MATCH (p:P {id: i}) WITH p MATCH (p)-[:K]->(q) RETURN count(*) AS n",
     "MATCH (a:P)-[r:K]->(b) WITH r, b LIMIT 30 MATCH (b)-[s:K]->(c) WHERE s <> r RETURN count(*) AS n",
@@ -179,7 +182,6 @@ const ON_ROWS: &[&str] = &[
     "MATCH (p:P) RETURN DISTINCT p.age % 3 AS g",
     "MATCH (a:P)-[:K*1..2]->(b)-[:K]->(c) WHERE a.id < 50 RETURN count(*) AS n",
     "UNWIND [1, null] AS i OPTIONAL MATCH (a:P {id: i}) OPTIONAL MATCH (a)-[:K]->(b) RETURN i, b.id AS b",
-    "MATCH (a:P)-[:K]->(b) WHERE NOT (b)-[:K]->(:Q) RETURN count(*) AS n",
     "UNWIND range(1, 70000) AS i MATCH (a:P {id: i % 3000})-[:K]->(b) RETURN count(*) AS n, sum(b.age) AS s",
 ];
 

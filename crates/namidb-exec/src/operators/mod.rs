@@ -10,6 +10,7 @@ pub(crate) mod hash_aggregate;
 mod hash_join;
 mod read;
 mod relational;
+mod semi_join;
 mod shortest;
 mod top_n;
 mod write;
@@ -160,6 +161,9 @@ pub(crate) fn build<'p>(
         Plan::Union { left, right, all } => relational::union(left, right, *all, argument, ctx),
         Plan::HashJoin { left, right, keys, right_slots } => {
             hash_join::hash_join(sub(left), right, keys, right_slots, argument)
+        }
+        Plan::SemiJoin { input, build: build_side, subquery, key, anti } => {
+            semi_join::semi_join(sub(input), build_side, subquery, *key, *anti, argument)
         }
         Plan::Produce { input, columns } => relational::produce(sub(input), columns),
         Plan::ProcedureCall { input, name, args, yields, void } => {

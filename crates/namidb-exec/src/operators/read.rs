@@ -42,7 +42,9 @@ pub(crate) fn node_scan<'p>(
 /// Each input row joined with the nodes with `labels` whose `property` equals `value` (any
 /// element of it, with `any_of`): a lookup prepared on the first row and probed for every row,
 /// or a label scan for a value it cannot answer (the filter above checks the pattern either
-/// way).
+/// way). A lookup confirms each candidate with a point read, so a value that many nodes hold
+/// (more than [`LOOKUP_MATCHES`] expected from the statistics: the label's nodes with the
+/// property over its distinct values) is answered by the label scan too.
 pub(crate) fn node_by_property<'p>(
     input: Box<dyn Operator + 'p>,
     slot: usize,
@@ -53,11 +55,15 @@ pub(crate) fn node_by_property<'p>(
 ) -> Box<dyn Operator + 'p> {
     let mut lookup: Option<Arc<PropertyLookup>> = None;
     let mut scanned: Option<Vec<u64>> = None;
+    let mut per_key: Option<f64> = None;
     flat_map(
         input,
         Box::new(move |row, ctx, out| {
             let probe = eval(value, &row, ctx)?;
-            let probed = match probe_keys(&probe, any_of) {
+            let per_key = *per_key.get_or_insert_with(|| matches_per_key(labels, property, ctx));
+            let keys = probe_keys(&probe, any_of)
+                .filter(|keys| per_key * keys.len() as f64 <= LOOKUP_MATCHES);
+            let probed = match keys {
                 Some(keys) => {
                     let lookup = match &lookup {
                         Some(l) => l,
@@ -79,6 +85,21 @@ pub(crate) fn node_by_property<'p>(
             Ok(())
         }),
     )
+}
+
+/// Expected matches past which a property lookup costs more than a label scan.
+const LOOKUP_MATCHES: f64 = 4096.0;
+
+/// The nodes with `labels` expected to hold any one value of `property`, from the statistics
+/// of the first (most selective) label: its nodes with the property over their distinct
+/// values (0 when unknown).
+fn matches_per_key(labels: &[String], property: &str, ctx: &ExecContext<'_>) -> f64 {
+    let Some(label) = labels.first() else { return 0.0 };
+    let statistics = ctx.graph.snapshot().statistics();
+    match statistics.properties.get(&(label.clone(), property.to_owned())) {
+        Some(p) if p.distinct > 0 => p.count as f64 / p.distinct as f64,
+        _ => 0.0,
+    }
 }
 
 /// Each input row joined with the node whose id `id` gives, if it exists with `labels`.

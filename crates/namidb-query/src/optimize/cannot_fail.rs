@@ -2,8 +2,8 @@
 //! rows an expression is computed for (computing it for fewer rows must not hide an error,
 //! for more rows must not add one): a slot, a constant, a property of a slot that holds a
 //! node or a relationship in every row (bound by a scan or an expansion below and not rebound
-//! since), `coalesce` of such, and comparisons and null tests of such (a comparison of values
-//! that do not compare is null, not an error).
+//! since), `coalesce` of such, comparisons and null tests of such (a comparison of values
+//! that do not compare is null, not an error), and label tests of a slot that holds a node.
 
 use std::collections::BTreeSet;
 
@@ -37,12 +37,28 @@ pub(crate) fn cannot_fail(e: &Expr, input: &Plan, written: &BTreeSet<usize>) -> 
             b,
         ) => cannot_fail(a, input, written) && cannot_fail(b, input, written),
         Expr::IsNull(a, _) => cannot_fail(a, input, written),
+        Expr::HasLabels(target, _) => match &**target {
+            Expr::Slot(s) => !written.contains(s) && holds_node(input, *s),
+            _ => false,
+        },
         _ => false,
     }
 }
 
+/// Whether every row `plan` yields holds a node or null in `slot`.
+pub(crate) fn holds_node(plan: &Plan, slot: usize) -> bool {
+    holds(plan, slot, true)
+}
+
 /// Whether every row `plan` yields holds a node, a relationship or null in `slot`.
 fn holds_entity(plan: &Plan, slot: usize) -> bool {
+    holds(plan, slot, false)
+}
+
+/// Whether every row `plan` yields holds a node (or, unless `nodes_only`, a relationship) or
+/// null in `slot`.
+fn holds(plan: &Plan, slot: usize, nodes_only: bool) -> bool {
+    let holds_entity = |plan: &Plan, slot: usize| holds(plan, slot, nodes_only);
     match plan {
         Plan::NodeScan { input, slot: s, .. }
         | Plan::NodeByProperty { input, slot: s, .. }
@@ -52,7 +68,7 @@ fn holds_entity(plan: &Plan, slot: usize) -> bool {
         Plan::Expand { input, expand } => {
             expand.from == slot
                 || expand.to == slot
-                || (expand.rel == slot && expand.length.is_none())
+                || (expand.rel == slot && expand.length.is_none() && !nodes_only)
                 || (expand.rel != slot && holds_entity(input, slot))
         }
         Plan::Project { input, items } => match items.iter().rev().find(|(s, _)| *s == slot) {
@@ -71,6 +87,7 @@ fn holds_entity(plan: &Plan, slot: usize) -> bool {
             }
         }
         Plan::Filter { input, .. }
+        | Plan::SemiJoin { input, .. }
         | Plan::Sort { input, .. }
         | Plan::TopN { input, .. }
         | Plan::Skip { input, .. }

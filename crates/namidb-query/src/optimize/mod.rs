@@ -11,7 +11,9 @@
 //!    known before `n`, becomes a `NodeByProperty` lookup;
 //! 4. [`hash_join`]: a pattern part that reads nothing of the rows before it and is joined to
 //!    them by an equality (that no lookup serves) runs once, as the build side of a hash join;
-//! 5. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
+//! 5. [`semi_join`]: a pattern predicate of one hop from a node of the row (`EXISTS`, or
+//!    `NOT` of it) becomes a hash semi (anti) join whose set is built once from every node;
+//! 6. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
 //!    returns, and projection items the sort does not read are computed after it.
 //!
 //! Subquery plans inside filter predicates and projections (pattern predicates, pattern
@@ -24,6 +26,7 @@ mod hash_join;
 mod implied_lookups;
 mod property_lookup;
 mod push_filters;
+mod semi_join;
 mod top_n;
 
 use std::collections::BTreeSet;
@@ -38,6 +41,7 @@ pub fn optimize(mut plan: Plan) -> Plan {
     let plan = push_filters::apply(plan);
     let plan = property_lookup::apply(plan);
     let plan = hash_join::apply(plan);
+    let plan = semi_join::apply(plan);
     top_n::apply(plan)
 }
 
