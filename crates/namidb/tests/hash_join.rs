@@ -12,20 +12,9 @@ use std::collections::BTreeMap;
 
 use namidb::{Database, ErrorKind, ResultValue};
 
-fn run(db: &Database, q: &str) -> Vec<Vec<ResultValue>> {
-    db.execute(q, &BTreeMap::new()).unwrap_or_else(|e| panic!("{q}: {e}")).rows
-}
+mod common;
 
-/// The operators of `q`'s plan, one per line, trimmed.
-fn plan(db: &Database, q: &str) -> Vec<String> {
-    run(db, &format!("EXPLAIN {q}"))
-        .iter()
-        .map(|r| match &r[0] {
-            ResultValue::String(s) => s.trim().to_owned(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
-}
+use common::{plan, run};
 
 fn joins(db: &Database, q: &str) -> bool {
     plan(db, q).iter().any(|o| o.starts_with("HashJoin"))

@@ -12,20 +12,9 @@ use std::collections::BTreeMap;
 
 use namidb::{Database, ResultValue};
 
-fn run(db: &Database, q: &str) -> Vec<Vec<ResultValue>> {
-    db.execute(q, &BTreeMap::new()).unwrap_or_else(|e| panic!("{q}: {e}")).rows
-}
+mod common;
 
-/// The operators of `q`'s plan, one per line, trimmed.
-fn plan(db: &Database, q: &str) -> Vec<String> {
-    run(db, &format!("EXPLAIN {q}"))
-        .iter()
-        .map(|r| match &r[0] {
-            ResultValue::String(s) => s.trim().to_owned(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
-}
+use common::{plan, run};
 
 /// (start of the query, pattern, rest of the query): the pattern is spliced in as
 /// `EXISTS { … }`, as `NOT` of it, and as the `COUNT` references.

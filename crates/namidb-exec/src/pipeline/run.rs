@@ -268,9 +268,11 @@ impl Pipeline {
                 }
             }
         }
+        // The one group's pending count (there are no grouping keys when there is one).
         let pending = std::mem::take(&mut walk.pending);
         if pending > 0 {
-            self.add_count(pending, &mut walk, groups, ctx)?;
+            let g = self.group_of(&mut walk, groups, ctx)?;
+            groups.accumulators[g].iter_mut().for_each(|acc| acc.add_count(pending));
         }
         Ok(())
     }
@@ -371,22 +373,8 @@ impl Pipeline {
         if passed > 0 && self.keys.is_empty() {
             w.pending += passed;
         } else if passed > 0 {
-            self.add_count(passed, w, groups, ctx)?;
-        }
-        Ok(())
-    }
-
-    /// Adds `passed` tuples to the group of the current tuple.
-    fn add_count(
-        &self,
-        passed: i64,
-        w: &mut Walk,
-        groups: &mut Groups,
-        ctx: &ExecContext<'_>,
-    ) -> Result<()> {
-        let g = self.group_of(w, groups, ctx)?;
-        for acc in &mut groups.accumulators[g] {
-            acc.add_count(passed);
+            let g = self.group_of(w, groups, ctx)?;
+            groups.accumulators[g].iter_mut().for_each(|acc| acc.add_count(passed));
         }
         Ok(())
     }

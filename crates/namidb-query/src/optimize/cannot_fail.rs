@@ -23,19 +23,9 @@ pub(crate) fn cannot_fail(e: &Expr, input: &Plan, written: &BTreeSet<usize>) -> 
             args.iter().all(|a| cannot_fail(a, input, written))
         }
         // Comparisons yield null for values that do not compare; they never raise.
-        Expr::Binary(
-            BinaryOp::Eq
-            | BinaryOp::NotEq
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge
-            | BinaryOp::StartsWith
-            | BinaryOp::EndsWith
-            | BinaryOp::Contains,
-            a,
-            b,
-        ) => cannot_fail(a, input, written) && cannot_fail(b, input, written),
+        Expr::Binary(op, a, b) if is_comparison(*op) => {
+            cannot_fail(a, input, written) && cannot_fail(b, input, written)
+        }
         Expr::IsNull(a, _) => cannot_fail(a, input, written),
         Expr::HasLabels(target, _) => match &**target {
             Expr::Slot(s) => !written.contains(s) && holds_node(input, *s),
@@ -43,6 +33,23 @@ pub(crate) fn cannot_fail(e: &Expr, input: &Plan, written: &BTreeSet<usize>) -> 
         },
         _ => false,
     }
+}
+
+/// Whether `op` compares its operands (yielding a boolean, or null for values that do not
+/// compare).
+pub(crate) fn is_comparison(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::StartsWith
+            | BinaryOp::EndsWith
+            | BinaryOp::Contains
+    )
 }
 
 /// Whether every row `plan` yields holds a node or null in `slot`.

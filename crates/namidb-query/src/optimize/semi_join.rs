@@ -20,9 +20,9 @@
 //! statement that writes: the per-row subqueries would see writes of earlier rows, the set
 //! would not.
 
-use super::cannot_fail::{cannot_fail, holds_node};
+use super::cannot_fail::{cannot_fail, holds_node, is_comparison};
 use super::{conjunction, conjuncts, conjuncts_of, map_inputs, slots_read};
-use crate::expr::{BinaryOp, Expr, SubqueryKind};
+use crate::expr::{Expr, SubqueryKind};
 use crate::plan::Plan;
 
 /// Applies the rule everywhere in `plan`, unless the statement writes.
@@ -115,30 +115,18 @@ fn strip_filters(plan: &Plan) -> &Plan {
 
 /// Whether `e` yields a boolean or null (never another value a filter would reject as such).
 fn is_predicate(e: &Expr) -> bool {
-    matches!(
-        e,
-        Expr::HasLabels(..)
-            | Expr::IsNull(..)
-            | Expr::Binary(
-                BinaryOp::Eq
-                    | BinaryOp::NotEq
-                    | BinaryOp::Lt
-                    | BinaryOp::Le
-                    | BinaryOp::Gt
-                    | BinaryOp::Ge
-                    | BinaryOp::StartsWith
-                    | BinaryOp::EndsWith
-                    | BinaryOp::Contains,
-                ..
-            )
-    )
+    match e {
+        Expr::HasLabels(..) | Expr::IsNull(..) => true,
+        Expr::Binary(op, ..) => is_comparison(*op),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_plans::{eq, expand, filter, int, prop, scan};
     use super::*;
-    use crate::expr::LabelPredicate;
+    use crate::expr::{BinaryOp, LabelPredicate};
 
     fn exists(p: Plan) -> Expr {
         Expr::Subquery(Box::new(p), SubqueryKind::Exists)
