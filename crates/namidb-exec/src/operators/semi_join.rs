@@ -35,6 +35,7 @@ pub(crate) fn semi_join<'p>(
         anti,
         argument: argument.clone(),
         known: FxHashMap::default(),
+        threshold: None,
         set: None,
     })
 }
@@ -48,6 +49,9 @@ struct SemiJoin<'p> {
     argument: Row,
     /// Answers of the per-row subquery, by node id.
     known: FxHashMap<u64, bool>,
+    /// How many nodes are answered per row before the set is built (a quarter of the
+    /// graph's nodes, read from the statistics on first use).
+    threshold: Option<u64>,
     /// Every node with a match, once built.
     set: Option<FxHashSet<u64>>,
 }
@@ -61,8 +65,9 @@ impl SemiJoin<'_> {
         if let Some(&known) = self.known.get(&id) {
             return Ok(known);
         }
-        let nodes = ctx.graph.snapshot().statistics().nodes;
-        if self.known.len() as u64 >= nodes / 4 {
+        let threshold =
+            *self.threshold.get_or_insert_with(|| ctx.graph.snapshot().statistics().nodes / 4);
+        if self.known.len() as u64 >= threshold {
             let set = self.build_set(ctx)?;
             let found = set.contains(&id);
             self.set = Some(set);
