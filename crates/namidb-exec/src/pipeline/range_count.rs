@@ -62,8 +62,9 @@ pub(crate) fn count(
     for &(t, side) in sides {
         let Some(adjacency) = types.get(t as usize) else { continue };
         let rows = side.rows(adjacency);
-        let Some(neighbours) = rows.neighbours.get(rows.range(node)) else { continue };
-        let first = rows.range(node).start;
+        let range = rows.range(node);
+        let first = range.start;
+        let Some(neighbours) = rows.neighbours.get(range) else { continue };
         for (k, &other) in neighbours.iter().enumerate() {
             if side == Side::IncomingNotLoop && other == node {
                 continue;
