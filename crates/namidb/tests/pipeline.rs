@@ -165,6 +165,12 @@ const QUERIES: &[&str] = &[
     "MATCH (a:P)-[:K]->(b) WHERE b.name = 'n17' OR 'n3' = a.name RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b) WHERE b.score = 3 OR b.age = 30.0 RETURN count(*) AS n",
     "MATCH (a:P)-[:K]->(b) WHERE (b.score = 1.5) IS NULL AND b.missing = 1 IS NULL RETURN count(*) AS n",
+    // Counted label scans: each start node tested in one loop (no test, an integer
+    // comparison with nulls, a label test, both), over several morsels.
+    "MATCH (p:P) WHERE p:Q RETURN count(*) AS n, count(*) AS m",
+    "MATCH (p:P) WHERE p.age > 30 AND p:Q RETURN count(*) AS n",
+    "MATCH (n) WHERE n.age >= 50 RETURN count(*) AS n",
+    "MATCH (n) WHERE n.score > 3 RETURN count(*) AS n",
     // A pattern predicate reaching an unbound node is an anti join: its set is a pipelined
     // `DISTINCT`; the aggregation above it stays on rows.
     "MATCH (a:P)-[:K]->(b) WHERE NOT (b)-[:K]->(:Q) RETURN count(*) AS n",

@@ -30,6 +30,7 @@ use rustc_hash::FxHashMap;
 use super::column::{Column, IntCompare};
 use super::head_sum::{self, HeadSum};
 use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
+use super::range_count::{self, EntryTest};
 use super::row_sink::{OutSlot, RowSink};
 use super::seeds::{row_seeds, start_nodes, Seeds};
 use super::shape::{ChainStep, Shape, Start};
@@ -244,6 +245,8 @@ pub(crate) struct Pipeline {
     pub(crate) tail_memo: Option<TailMemo>,
     /// The hop before the counted tail, summing the memo, when it may.
     pub(crate) head_sum: Option<HeadSum>,
+    /// A counted label scan's tests on each start node ([`range_count::scan_tests`]).
+    pub(crate) scan_count: Option<Vec<EntryTest>>,
     /// The row-emitting end (`DISTINCT`, `TopN`), instead of groups.
     pub(crate) row_sink: Option<RowSink>,
     /// What each slot holds at the end of the chain (for a row-emitting end).
@@ -352,6 +355,10 @@ pub(crate) fn compile(
     let int_key = matches!(keys.as_slice(), [(_, key)] if key.is_int_column());
     let tail_memo =
         counted_tail.and_then(|t| tail_memo::plan(&steps, t, ctx.width, projection.ids.len()));
+    let scan_count = match &seeds {
+        Seeds::Nodes { slot, .. } => range_count::scan_tests(&steps, &keys, &aggregates, *slot),
+        Seeds::Rows { .. } => None,
+    };
     let head_sum = match (counted_tail, &tail_memo) {
         (Some(t), Some(memo)) => head_sum::plan(&steps, t, &keys, memo),
         _ => None,
@@ -360,6 +367,7 @@ pub(crate) fn compile(
         counted_tail,
         tail_memo,
         head_sum,
+        scan_count,
         projection: projection.clone(),
         types: c.types,
         width: ctx.width,

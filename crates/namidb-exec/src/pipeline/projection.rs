@@ -39,7 +39,7 @@ pub const DEFAULT_PROJECTION_BUDGET: u64 = 1 << 30;
 /// A label's members: a bitset over dense indices, and the members in id order.
 pub(crate) struct LabelMembers {
     bits: Vec<u64>,
-    pub(crate) members: Vec<u32>,
+    pub(crate) members: Arc<[u32]>,
 }
 
 impl LabelMembers {
@@ -215,7 +215,7 @@ impl GraphProjection {
                 members.push(i as u32);
             }
         }
-        let l = Arc::new(LabelMembers { bits, members });
+        let l = Arc::new(LabelMembers { bits, members: members.into() });
         *self.bytes.lock() += l.bits.len() as u64 * 8 + l.members.len() as u64 * 4;
         self.labels.lock().insert(label.to_owned(), l.clone());
         l

@@ -12,8 +12,10 @@ use std::sync::Arc;
 
 use namidb_value::Value;
 
+use namidb_query::expr::AggregateFunction;
+
 use super::column::{Column, IntCompare};
-use super::compile::{LabelTest, PExpr, Side};
+use super::compile::{LabelTest, PExpr, PipelineAggregate, Side, Step};
 use super::projection::TypeAdjacency;
 
 /// One test on an expansion's entry.
@@ -49,6 +51,45 @@ pub(crate) fn entry_tests(conjuncts: &[&PExpr], to: usize, rel: usize) -> Option
         }
     }
     Some(tests)
+}
+
+/// The entry tests of a label scan that is only counted: every step a filter whose conjuncts
+/// are tests on the start node (in `slot`), no grouping key, only `count(*)`s. Each start
+/// node is then counted by one test in a tight loop, with no walk.
+pub(crate) fn scan_tests(
+    steps: &[Step],
+    keys: &[(usize, PExpr)],
+    aggregates: &[PipelineAggregate],
+    slot: usize,
+) -> Option<Vec<EntryTest>> {
+    let counted = !aggregates.is_empty()
+        && aggregates.iter().all(|a| a.call.function == AggregateFunction::CountStar);
+    if !counted || !keys.is_empty() {
+        return None;
+    }
+    let mut conjuncts = Vec::new();
+    for step in steps {
+        let Step::Filter(predicate) = step else { return None };
+        super::tail_memo::conjuncts_of(predicate, &mut conjuncts);
+    }
+    // No relationship is bound: `usize::MAX` is no slot.
+    entry_tests(&conjuncts, slot, usize::MAX)
+}
+
+/// How many of the nodes `starts` pass every test of `tests` (tests on the node itself): one
+/// loop specialized for no test and for one integer comparison, the common counted scans.
+pub(crate) fn count_nodes(tests: &[EntryTest], starts: &[u32]) -> usize {
+    match tests {
+        [] => starts.len(),
+        [EntryTest::NodeInt(column, cmp, constant)] => match column.ints() {
+            Some(ints) => starts
+                .iter()
+                .filter(|&&n| ints.get(n as usize).is_some_and(|v| cmp.holds(v, *constant)))
+                .count(),
+            None => 0,
+        },
+        tests => starts.iter().filter(|&&n| passes(tests, 0, 0, n)).count(),
+    }
 }
 
 /// How many of `node`'s expansions over `sides` pass every test of `tests`.

@@ -18,6 +18,7 @@ use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
 use super::compile::{PExpr, Pipeline, Side, Step};
+use super::range_count;
 use super::row_sink::{Emitted, RowSink};
 use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
@@ -26,8 +27,14 @@ use crate::error::Result;
 use crate::eval::{binary, call_function, case, negate, not_boolean, property, truthy};
 use crate::operators::Row;
 
-/// Start nodes per morsel.
+/// Start nodes per morsel (at least; see [`MORSELS`]).
 const MORSEL: usize = 1024;
+
+/// Morsels a large label scan is cut into when run to the end: fewer, larger morsels spend
+/// less on each morsel's walk state and groups (a morsel of a million-node scan would
+/// otherwise be a thousand), and 64 still share two or more cores evenly. A stepwise run keeps
+/// [`MORSEL`]-sized ones, so a `LIMIT` above it stops after little work.
+const MORSELS: usize = 64;
 
 /// Input rows per morsel: fewer than nodes, since a row of a row-started chain (a friend, a
 /// post) usually stands for more work than a node of a label scan.
@@ -113,19 +120,20 @@ pub(crate) struct Stepwise {
 }
 
 impl Pipeline {
-    /// The seeds cut into morsels, in order.
-    fn morsels(&self) -> Vec<Range<usize>> {
+    /// The seeds cut into morsels, in order (larger ones for a run to the end: `whole`).
+    fn morsels(&self, whole: bool) -> Vec<Range<usize>> {
+        let seeds = self.seeds.len();
         let size = match self.seeds {
+            Seeds::Nodes { .. } if whole => (seeds / MORSELS).max(MORSEL),
             Seeds::Nodes { .. } => MORSEL,
             Seeds::Rows { .. } => ROW_MORSEL,
         };
-        let seeds = self.seeds.len();
         (0..seeds).step_by(size).map(|at| at..(at + size).min(seeds)).collect()
     }
 
     /// A run of the pipeline a morsel at a time ([`Pipeline::step`]).
     pub(crate) fn stepwise(&self) -> Stepwise {
-        Stepwise { morsels: self.morsels(), next: 0, groups: Groups::new(self.steps.len()) }
+        Stepwise { morsels: self.morsels(false), next: 0, groups: Groups::new(self.steps.len()) }
     }
 
     /// Runs morsels until some rows are emitted or every morsel ran: the rows, and the tuples
@@ -157,7 +165,7 @@ impl Pipeline {
         threads: usize,
         ctx: &ExecContext<'_>,
     ) -> Result<Groups> {
-        let morsels = self.morsels();
+        let morsels = self.morsels(true);
         if let (Some(memo), None) = (&self.tail_memo, ctx.profiler) {
             self.fill_tail_memo(memo, threads, ctx);
         }
@@ -241,6 +249,11 @@ impl Pipeline {
         let mut walk = self.new_walk();
         groups.emitted.start_morsel(morsel.start);
         match &self.seeds {
+            Seeds::Nodes { nodes, .. } if ctx.profiler.is_none() && self.scan_count.is_some() => {
+                let tests = self.scan_count.as_deref().unwrap_or_default();
+                let starts = nodes.get(morsel).unwrap_or_default();
+                walk.pending += range_count::count_nodes(tests, starts) as i64;
+            }
             Seeds::Nodes { slot, nodes } => {
                 for &start in nodes.get(morsel).unwrap_or_default() {
                     walk.tuple[*slot] = u64::from(start);

@@ -11,8 +11,9 @@ use crate::operators::Row;
 
 /// The tuples the walks start from.
 pub(crate) enum Seeds {
-    /// One per start node (dense index, in id order), bound to `slot`.
-    Nodes { slot: usize, nodes: Vec<u32> },
+    /// One per start node (dense index, in id order), bound to `slot` (a label's members are
+    /// shared, not copied).
+    Nodes { slot: usize, nodes: Arc<[u32]> },
     /// One per input row (of the rows the pipeline is run over): `node_slots` hold nodes
     /// (their dense indices are `dense`, row by row), `value_slots` values copied from the row.
     Rows { node_slots: Vec<usize>, value_slots: Vec<usize>, dense: Vec<u32>, rows: usize },
@@ -61,16 +62,14 @@ pub(crate) fn row_seeds(rows: &[Row], width: usize, projection: &GraphProjection
 }
 
 /// The nodes carrying every label of `labels` (all nodes for none), by dense index.
-pub(crate) fn start_nodes(projection: &GraphProjection, labels: &[String]) -> Vec<u32> {
+pub(crate) fn start_nodes(projection: &GraphProjection, labels: &[String]) -> Arc<[u32]> {
     let Some(first) = labels.first() else {
         return (0..projection.ids.len() as u32).collect();
     };
+    let first = projection.label(first);
+    if labels.len() == 1 {
+        return first.members.clone();
+    }
     let others: Vec<Arc<LabelMembers>> = labels[1..].iter().map(|l| projection.label(l)).collect();
-    projection
-        .label(first)
-        .members
-        .iter()
-        .copied()
-        .filter(|&n| others.iter().all(|l| l.contains(n)))
-        .collect()
+    first.members.iter().copied().filter(|&n| others.iter().all(|l| l.contains(n))).collect()
 }
