@@ -245,7 +245,8 @@ pub(crate) struct Pipeline {
     pub(crate) tail_memo: Option<TailMemo>,
     /// The hop before the counted tail, summing the memo, when it may.
     pub(crate) head_sum: Option<HeadSum>,
-    /// A counted label scan's tests on each start node ([`range_count::scan_tests`]).
+    /// The tests on each start node of a label scan folded without walks
+    /// ([`range_count::scan_tests`]).
     pub(crate) scan_count: Option<Vec<EntryTest>>,
     /// The row-emitting end (`DISTINCT`, `TopN`), instead of groups.
     pub(crate) row_sink: Option<RowSink>,

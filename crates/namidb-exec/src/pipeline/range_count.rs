@@ -53,18 +53,23 @@ pub(crate) fn entry_tests(conjuncts: &[&PExpr], to: usize, rel: usize) -> Option
     Some(tests)
 }
 
-/// The entry tests of a label scan that is only counted: every step a filter whose conjuncts
-/// are tests on the start node (in `slot`), no grouping key, only `count(*)`s. Each start
-/// node is then counted by one test in a tight loop, with no walk.
+/// The entry tests of a label scan whose tuples are only folded into `count(*)`s and
+/// aggregates of one integer property of the start node (in `slot`): every step a filter whose
+/// conjuncts are tests on the start node, no grouping key. Each start node is then tested and
+/// folded in a tight loop, with no walk.
 pub(crate) fn scan_tests(
     steps: &[Step],
     keys: &[(usize, PExpr)],
     aggregates: &[PipelineAggregate],
     slot: usize,
 ) -> Option<Vec<EntryTest>> {
-    let counted = !aggregates.is_empty()
-        && aggregates.iter().all(|a| a.call.function == AggregateFunction::CountStar);
-    if !counted || !keys.is_empty() {
+    let folds = !aggregates.is_empty()
+        && aggregates.iter().all(|a| match a.args.as_slice() {
+            [] => a.call.function == AggregateFunction::CountStar,
+            [PExpr::NodeProperty(s, _)] => a.int_arg && *s == slot,
+            _ => false,
+        });
+    if !folds || !keys.is_empty() {
         return None;
     }
     let mut conjuncts = Vec::new();

@@ -252,7 +252,7 @@ impl Pipeline {
             Seeds::Nodes { nodes, .. } if ctx.profiler.is_none() && self.scan_count.is_some() => {
                 let tests = self.scan_count.as_deref().unwrap_or_default();
                 let starts = nodes.get(morsel).unwrap_or_default();
-                walk.pending += range_count::count_nodes(tests, starts) as i64;
+                self.fold_scan(tests, starts, &mut walk, groups, ctx)?;
             }
             Seeds::Nodes { slot, nodes } => {
                 for &start in nodes.get(morsel).unwrap_or_default() {
@@ -286,6 +286,40 @@ impl Pipeline {
         if pending > 0 {
             let g = self.group_of(&mut walk, groups, ctx)?;
             groups.accumulators[g].iter_mut().for_each(|acc| acc.add_count(pending));
+        }
+        Ok(())
+    }
+
+    /// Folds the label scan's start nodes `starts` that pass `tests` into the one group (see
+    /// [`range_count::scan_tests`]): counted in one loop when every aggregate is `count(*)`,
+    /// else each integer folded as [`Pipeline::fold`] folds it.
+    fn fold_scan(
+        &self,
+        tests: &[range_count::EntryTest],
+        starts: &[u32],
+        walk: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        if self.aggregates.iter().all(|a| a.args.is_empty()) {
+            walk.pending += range_count::count_nodes(tests, starts) as i64;
+            return Ok(());
+        }
+        let g = self.group_of(walk, groups, ctx)?;
+        for &node in starts {
+            if !range_count::passes(tests, 0, 0, node) {
+                continue;
+            }
+            for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
+                match aggregate.args.as_slice() {
+                    [PExpr::NodeProperty(_, column)] => {
+                        if let Some(v) = column.ints().and_then(|i| i.get(node as usize)) {
+                            acc.add_int(v)?;
+                        }
+                    }
+                    _ => acc.add_count(1),
+                }
+            }
         }
         Ok(())
     }
