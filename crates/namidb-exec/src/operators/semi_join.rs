@@ -14,7 +14,7 @@ use namidb_query::Plan;
 use namidb_value::Value;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{build, run_subquery, Operator, Row};
+use super::{build, flat_map, run_subquery, Operator, Row};
 use crate::context::ExecContext;
 use crate::error::Result;
 
@@ -27,25 +27,36 @@ pub(crate) fn semi_join<'p>(
     anti: bool,
     argument: &Row,
 ) -> Box<dyn Operator + 'p> {
-    Box::new(SemiJoin {
-        input,
+    let mut state = Matches {
         build_side,
         subquery,
         key,
-        anti,
         argument: argument.clone(),
         known: FxHashMap::default(),
         threshold: None,
         set: None,
-    })
+    };
+    flat_map(
+        input,
+        Box::new(move |row, ctx, out| {
+            // A null key has no match.
+            let found = match row.get(key) {
+                Some(Value::Node(id)) => state.matches(*id, &row, ctx)?,
+                _ => false,
+            };
+            if found != anti {
+                out.push(row);
+            }
+            Ok(())
+        }),
+    )
 }
 
-struct SemiJoin<'p> {
-    input: Box<dyn Operator + 'p>,
+/// Which nodes have a match: answered per row, then from the built set.
+struct Matches<'p> {
     build_side: &'p Plan,
     subquery: &'p Plan,
     key: usize,
-    anti: bool,
     argument: Row,
     /// Answers of the per-row subquery, by node id.
     known: FxHashMap<u64, bool>,
@@ -56,7 +67,7 @@ struct SemiJoin<'p> {
     set: Option<FxHashSet<u64>>,
 }
 
-impl SemiJoin<'_> {
+impl Matches<'_> {
     /// Whether the node `id` (of `row`) has a match.
     fn matches(&mut self, id: u64, row: &Row, ctx: &ExecContext<'_>) -> Result<bool> {
         if let Some(set) = &self.set {
@@ -91,27 +102,5 @@ impl SemiJoin<'_> {
             }));
         }
         Ok(set)
-    }
-}
-
-impl Operator for SemiJoin<'_> {
-    fn next(&mut self, ctx: &ExecContext<'_>) -> Result<Option<Vec<Row>>> {
-        while let Some(batch) = self.input.next(ctx)? {
-            let mut out = Vec::with_capacity(batch.len());
-            for row in batch {
-                // A null key has no match.
-                let found = match row.get(self.key) {
-                    Some(Value::Node(id)) => self.matches(*id, &row, ctx)?,
-                    _ => false,
-                };
-                if found != self.anti {
-                    out.push(row);
-                }
-            }
-            if !out.is_empty() {
-                return Ok(Some(out));
-            }
-        }
-        Ok(None)
     }
 }

@@ -400,7 +400,7 @@ fn counted_tail(
 /// `l <op> r` as an [`PExpr::IntCompare`] when it compares integer columns with an integer
 /// constant (either way round), as an [`PExpr::PropEquals`] when it tests a node property for
 /// equality with a constant, else as the generic binary operator.
-fn int_compare(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
+fn comparison(op: BinaryOp, l: Box<PExpr>, r: Box<PExpr>) -> PExpr {
     let (swapped, constant) = match (&*l, &*r) {
         (column, PExpr::Const(Value::Int(c))) if column.is_int_column() => (false, *c),
         (PExpr::Const(Value::Int(c)), column) if column.is_int_column() => (true, *c),
@@ -619,7 +619,7 @@ impl Compiler<'_, '_> {
                 Some(match op {
                     BinaryOp::And => PExpr::And(l, r),
                     BinaryOp::Or => PExpr::Or(l, r),
-                    op => int_compare(*op, l, r),
+                    op => comparison(*op, l, r),
                 })
             }
             Expr::List(items) => {

@@ -249,10 +249,10 @@ impl Pipeline {
         let mut walk = self.new_walk();
         groups.emitted.start_morsel(morsel.start);
         match &self.seeds {
-            Seeds::Nodes { nodes, .. } if ctx.profiler.is_none() && self.scan_count.is_some() => {
+            Seeds::Nodes { slot, nodes } if ctx.profiler.is_none() && self.scan_count.is_some() => {
                 let tests = self.scan_count.as_deref().unwrap_or_default();
                 let starts = nodes.get(morsel).unwrap_or_default();
-                self.fold_scan(tests, starts, &mut walk, groups, ctx)?;
+                self.fold_scan(tests, starts, *slot, &mut walk, groups, ctx)?;
             }
             Seeds::Nodes { slot, nodes } => {
                 for &start in nodes.get(morsel).unwrap_or_default() {
@@ -292,11 +292,13 @@ impl Pipeline {
 
     /// Folds the label scan's start nodes `starts` that pass `tests` into the one group (see
     /// [`range_count::scan_tests`]): counted in one loop when every aggregate is `count(*)`,
-    /// else each integer folded as [`Pipeline::fold`] folds it.
+    /// else each passing node folded into the one group as a tuple is (no walk: every step is a
+    /// filter the tests stand for).
     fn fold_scan(
         &self,
         tests: &[range_count::EntryTest],
         starts: &[u32],
+        slot: usize,
         walk: &mut Walk,
         groups: &mut Groups,
         ctx: &ExecContext<'_>,
@@ -307,18 +309,9 @@ impl Pipeline {
         }
         let g = self.group_of(walk, groups, ctx)?;
         for &node in starts {
-            if !range_count::passes(tests, 0, 0, node) {
-                continue;
-            }
-            for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
-                match aggregate.args.as_slice() {
-                    [PExpr::NodeProperty(_, column)] => {
-                        if let Some(v) = column.ints().and_then(|i| i.get(node as usize)) {
-                            acc.add_int(v)?;
-                        }
-                    }
-                    _ => acc.add_count(1),
-                }
+            if range_count::passes(tests, 0, 0, node) {
+                walk.tuple[slot] = u64::from(node);
+                self.fold_into(&mut groups.accumulators[g], walk, ctx)?;
             }
         }
         Ok(())
@@ -352,18 +345,15 @@ impl Pipeline {
             Step::Expand { .. } if self.counted_tail == Some(step) => {
                 self.count_tail(step, w, groups, ctx)?;
             }
-            Step::Expand { .. }
-                if ctx.profiler.is_none()
-                    && self.head_sum.as_ref().is_some_and(|h| h.step == step) =>
-            {
-                if let (Some(head), Some(memo)) = (&self.head_sum, &self.tail_memo) {
+            Step::Expand { .. } => match (&self.head_sum, &self.tail_memo, ctx.profiler) {
+                (Some(head), Some(memo), None) if head.step == step => {
                     self.sum_head(head, memo, w, groups, ctx)?;
                 }
-            }
-            Step::Expand { .. } => self.expand_each(current, w, |w| {
-                groups.step_rows[step] += 1;
-                self.walk(step + 1, w, groups, ctx)
-            })?,
+                _ => self.expand_each(current, w, |w| {
+                    groups.step_rows[step] += 1;
+                    self.walk(step + 1, w, groups, ctx)
+                })?,
+            },
             Step::VarExpand { .. } => self.var_expand_each(current, w, |w| {
                 groups.step_rows[step] += 1;
                 self.walk(step + 1, w, groups, ctx)
@@ -460,7 +450,12 @@ impl Pipeline {
             return self.emit(sink, w, &mut groups.emitted, ctx);
         }
         let g = self.group_of(w, groups, ctx)?;
-        for (aggregate, acc) in self.aggregates.iter().zip(groups.accumulators[g].iter_mut()) {
+        self.fold_into(&mut groups.accumulators[g], w, ctx)
+    }
+
+    /// Folds the current tuple into one group's accumulators.
+    fn fold_into(&self, group: &mut [Accumulator], w: &Walk, ctx: &ExecContext<'_>) -> Result<()> {
+        for (aggregate, acc) in self.aggregates.iter().zip(group.iter_mut()) {
             match aggregate.args.as_slice() {
                 [] => acc.add(&[])?,
                 [one] if aggregate.int_arg => {
