@@ -41,6 +41,11 @@ impl Accumulator {
         }
     }
 
+    /// The aggregate function.
+    pub fn function(&self) -> AggregateFunction {
+        self.function
+    }
+
     /// Adds one row's argument values (none for `count(*)`).
     pub fn add(&mut self, args: &[Value]) -> Result<()> {
         if self.function == AggregateFunction::CountStar {
@@ -152,6 +157,94 @@ impl Accumulator {
         }
         self.float_sum += i as f64;
         Ok(())
+    }
+
+    /// Whether [`Accumulator::add_weighted`] folds any number of equal rows in at once (else
+    /// it adds them one by one: sums, whose rounding and overflow depend on each addition,
+    /// and the aggregates that keep every value).
+    pub fn weighs_at_once(&self) -> bool {
+        self.seen.is_some()
+            || matches!(
+                self.function,
+                AggregateFunction::CountStar
+                    | AggregateFunction::Count
+                    | AggregateFunction::Min
+                    | AggregateFunction::Max
+            )
+    }
+
+    /// Adds `weight` rows whose argument values are all `args`, as `weight` calls of
+    /// [`Accumulator::add`] would: in one step when [`Accumulator::weighs_at_once`], else by
+    /// those calls.
+    pub fn add_weighted(&mut self, args: &[Value], weight: u64) -> Result<()> {
+        if weight == 0 {
+            return Ok(());
+        }
+        let at_once = self.weighs_at_once();
+        if !at_once {
+            for _ in 0..weight {
+                self.add(args)?;
+            }
+            return Ok(());
+        }
+        let counts = self.seen.is_none()
+            && (self.function == AggregateFunction::CountStar
+                || self.function == AggregateFunction::Count
+                    && args.first().is_some_and(|v| !v.is_null()));
+        if counts {
+            self.count = self.count.saturating_add(i64::try_from(weight).unwrap_or(i64::MAX));
+            return Ok(());
+        }
+        // `DISTINCT`, `min` and `max`: equal values after the first change nothing.
+        self.add(args)
+    }
+
+    /// Adds `count` rows of integer arguments at once, given their sum, the sum of their
+    /// magnitudes, their least and greatest: exactly what adding them one by one with
+    /// [`Accumulator::add_int`] does, when that can be done at once (no `DISTINCT`, and no
+    /// partial sum can overflow or leave the integers a float holds exactly); `false`, with
+    /// nothing added, when it cannot.
+    pub fn add_int_block(
+        &mut self,
+        count: i64,
+        sum: i128,
+        magnitude: i128,
+        least: i64,
+        greatest: i64,
+    ) -> bool {
+        const EXACT: f64 = (1u64 << 53) as f64;
+        if self.seen.is_some() {
+            return false;
+        }
+        if count == 0 {
+            return true;
+        }
+        match self.function {
+            AggregateFunction::Count => {}
+            AggregateFunction::Sum | AggregateFunction::Avg => {
+                let Some(int_sum) = self.int_sum else { return false };
+                let bound = i128::from(int_sum).abs() + magnitude;
+                if bound > i128::from(i64::MAX) || self.float_sum.abs() + magnitude as f64 >= EXACT
+                {
+                    return false;
+                }
+                // Every partial sum is an integer below 2^53 in magnitude: exact either way.
+                self.int_sum = Some(int_sum + sum as i64);
+                self.float_sum += sum as f64;
+            }
+            AggregateFunction::Min | AggregateFunction::Max => {
+                let best = if self.function == AggregateFunction::Min { least } else { greatest };
+                let count = self.count;
+                let added = self.add_int(best).is_ok();
+                self.count = count;
+                if !added {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+        self.count += count;
+        true
     }
 
     /// Adds `n` rows to a `count(*)` (rows counted without being built).

@@ -1,7 +1,9 @@
 //! [`TxGraph`]: one statement's view of the graph — a snapshot plus the statement's own writes.
 //!
-//! Reads go to the overlay of writes first, then to caches of what the statement already read,
-//! then to the snapshot (blocking on the store's async reads, so the executor itself is
+//! Reads go to the overlay of writes first, then to the graph's projection at the snapshot's
+//! LSN when the statement found one ([`TxGraph::use_projection`]: every node's record and
+//! label set, already decoded), then to caches of what the statement already read, then to
+//! the snapshot (blocking on the store's async reads, so the executor itself is
 //! synchronous). Writes only touch the overlay; [`TxGraph::into_batch`] turns it into one
 //! [`GraphBatch`] committed at the end of the statement, so a failed statement applies nothing.
 //!
@@ -10,7 +12,7 @@
 //! the snapshot) lets only one of them land; the other runs again on a newer snapshot.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use namidb_graph::edge_sst::Direction as EdgeDirection;
 use namidb_graph::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
@@ -25,6 +27,7 @@ use tokio::runtime::Handle;
 
 use crate::adjacency_cache::{AdjacencyCache, Neighbours};
 use crate::error::{ExecError, Result};
+use crate::pipeline::projection::GraphProjection;
 
 /// Written node ids by property value.
 type OwnIndex = FxHashMap<IndexKey, Vec<u64>>;
@@ -116,19 +119,48 @@ struct TxState {
     own_by_value: FxHashMap<String, OwnIndex>,
 }
 
+/// The nodes the statement wrote (and did not delete) that carry every one of `labels`.
+fn written_with<'s>(state: &'s TxState, labels: &'s [String]) -> impl Iterator<Item = u64> + 's {
+    state.nodes.iter().filter_map(move |(id, record)| {
+        let record = record.as_ref()?;
+        labels.iter().all(|l| record.labels.contains(l)).then_some(*id)
+    })
+}
+
 /// A statement's view of the graph.
 pub struct TxGraph {
     snapshot: GraphSnapshot,
     handle: Handle,
     id_base: u64,
     state: Mutex<TxState>,
+    /// The projection of the snapshot's LSN, once the statement has one.
+    projection: OnceLock<Arc<GraphProjection>>,
 }
 
 impl TxGraph {
     /// A view over `snapshot`, blocking on `handle` for reads.
     pub fn new(snapshot: GraphSnapshot, handle: Handle) -> TxGraph {
         let id_base = (snapshot.lsn().get() + 1) << 32;
-        TxGraph { snapshot, handle, id_base, state: Mutex::new(TxState::default()) }
+        TxGraph {
+            snapshot,
+            handle,
+            id_base,
+            state: Mutex::new(TxState::default()),
+            projection: OnceLock::new(),
+        }
+    }
+
+    /// Reads snapshot nodes from `projection` from now on, if it is of the snapshot's LSN (a
+    /// projection of another LSN, or a second one, is ignored).
+    pub(crate) fn use_projection(&self, projection: &Arc<GraphProjection>) {
+        if projection.lsn() == self.snapshot.lsn().get() {
+            let _ = self.projection.set(projection.clone());
+        }
+    }
+
+    /// The projection snapshot nodes are read from, if any.
+    pub(crate) fn projection(&self) -> Option<&Arc<GraphProjection>> {
+        self.projection.get()
     }
 
     /// The snapshot beneath.
@@ -180,6 +212,9 @@ impl TxGraph {
             if let Some(written) = state.nodes.get(&id) {
                 return Ok(written.clone());
             }
+            if let Some(projection) = self.projection.get() {
+                return Ok(projection.record(id).cloned());
+            }
             if let Some(cached) = state.node_cache.get(&id) {
                 return Ok(cached.clone());
             }
@@ -195,6 +230,9 @@ impl TxGraph {
             let state = self.state.lock();
             if let Some(written) = state.nodes.get(&id) {
                 return Ok(written.as_ref().map(|r| Arc::from(r.labels.as_slice())));
+            }
+            if let Some(projection) = self.projection.get() {
+                return Ok(projection.labels_of(id).cloned());
             }
             if let Some(&set) = state.node_label_set.get(&id) {
                 return Ok(Some(state.label_sets[set as usize].clone()));
@@ -215,6 +253,16 @@ impl TxGraph {
 
     /// Ids of every live node carrying all of `labels`, by id.
     pub fn scan(&self, labels: &[String]) -> Result<Vec<u64>> {
+        if let Some(projection) = self.projection.get() {
+            let mut ids = projection.scan(labels);
+            let state = self.state.lock();
+            if !state.nodes.is_empty() {
+                ids.retain(|id| !state.nodes.contains_key(id));
+                ids.extend(written_with(&state, labels));
+                ids.sort_unstable();
+            }
+            return Ok(ids);
+        }
         let first = labels.first().map(String::as_str);
         let stored = self.block(self.snapshot.nodes(first, &NodeColumns::All))?;
         let mut state = self.state.lock();
@@ -230,13 +278,7 @@ impl TxGraph {
                 ids.push(id.0);
             }
         }
-        for (id, record) in &state.nodes {
-            if let Some(record) = record {
-                if labels.iter().all(|l| record.labels.contains(l)) {
-                    ids.push(*id);
-                }
-            }
-        }
+        ids.extend(written_with(&state, labels));
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)

@@ -129,6 +129,12 @@ impl Database {
         self.projections.pipelined()
     }
 
+    /// How many filtered label scans feeding row operators (with the expansions and
+    /// projections above them) this handle ran on the pipelined executor.
+    pub fn pipelined_scans(&self) -> u64 {
+        self.projections.pipelined_chains()
+    }
+
     /// Registers a procedure callable with `CALL`.
     pub fn register_procedure(&self, signature: ProcedureSignature, body: ProcedureFn) {
         self.procedures.register(signature, body);

@@ -4,12 +4,17 @@
 //!
 //! Groups come out in the order their first row arrived. Without grouping keys there is
 //! exactly one group, even for an empty input (`count(*)` of nothing is 0).
+//!
+//! Over a `HashJoin` whose right side the aggregation does not read, the input is the join's
+//! left side and each left row is folded in as many times as it joins right rows
+//! ([`JoinCounter`]); the joined rows are never built.
 
 use namidb_query::expr::AggregateCall;
 use namidb_query::Expr;
 use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
+use super::hash_join::JoinCounter;
 use super::{Operator, Row};
 use crate::aggregate::Accumulator;
 use crate::context::ExecContext;
@@ -25,6 +30,8 @@ struct HashAggregate<'p> {
     index: FxHashMap<Vec<GroupKey>, usize>,
     /// Each group's accumulators, by group number.
     groups: Vec<Vec<Accumulator>>,
+    /// Over a counted join: each input row's weight.
+    counter: Option<JoinCounter<'p>>,
     done: bool,
 }
 
@@ -34,6 +41,13 @@ impl HashAggregate<'_> {
     }
 
     fn fold(&mut self, row: &Row, ctx: &ExecContext<'_>) -> Result<()> {
+        let weight = match &mut self.counter {
+            Some(counter) => counter.count(row, ctx)?,
+            None => 1,
+        };
+        if weight == 0 {
+            return Ok(());
+        }
         let group = if self.keys.is_empty() {
             if self.groups.is_empty() {
                 let accumulators = self.accumulators();
@@ -55,9 +69,29 @@ impl HashAggregate<'_> {
             g
         };
         let accumulators = &mut self.groups[group];
+        if weight == 1 {
+            for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
+                let args =
+                    call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
+                acc.add(&args)?;
+            }
+            return Ok(());
+        }
+        // `weight` equal rows, folded in row by row (each aggregate in turn, as separate rows
+        // would be) unless every aggregate takes them at once.
+        let at_once = accumulators.iter().all(Accumulator::weighs_at_once);
+        let mut all_args = Vec::with_capacity(self.aggregates.len());
         for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
             let args = call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
-            acc.add(&args)?;
+            acc.add_weighted(&args, if at_once { weight } else { 1 })?;
+            all_args.push(args);
+        }
+        if !at_once {
+            for _ in 1..weight {
+                for (args, acc) in all_args.iter().zip(accumulators.iter_mut()) {
+                    acc.add(args)?;
+                }
+            }
         }
         Ok(())
     }
@@ -74,6 +108,9 @@ impl Operator for HashAggregate<'_> {
             }
         }
         self.done = true;
+        if let Some(counter) = &self.counter {
+            counter.report(ctx);
+        }
         if self.keys.is_empty() && self.groups.is_empty() {
             let accumulators = self.accumulators();
             self.groups.push(accumulators);
@@ -124,6 +161,29 @@ pub(crate) fn aggregate<'p>(
         aggregates,
         index: FxHashMap::default(),
         groups: Vec::new(),
+        counter: None,
         done: false,
     })
+}
+
+/// The aggregation of `aggregate`, an `Aggregate` over a `HashJoin` that
+/// [`super::hash_join::countable`] accepts, folding the join's left rows (from `left`, its
+/// operator) by how many right rows each joins (`argument`: a subquery's outer row).
+pub(crate) fn over_counted_join<'p>(
+    aggregate: &'p namidb_query::Plan,
+    left: impl FnOnce(&'p namidb_query::Plan) -> Box<dyn Operator + 'p>,
+    argument: &Row,
+) -> Option<Box<dyn Operator + 'p>> {
+    let namidb_query::Plan::Aggregate { input, keys, aggregates } = aggregate else { return None };
+    let counter = JoinCounter::new(input, argument)?;
+    let input = left(counter.left());
+    Some(Box::new(HashAggregate {
+        input,
+        keys,
+        aggregates,
+        index: FxHashMap::default(),
+        groups: Vec::new(),
+        counter: Some(counter),
+        done: false,
+    }))
 }

@@ -6,9 +6,17 @@
 //! evaluates its keys (not at all when the right side yielded no row) and takes the rows of its bucket
 //! whose keys are `=` to its own, in right-side order: the rows a nested loop under the filter
 //! `l = r` would yield, in the same order.
+//!
+//! Under an aggregation that reads nothing the right side binds ([`countable`]), the joined
+//! rows need not be built: a [`JoinCounter`] gives each left row the number of right rows it
+//! joins, and the aggregation folds the left row in that many times
+//! ([`crate::aggregate::Accumulator::add_weighted`]). A fan-out of `n × m` pairs then costs
+//! `n + m` rows.
 
 use std::hash::Hasher;
 
+use namidb_query::expr::AggregateCall;
+use namidb_query::optimize::slots_read;
 use namidb_query::{Expr, Plan};
 use namidb_value::compare::equals;
 use namidb_value::join_hash::join_hash;
@@ -51,7 +59,37 @@ impl Table {
         }
         Ok(table)
     }
+
+    /// Per hash, the kept rows grouped by identical keys (`Value`'s own equality: a left key
+    /// is `=` to all of a group's keys or to none): the first row's index and the group's size.
+    fn key_groups(&self) -> KeyGroups {
+        let mut groups = KeyGroups::default();
+        for (&hash, rows) in &self.buckets {
+            let bucket = groups.entry(hash).or_default();
+            for &i in rows {
+                let keys = &self.rows[i].0;
+                match bucket.iter_mut().find(|(first, _)| self.rows[*first].0 == *keys) {
+                    Some((_, n)) => *n += 1,
+                    None => bucket.push((i, 1)),
+                }
+            }
+        }
+        groups
+    }
+
+    /// The kept right rows whose keys are `=` to `values` (a left row's keys), in order.
+    fn matching<'t>(&'t self, values: &'t [Value]) -> impl Iterator<Item = &'t Row> + 't {
+        let bucket = hash_of(values).and_then(|h| self.buckets.get(&h));
+        bucket.into_iter().flatten().filter_map(move |&i| {
+            let (right_values, right_row) = &self.rows[i];
+            let equal = values.iter().zip(right_values).all(|(l, r)| equals(l, r) == Some(true));
+            equal.then_some(right_row)
+        })
+    }
 }
+
+/// Per hash, groups of right rows with identical keys: the first row's index, the group's size.
+type KeyGroups = FxHashMap<u64, Vec<(usize, u64)>>;
 
 /// The join hash of a row's keys (computed per row on both sides: the fast hasher, as the
 /// rest of the executor uses); `None` when one of them equals nothing.
@@ -81,23 +119,103 @@ pub(crate) fn hash_join<'p>(
             }
             let values =
                 keys.iter().map(|(l, _)| eval(l, &row, ctx)).collect::<Result<Vec<_>>>()?;
-            let Some(matches) = hash_of(&values).and_then(|h| table.buckets.get(&h)) else {
-                return Ok(());
-            };
-            for &i in matches {
-                let (right_values, right_row) = &table.rows[i];
-                if values.iter().zip(right_values).all(|(l, r)| equals(l, r) == Some(true)) {
-                    let mut joined = row.clone();
-                    for &slot in right_slots {
-                        if let (Some(to), Some(from)) = (joined.get_mut(slot), right_row.get(slot))
-                        {
-                            *to = from.clone();
-                        }
+            for right_row in table.matching(&values) {
+                let mut joined = row.clone();
+                for &slot in right_slots {
+                    if let (Some(to), Some(from)) = (joined.get_mut(slot), right_row.get(slot)) {
+                        *to = from.clone();
                     }
-                    out.push(joined);
                 }
+                out.push(joined);
             }
             Ok(())
         }),
     )
+}
+
+/// Whether an aggregation with `keys` and `aggregates` over `input` can count its join's
+/// matches instead of building them: `input` is a `HashJoin` and no key or argument reads a
+/// slot its right side binds, holds a subquery, or calls `rand()` (a joined row's value would
+/// differ from its left row's).
+pub(crate) fn countable(
+    input: &Plan,
+    keys: &[(usize, Expr)],
+    aggregates: &[(usize, AggregateCall)],
+) -> bool {
+    let Plan::HashJoin { right_slots, .. } = input else { return false };
+    let mut exprs = keys.iter().map(|(_, e)| e).chain(aggregates.iter().flat_map(|(_, c)| &c.args));
+    exprs.all(|e| {
+        slots_read(e).is_some_and(|read| read.iter().all(|s| !right_slots.contains(s)))
+            && !calls_rand(e)
+    })
+}
+
+fn calls_rand(e: &Expr) -> bool {
+    let mut found = matches!(e, Expr::Call(name, _) if name.eq_ignore_ascii_case("rand"));
+    namidb_query::optimize::visit_children(e, &mut |child| found |= calls_rand(child));
+    found
+}
+
+/// The number of right rows of a `HashJoin` each left row joins (see the module docs).
+pub(crate) struct JoinCounter<'p> {
+    join: &'p Plan,
+    right: &'p Plan,
+    keys: &'p [(Expr, Expr)],
+    argument: Row,
+    /// The right side and its [`Table::key_groups`].
+    table: Option<(Table, KeyGroups)>,
+    /// Joined rows counted so far (the join's rows under PROFILE).
+    joined: u64,
+}
+
+impl<'p> JoinCounter<'p> {
+    /// The counter of `join`, a `HashJoin` (`argument`: the outer row of a subquery).
+    pub(crate) fn new(join: &'p Plan, argument: &Row) -> Option<JoinCounter<'p>> {
+        let Plan::HashJoin { right, keys, .. } = join else { return None };
+        let argument = argument.clone();
+        Some(JoinCounter { join, right, keys, argument, table: None, joined: 0 })
+    }
+
+    /// The join's left side.
+    pub(crate) fn left(&self) -> &'p Plan {
+        match self.join {
+            Plan::HashJoin { left, .. } => left,
+            other => other,
+        }
+    }
+
+    /// How many right rows `row`, a left row, joins: the rows the join would build from it.
+    pub(crate) fn count(&mut self, row: &Row, ctx: &ExecContext<'_>) -> Result<u64> {
+        let (table, groups) = match &mut self.table {
+            Some(built) => built,
+            None => {
+                let table = Table::build(self.right, self.keys, &self.argument, ctx)?;
+                let groups = table.key_groups();
+                self.table.insert((table, groups))
+            }
+        };
+        if !table.any_rows {
+            return Ok(0);
+        }
+        let values =
+            self.keys.iter().map(|(l, _)| eval(l, row, ctx)).collect::<Result<Vec<_>>>()?;
+        let Some(bucket) = hash_of(&values).and_then(|h| groups.get(&h)) else { return Ok(0) };
+        let n = bucket
+            .iter()
+            .filter(|(first, _)| {
+                let right_values = &table.rows[*first].0;
+                values.iter().zip(right_values).all(|(l, r)| equals(l, r) == Some(true))
+            })
+            .map(|(_, n)| n)
+            .sum();
+        self.joined += n;
+        Ok(n)
+    }
+
+    /// Reports the joined rows counted to the profiler, if any.
+    pub(crate) fn report(&self, ctx: &ExecContext<'_>) {
+        if let Some(profiler) = ctx.profiler {
+            profiler.add_rows(self.join, self.joined);
+        }
+    }
 }

@@ -8,7 +8,7 @@
 
 pub(crate) mod hash_aggregate;
 mod hash_join;
-mod read;
+pub(crate) mod read;
 mod relational;
 mod semi_join;
 mod shortest;
@@ -141,12 +141,26 @@ pub(crate) fn build<'p>(
         Plan::NodeById { input, slot, id, labels } => {
             read::node_by_id(sub(input), *slot, id, labels)
         }
-        Plan::Expand { input, expand } => read::expand(sub(input), expand),
+        Plan::Expand { input, expand } => {
+            crate::pipeline::pipelinable_chain(plan, read::expand(sub(input), expand), ctx)
+        }
         Plan::ShortestPath { input, expand, path, all } => {
             shortest::shortest_path(sub(input), expand, *path, *all)
         }
-        Plan::Filter { input, predicate } => relational::filter(sub(input), predicate),
-        Plan::Project { input, items } => relational::project(sub(input), items),
+        Plan::Filter { input, predicate } => {
+            crate::pipeline::pipelinable_chain(plan, relational::filter(sub(input), predicate), ctx)
+        }
+        Plan::Project { input, items } => {
+            crate::pipeline::pipelinable_chain(plan, relational::project(sub(input), items), ctx)
+        }
+        Plan::Aggregate { input, keys, aggregates }
+            if hash_join::countable(input, keys, aggregates) =>
+        {
+            match hash_aggregate::over_counted_join(plan, sub, argument) {
+                Some(op) => op,
+                None => crate::pipeline::pipelinable(plan, input, argument, ctx),
+            }
+        }
         Plan::Aggregate { input, .. } | Plan::Distinct { input, .. } | Plan::TopN { input, .. } => {
             crate::pipeline::pipelinable(plan, input, argument, ctx)
         }
@@ -259,6 +273,12 @@ pub(crate) fn run_subquery(
 }
 
 /// Runs a statement's plan; returns its output rows (one value per column).
+/// Snapshot nodes are read from the graph's projection when one is built at the snapshot's LSN.
 pub fn execute(plan: &Plan, ctx: &ExecContext<'_>) -> Result<Vec<Row>> {
+    if let Some(projection) =
+        ctx.projections.and_then(|cache| cache.current(ctx.graph.snapshot().lsn().get()))
+    {
+        ctx.graph.use_projection(&projection);
+    }
     drain(plan, &Vec::new(), ctx)
 }

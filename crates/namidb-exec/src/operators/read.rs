@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use namidb_graph::store::IndexKey;
 use namidb_graph::store::PropertyLookup;
 use namidb_query::plan::{Direction, Expand};
-use namidb_query::Expr;
+use namidb_query::{Expr, Plan};
 use namidb_value::compare::equals;
 use namidb_value::{RelRef, Value};
 
@@ -27,7 +28,7 @@ pub(crate) fn node_scan<'p>(
         input,
         Box::new(move |row, ctx, out| {
             if ids.is_none() {
-                ids = Some(ctx.graph.scan(labels)?);
+                ids = Some(scan(labels, ctx)?);
             }
             for id in ids.iter().flatten() {
                 let mut r = row.clone();
@@ -37,6 +38,19 @@ pub(crate) fn node_scan<'p>(
             Ok(())
         }),
     )
+}
+
+/// The ids of the nodes carrying all of `labels`, from the graph's projection when
+/// [`crate::pipeline::scan_projects`] says so (built for it if need be).
+fn scan(labels: &[String], ctx: &ExecContext<'_>) -> Result<Vec<u64>> {
+    if let (None, Some(cache)) = (ctx.graph.projection(), ctx.projections) {
+        if crate::pipeline::scan_projects(labels, ctx) {
+            if let Some(projection) = cache.get(ctx.graph)?.filter(|p| cache.fits(p)) {
+                ctx.graph.use_projection(&projection);
+            }
+        }
+    }
+    ctx.graph.scan(labels)
 }
 
 /// Each input row joined with the nodes with `labels` whose `property` equals `value` (any
@@ -61,8 +75,7 @@ pub(crate) fn node_by_property<'p>(
         Box::new(move |row, ctx, out| {
             let probe = eval(value, &row, ctx)?;
             let per_key = *per_key.get_or_insert_with(|| matches_per_key(labels, property, ctx));
-            let keys = probe_keys(&probe, any_of)
-                .filter(|keys| per_key * keys.len() as f64 <= LOOKUP_MATCHES);
+            let keys = selective_keys(&probe, any_of, per_key);
             let probed = match keys {
                 Some(keys) => {
                     let lookup = match &lookup {
@@ -74,7 +87,7 @@ pub(crate) fn node_by_property<'p>(
                 None => None,
             };
             if probed.is_none() && scanned.is_none() {
-                scanned = Some(ctx.graph.scan(labels)?);
+                scanned = Some(scan(labels, ctx)?);
             }
             let ids = probed.as_deref().or(scanned.as_deref()).unwrap_or_default();
             for &id in ids {
@@ -85,6 +98,29 @@ pub(crate) fn node_by_property<'p>(
             Ok(())
         }),
     )
+}
+
+/// The keys a lookup of `probe` probes (see [`probe_keys`]), `None` when the label scan
+/// answers instead: the lookup cannot, or it expects more than [`LOOKUP_MATCHES`] nodes
+/// (`per_key` per key).
+fn selective_keys(probe: &Value, any_of: bool, per_key: f64) -> Option<Vec<IndexKey>> {
+    probe_keys(probe, any_of).filter(|keys| per_key * keys.len() as f64 <= LOOKUP_MATCHES)
+}
+
+/// Whether `plan`, a `NodeScan` or a `NodeByProperty` over the unit row, answers with every
+/// node of its labels (the filter above checks the rest): a scan does, and so does a lookup
+/// that would scan ([`selective_keys`]; one whose value raises an error is left to the row
+/// operator, which raises it).
+pub(crate) fn scans_whole_label(plan: &Plan, ctx: &ExecContext<'_>) -> bool {
+    match plan {
+        Plan::NodeScan { .. } => true,
+        Plan::NodeByProperty { labels, property, value, any_of, .. } => {
+            let unit = vec![Value::Null; ctx.width];
+            let Ok(probe) = eval(value, &unit, ctx) else { return false };
+            selective_keys(&probe, *any_of, matches_per_key(labels, property, ctx)).is_none()
+        }
+        _ => false,
+    }
 }
 
 /// Expected matches past which a property lookup costs more than a label scan.

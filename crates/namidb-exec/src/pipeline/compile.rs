@@ -331,6 +331,9 @@ pub(crate) fn compile(
     let row_sink = match shape.emits {
         Some(Plan::Distinct { slots, .. }) => Some(RowSink::Distinct(slots.clone())),
         Some(Plan::Optional { .. }) => Some(RowSink::Optional),
+        Some(Plan::Filter { .. } | Plan::Project { .. } | Plan::Expand { .. }) => {
+            Some(RowSink::All)
+        }
         Some(Plan::TopN { keys: order, .. }) => {
             let mut keys = Vec::new();
             for (e, _) in order {

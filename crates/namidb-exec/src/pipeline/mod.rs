@@ -34,6 +34,8 @@ mod shape;
 mod tail_memo;
 mod var_expand;
 
+use std::ptr;
+
 use namidb_query::Plan;
 
 use self::shape::Start;
@@ -65,6 +67,50 @@ pub(crate) fn pipelinable<'p>(
     Box::new(Pipelined { shape: Some(shape), source, done: false, deferring: None, stepping: None })
 }
 
+/// `plan`, the top of a filtered chain over a label scan ([`shape::chain_shape`]) whose row
+/// operator is `rows`: pipelined, emitting the rows `rows` would, when the scan reads every
+/// node of its labels and [`scan_projects`] holds; else `rows` itself.
+pub(crate) fn pipelinable_chain<'p>(
+    plan: &'p Plan,
+    rows: Box<dyn Operator + 'p>,
+    ctx: &ExecContext<'_>,
+) -> Box<dyn Operator + 'p> {
+    let Some(shape) = ctx.projections.and_then(|_| shape::chain_shape(plan)) else { return rows };
+    let (Start::Scan { labels, .. }, Some(scan)) = (shape.start, shape.fused.first()) else {
+        return rows;
+    };
+    if !operators::read::scans_whole_label(scan, ctx) || !scan_projects(labels, ctx) {
+        return rows;
+    }
+    let source = Source::Ready(rows);
+    Box::new(Pipelined { shape: Some(shape), source, done: false, deferring: None, stepping: None })
+}
+
+/// Whether a label scan of `labels` is better read from the graph's projection: one is built
+/// at the snapshot's LSN, or the scan covers at least a quarter of a graph of
+/// [`PROJECTED_SCAN_NODES`] nodes or more and the statement has not written (decoding each
+/// node's record for the scan costs about what building the projection does, and the
+/// records are then shared by every later statement at this LSN instead of decoded again).
+pub(crate) fn scan_projects(labels: &[String], ctx: &ExecContext<'_>) -> bool {
+    let lsn = ctx.graph.snapshot().lsn().get();
+    if ctx.graph.projection().is_some() || ctx.projections.is_some_and(|c| c.current(lsn).is_some())
+    {
+        return true;
+    }
+    let statistics = ctx.graph.snapshot().statistics();
+    let scanned = match labels.first() {
+        Some(label) => statistics.labels.get(label).copied().unwrap_or(0),
+        None => statistics.nodes,
+    };
+    statistics.nodes >= PROJECTED_SCAN_NODES
+        && scanned.saturating_mul(4) >= statistics.nodes
+        && !ctx.graph.has_writes()
+}
+
+/// The fewest nodes in a graph for a label scan to build a projection (a smaller graph's
+/// scan is cheap on its own).
+const PROJECTED_SCAN_NODES: u64 = 1 << 14;
+
 /// What answers when the pipeline does not.
 enum Source<'p> {
     /// The row executor's operators, ready to run.
@@ -93,6 +139,8 @@ struct Stepping<'p> {
     run: run::Stepwise,
     input: Vec<Row>,
     fused: Vec<&'p Plan>,
+    /// The top of a chain whose rows it emits (measured as the operator itself).
+    emits: Option<&'p Plan>,
 }
 
 impl Operator for Pipelined<'_> {
@@ -106,7 +154,10 @@ impl Operator for Pipelined<'_> {
                 return Ok(None);
             };
             if let Some(profiler) = ctx.profiler {
-                for (plan, rows) in s.fused.iter().rev().zip(step_rows.iter().rev()) {
+                // A chain's top is measured as the operator itself.
+                let fused = s.fused.iter().rev().zip(step_rows.iter().rev());
+                for (plan, rows) in fused.filter(|(p, _)| !s.emits.is_some_and(|e| ptr::eq(**p, e)))
+                {
                     profiler.add_rows(plan, *rows);
                 }
             }
@@ -139,13 +190,21 @@ impl Operator for Pipelined<'_> {
         let streams = input.len() > ROW_START_BUFFER;
         let pipeline = if streams { None } else { prepare(&shape, &input, bounds, ctx)? };
         if let Some(pipeline) = pipeline {
-            if let Some(Plan::Distinct { .. } | Plan::Optional { .. }) = shape.emits {
+            if !matches!(shape.emits, None | Some(Plan::TopN { .. })) {
+                let chain = shape.emits.filter(|e| {
+                    matches!(e, Plan::Filter { .. } | Plan::Project { .. } | Plan::Expand { .. })
+                });
                 if let Some(cache) = ctx.projections {
-                    cache.count_pipelined();
+                    cache.count_pipelined(chain.is_some());
                 }
                 let run = pipeline.stepwise();
                 let fused = shape.fused;
-                self.stepping = Some(Stepping { pipeline, run, input, fused });
+                // A chain's scan: its nodes, before the steps' rows come in.
+                if let (Some(profiler), Some(_), Some(scan)) = (ctx.profiler, chain, fused.first())
+                {
+                    profiler.add_rows(scan, pipeline.seeds.len() as u64);
+                }
+                self.stepping = Some(Stepping { pipeline, run, input, fused, emits: chain });
                 return self.next(ctx);
             }
             let out = run_pipelined(&shape, &pipeline, &input, ctx)?;
@@ -214,6 +273,7 @@ fn prepare(
     if !cache.fits(&projection) {
         return Ok(None);
     }
+    ctx.graph.use_projection(&projection);
     Ok(Some(pipeline))
 }
 
@@ -227,7 +287,7 @@ fn run_pipelined(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let groups = pipeline.run(input, threads, ctx)?;
     if let Some(cache) = ctx.projections {
-        cache.count_pipelined();
+        cache.count_pipelined(false);
     }
     if let Some(profiler) = ctx.profiler {
         // The fused operators' rows; their time and traffic are the pipelined operator's.

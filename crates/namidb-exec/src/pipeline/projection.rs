@@ -167,6 +167,10 @@ pub(crate) struct GraphProjection {
     /// Node ids, ascending: a node's dense index is its position.
     pub(crate) ids: Vec<u64>,
     records: Vec<Arc<NodeRecord>>,
+    /// Each node's label set, by dense index, as an index into `label_sets`.
+    label_set_of: Vec<u32>,
+    /// The distinct label sets, interned.
+    label_sets: Vec<Arc<[String]>>,
     labels: Mutex<FxHashMap<String, Arc<LabelMembers>>>,
     columns: Mutex<FxHashMap<String, Arc<Column>>>,
     types: Mutex<FxHashMap<String, Arc<TypeAdjacency>>>,
@@ -180,11 +184,14 @@ impl GraphProjection {
         let nodes = graph.snapshot_nodes()?;
         let (ids, records): (Vec<u64>, Vec<Arc<NodeRecord>>) =
             nodes.into_iter().map(|(id, r)| (id.0, r)).unzip();
-        let bytes = ids.len() as u64 * 24;
+        let (label_set_of, label_sets) = intern_label_sets(&records);
+        let bytes = ids.len() as u64 * 28;
         Ok(GraphProjection {
             lsn: graph.snapshot().lsn().get(),
             ids,
             records,
+            label_set_of,
+            label_sets,
             labels: Mutex::new(FxHashMap::default()),
             columns: Mutex::new(FxHashMap::default()),
             types: Mutex::new(FxHashMap::default()),
@@ -202,6 +209,35 @@ impl GraphProjection {
         self.ids.binary_search(&id).ok().map(|i| i as u32)
     }
 
+    /// The LSN whose graph this is.
+    pub(crate) fn lsn(&self) -> u64 {
+        self.lsn
+    }
+
+    /// Node `id`'s record, `None` when the graph has no such node.
+    pub(crate) fn record(&self, id: u64) -> Option<&Arc<NodeRecord>> {
+        self.records.get(self.dense(id)? as usize)
+    }
+
+    /// Node `id`'s labels (shared, not copied), `None` when the graph has no such node.
+    pub(crate) fn labels_of(&self, id: u64) -> Option<&Arc<[String]>> {
+        let set = *self.label_set_of.get(self.dense(id)? as usize)?;
+        self.label_sets.get(set as usize)
+    }
+
+    /// The ids of the nodes carrying every one of `labels` (all nodes when empty), ascending.
+    pub(crate) fn scan(&self, labels: &[String]) -> Vec<u64> {
+        let Some((first, rest)) = labels.split_first() else { return self.ids.clone() };
+        let first = self.label(first);
+        let rest: Vec<Arc<LabelMembers>> = rest.iter().map(|l| self.label(l)).collect();
+        first
+            .members
+            .iter()
+            .filter(|&&d| rest.iter().all(|l| l.contains(d)))
+            .map(|&d| self.ids[d as usize])
+            .collect()
+    }
+
     /// Nodes carrying `label`.
     pub(crate) fn label(&self, label: &str) -> Arc<LabelMembers> {
         if let Some(l) = self.labels.lock().get(label) {
@@ -209,8 +245,10 @@ impl GraphProjection {
         }
         let mut bits = vec![0u64; self.ids.len().div_ceil(64)];
         let mut members = Vec::new();
-        for (i, record) in self.records.iter().enumerate() {
-            if record.labels.iter().any(|l| l == label) {
+        let carrying: Vec<bool> =
+            self.label_sets.iter().map(|set| set.iter().any(|l| l == label)).collect();
+        for (i, &set) in self.label_set_of.iter().enumerate() {
+            if carrying[set as usize] {
                 bits[i / 64] |= 1 << (i % 64);
                 members.push(i as u32);
             }
@@ -336,6 +374,30 @@ impl GraphProjection {
     }
 }
 
+/// Each record's label set as an index into the distinct label sets, which it returns too.
+fn intern_label_sets(records: &[Arc<NodeRecord>]) -> (Vec<u32>, Vec<Arc<[String]>>) {
+    let mut sets: Vec<Arc<[String]>> = Vec::new();
+    let mut index: FxHashMap<&[String], u32> = FxHashMap::default();
+    let mut last: Option<u32> = None;
+    let of = records
+        .iter()
+        .map(|r| {
+            let labels = r.labels.as_slice();
+            // Nodes in id order mostly share the label set of the node before.
+            if let Some(set) = last.filter(|&s| *sets[s as usize] == *labels) {
+                return set;
+            }
+            let set = *index.entry(labels).or_insert_with(|| {
+                sets.push(Arc::from(labels));
+                sets.len() as u32 - 1
+            });
+            last = Some(set);
+            set
+        })
+        .collect();
+    (of, sets)
+}
+
 /// Estimated time to build a projection of `graph`: its nodes, and the relationships of the
 /// types a chain reads (taken as all of them), from the statistics of its SSTs (at least 1 ms).
 fn build_estimate(graph: &TxGraph) -> std::time::Duration {
@@ -356,6 +418,8 @@ pub struct ProjectionCache {
     budget: u64,
     /// Aggregations run pipelined so far.
     pipelined: std::sync::atomic::AtomicU64,
+    /// Filtered chains feeding row operators run pipelined so far.
+    pipelined_chains: std::sync::atomic::AtomicU64,
     current: Mutex<Option<Arc<GraphProjection>>>,
     /// The LSN whose projection outgrew the budget (not tried again).
     too_large: Mutex<Option<u64>>,
@@ -370,6 +434,7 @@ impl ProjectionCache {
         ProjectionCache {
             budget,
             pipelined: Default::default(),
+            pipelined_chains: Default::default(),
             current: Mutex::new(None),
             too_large: Mutex::new(None),
             deferred: Mutex::new((0, std::time::Duration::ZERO)),
@@ -397,6 +462,11 @@ impl ProjectionCache {
         let projection = Arc::new(GraphProjection::build(graph)?);
         *current = Some(projection.clone());
         Ok(Some(projection))
+    }
+
+    /// The projection at `lsn` if one is built (never building one).
+    pub(crate) fn current(&self, lsn: u64) -> Option<Arc<GraphProjection>> {
+        self.current.lock().as_ref().filter(|p| p.lsn == lsn).cloned()
     }
 
     /// The projection at `graph`'s LSN if one is built; otherwise one is built only once the
@@ -431,13 +501,21 @@ impl ProjectionCache {
         deferred.1 += elapsed;
     }
 
-    /// How many aggregations ran pipelined so far.
+    /// How many aggregations (and `DISTINCT`s, `ORDER BY … LIMIT`s, `OPTIONAL MATCH`es)
+    /// ran pipelined so far.
     pub fn pipelined(&self) -> u64 {
         self.pipelined.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub(crate) fn count_pipelined(&self) {
-        self.pipelined.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// How many filtered chains feeding row operators ran pipelined so far.
+    pub fn pipelined_chains(&self) -> u64 {
+        self.pipelined_chains.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Counts a pipelined run (of a chain feeding row operators, with `chain`).
+    pub(crate) fn count_pipelined(&self, chain: bool) {
+        let counter = if chain { &self.pipelined_chains } else { &self.pipelined };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Whether `projection` still fits; one that does not is dropped and its LSN remembered.

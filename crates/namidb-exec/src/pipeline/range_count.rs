@@ -55,8 +55,8 @@ pub(crate) fn entry_tests(conjuncts: &[&PExpr], to: usize, rel: usize) -> Option
 
 /// The entry tests of a label scan whose tuples are only folded into `count(*)`s and
 /// aggregates of one integer property of the start node (in `slot`): every step a filter whose
-/// conjuncts are tests on the start node, no grouping key. Each start node is then tested and
-/// folded in a tight loop, with no walk.
+/// conjuncts are tests on the start node, and no grouping key but at most one integer property
+/// of the start node. Each start node is then tested and folded in a tight loop, with no walk.
 pub(crate) fn scan_tests(
     steps: &[Step],
     keys: &[(usize, PExpr)],
@@ -69,7 +69,14 @@ pub(crate) fn scan_tests(
             [PExpr::NodeProperty(s, _)] => a.int_arg && *s == slot,
             _ => false,
         });
-    if !folds || !keys.is_empty() {
+    let int_key =
+        |key: &PExpr| matches!(key, PExpr::NodeProperty(s, _) if *s == slot && key.is_int_column());
+    let keyed = match keys {
+        [] => true,
+        [(_, key)] => int_key(key),
+        _ => false,
+    };
+    if !folds || !keyed {
         return None;
     }
     let mut conjuncts = Vec::new();

@@ -1,6 +1,7 @@
 //! Pipelines that end in rows rather than groups: `DISTINCT` (the first row of each key),
 //! `ORDER BY … LIMIT` (`TopN`: the first `skip + limit` rows by the sort keys) and
-//! `OPTIONAL MATCH` (every row, or the input row itself when its walk yielded none).
+//! `OPTIONAL MATCH` (every row, or the input row itself when its walk yielded none), and a
+//! filtered chain feeding a row operator (every row).
 //!
 //! A tuple that reaches the end of the chain is materialized as the row the row executor would
 //! have built: nodes as node values, relationships as relationship references read from the
@@ -41,6 +42,8 @@ pub(crate) enum RowSink {
     Distinct(Vec<usize>),
     /// Every row, and each input row that yielded none as it is (`OPTIONAL MATCH`).
     Optional,
+    /// Every row (a chain whose rows feed a row operator).
+    All,
     /// The first `skip + limit` rows by `keys` (compiled from the plan's `order`), of which
     /// the first `skip` are dropped.
     TopN { keys: Vec<PExpr>, order: Vec<(Expr, bool)>, skip: usize, limit: usize },
@@ -97,7 +100,7 @@ impl Emitted {
                 self.rows.extend(other.rows);
                 self.select(skip.saturating_add(*limit), order);
             }
-            RowSink::Optional => self.rows.extend(other.rows),
+            RowSink::Optional | RowSink::All => self.rows.extend(other.rows),
         }
     }
 
@@ -116,7 +119,7 @@ impl Emitted {
     /// The rows, in the row operator's output order.
     pub(crate) fn finish(mut self, sink: &RowSink) -> Vec<Row> {
         match sink {
-            RowSink::Distinct(_) | RowSink::Optional => {
+            RowSink::Distinct(_) | RowSink::Optional | RowSink::All => {
                 self.rows.into_iter().map(|(_, _, row)| row).collect()
             }
             RowSink::TopN { order, skip, limit, .. } => {
@@ -170,7 +173,9 @@ impl Pipeline {
                 }
                 emitted.scratch = key;
             }
-            RowSink::Optional => emitted.rows.push((Vec::new(), arrival, self.materialize(w))),
+            RowSink::Optional | RowSink::All => {
+                emitted.rows.push((Vec::new(), arrival, self.materialize(w)))
+            }
             RowSink::TopN { keys, order, skip, limit } => {
                 let mut sort = Vec::with_capacity(keys.len());
                 for key in keys {

@@ -1,7 +1,8 @@
 //! Which plans can be pipelined: a plan's pipelinable structure ([`Shape`]), gathered top
 //! down from its end (`Aggregate`, `Distinct`, `TopN` or `Optional`) through a chain of
 //! `Expand`s, `Filter`s and `Project`s to its start: a label scan of the statement's unit row,
-//! or the rows of any input that neither writes nor reads a subquery's outer row. See
+//! or the rows of any input that neither writes nor reads a subquery's outer row; or a chain
+//! with a filter over a label scan whose rows feed a row operator ([`chain_shape`]). See
 //! [`super::compile`] for what the chain's expressions may contain.
 
 use namidb_query::expr::{AggregateCall, Expr};
@@ -35,7 +36,8 @@ pub(crate) struct Shape<'p> {
     /// The grouping keys and aggregates of an `Aggregate` (none for a row-emitting end).
     pub(super) keys: &'p [(usize, Expr)],
     pub(super) aggregates: &'p [(usize, AggregateCall)],
-    /// The `Distinct`, `TopN` or `Optional` a row-emitting pipeline ends in.
+    /// The `Distinct`, `TopN` or `Optional` a row-emitting pipeline ends in, or the top of a
+    /// chain whose every row it emits.
     pub(crate) emits: Option<&'p Plan>,
 }
 
@@ -98,6 +100,55 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
                     Shape { fused, start: Start::Rows(other), chain, keys, aggregates, emits };
                 return row_started(shape);
             }
+        }
+    }
+}
+
+/// The pipelinable structure of `plan`, the top of a chain of `Expand`s, `Filter`s and
+/// `Project`s with at least one filter over a label scan of the statement's unit row (or a
+/// lookup of a value that does not depend on a row: it may scan instead, which the caller
+/// decides), each of whose rows the pipeline emits for the row operator above.
+pub(crate) fn chain_shape(plan: &Plan) -> Option<Shape<'_>> {
+    let mut chain = Vec::new();
+    let mut fused = Vec::new();
+    let mut at = plan;
+    loop {
+        fused.push(at);
+        match at {
+            Plan::Expand { input, expand }
+                if !expand.rel_bound && expand.rel_properties.is_empty() =>
+            {
+                chain.push(ChainStep::Expand(expand));
+                at = input;
+            }
+            Plan::Filter { input, predicate } => {
+                chain.push(ChainStep::Filter(predicate));
+                at = input;
+            }
+            Plan::Project { input, items } => {
+                chain.push(ChainStep::Project(items));
+                at = input;
+            }
+            Plan::NodeScan { input, slot, labels }
+            | Plan::NodeByProperty { input, slot, labels, .. }
+                if matches!(**input, Plan::Unit) =>
+            {
+                if !chain.iter().any(|s| matches!(s, ChainStep::Filter(_))) {
+                    return None;
+                }
+                chain.reverse();
+                fused.reverse();
+                let start = Start::Scan { slot: *slot, labels };
+                return Some(Shape {
+                    fused,
+                    start,
+                    chain,
+                    keys: &[],
+                    aggregates: &[],
+                    emits: Some(plan),
+                });
+            }
+            _ => return None,
         }
     }
 }

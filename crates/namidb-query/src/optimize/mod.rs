@@ -150,7 +150,7 @@ fn collect_slots(e: &Expr, out: &mut BTreeSet<usize>) -> bool {
 }
 
 /// Calls `f` on each direct child expression of `e` (not into subquery plans).
-pub(crate) fn visit_children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn visit_children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match e {
         Expr::Const(_) | Expr::Param(_) | Expr::Slot(_) | Expr::Path(_) | Expr::Subquery(..) => {}
         Expr::Property(a, _)
