@@ -52,55 +52,56 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
         Plan::Optional { input, inner } => (inner, &[], &[], Some(plan), Some(&**input)),
         _ => return None,
     };
-    let mut chain = Vec::new();
-    let mut fused = Vec::new();
-    let mut at: &Plan = input;
-    loop {
-        fused.push(at);
-        match at {
-            Plan::Argument => {
-                let shape =
-                    Shape { fused, start: Start::Rows(outer?), chain, keys, aggregates, emits };
-                return row_started(shape);
-            }
-            _ if outer.is_some()
-                && !matches!(
-                    at,
-                    Plan::Expand { .. } | Plan::Filter { .. } | Plan::Project { .. }
-                ) =>
-            {
+    let (mut chain, mut fused, at) = descend(input);
+    match at {
+        Plan::Argument => {
+            let shape = Shape { fused, start: Start::Rows(outer?), chain, keys, aggregates, emits };
+            row_started(shape)
+        }
+        _ if outer.is_some()
+            && !matches!(at, Plan::Expand { .. } | Plan::Filter { .. } | Plan::Project { .. }) =>
+        {
+            None
+        }
+        Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
+            // A scan's rows are no cheaper emitted from a projection of the whole graph.
+            if emits.is_some() && !chain.iter().any(|s| matches!(s, ChainStep::Expand(_))) {
                 return None;
             }
-            Plan::NodeScan { input, slot, labels } if matches!(**input, Plan::Unit) => {
-                // A scan's rows are no cheaper emitted from a projection of the whole graph.
-                if emits.is_some() && !chain.iter().any(|s| matches!(s, ChainStep::Expand(_))) {
-                    return None;
-                }
-                chain.reverse();
-                fused.reverse();
-                let start = Start::Scan { slot: *slot, labels };
-                return Some(Shape { fused, start, chain, keys, aggregates, emits });
-            }
-            Plan::Expand { input, expand }
-                if !expand.rel_bound && expand.rel_properties.is_empty() =>
-            {
-                chain.push(ChainStep::Expand(expand));
-                at = input;
-            }
-            Plan::Filter { input, predicate } => {
-                chain.push(ChainStep::Filter(predicate));
-                at = input;
-            }
-            Plan::Project { input, items } => {
-                chain.push(ChainStep::Project(items));
-                at = input;
-            }
-            other => {
-                let shape =
-                    Shape { fused, start: Start::Rows(other), chain, keys, aggregates, emits };
-                return row_started(shape);
-            }
+            chain.reverse();
+            fused.reverse();
+            let start = Start::Scan { slot: *slot, labels };
+            Some(Shape { fused, start, chain, keys, aggregates, emits })
         }
+        other => {
+            let shape = Shape { fused, start: Start::Rows(other), chain, keys, aggregates, emits };
+            row_started(shape)
+        }
+    }
+}
+
+/// The chain steps from `top` down, top first; the plans passed (the steps' and the first
+/// plan below them, which it returns too).
+fn descend(top: &Plan) -> (Vec<ChainStep<'_>>, Vec<&Plan>, &Plan) {
+    let (mut chain, mut fused, mut at) = (Vec::new(), vec![top], top);
+    while let Some((step, input)) = step_of(at) {
+        chain.push(step);
+        fused.push(input);
+        at = input;
+    }
+    (chain, fused, at)
+}
+
+/// `plan` as a chain step with its input, if it is one (an expansion that binds a new
+/// relationship without property constraints, a filter or a projection).
+fn step_of(plan: &Plan) -> Option<(ChainStep<'_>, &Plan)> {
+    match plan {
+        Plan::Expand { input, expand } if !expand.rel_bound && expand.rel_properties.is_empty() => {
+            Some((ChainStep::Expand(expand), input))
+        }
+        Plan::Filter { input, predicate } => Some((ChainStep::Filter(predicate), input)),
+        Plan::Project { input, items } => Some((ChainStep::Project(items), input)),
+        _ => None,
     }
 }
 
@@ -109,48 +110,19 @@ pub(crate) fn shape(plan: &Plan) -> Option<Shape<'_>> {
 /// lookup of a value that does not depend on a row: it may scan instead, which the caller
 /// decides), each of whose rows the pipeline emits for the row operator above.
 pub(crate) fn chain_shape(plan: &Plan) -> Option<Shape<'_>> {
-    let mut chain = Vec::new();
-    let mut fused = Vec::new();
-    let mut at = plan;
-    loop {
-        fused.push(at);
-        match at {
-            Plan::Expand { input, expand }
-                if !expand.rel_bound && expand.rel_properties.is_empty() =>
-            {
-                chain.push(ChainStep::Expand(expand));
-                at = input;
-            }
-            Plan::Filter { input, predicate } => {
-                chain.push(ChainStep::Filter(predicate));
-                at = input;
-            }
-            Plan::Project { input, items } => {
-                chain.push(ChainStep::Project(items));
-                at = input;
-            }
-            Plan::NodeScan { input, slot, labels }
-            | Plan::NodeByProperty { input, slot, labels, .. }
-                if matches!(**input, Plan::Unit) =>
-            {
-                if !chain.iter().any(|s| matches!(s, ChainStep::Filter(_))) {
-                    return None;
-                }
-                chain.reverse();
-                fused.reverse();
-                let start = Start::Scan { slot: *slot, labels };
-                return Some(Shape {
-                    fused,
-                    start,
-                    chain,
-                    keys: &[],
-                    aggregates: &[],
-                    emits: Some(plan),
-                });
-            }
-            _ => return None,
-        }
+    let (mut chain, mut fused, at) = descend(plan);
+    let (Plan::NodeScan { input, slot, labels } | Plan::NodeByProperty { input, slot, labels, .. }) =
+        at
+    else {
+        return None;
+    };
+    if !matches!(**input, Plan::Unit) || !chain.iter().any(|s| matches!(s, ChainStep::Filter(_))) {
+        return None;
     }
+    chain.reverse();
+    fused.reverse();
+    let start = Start::Scan { slot: *slot, labels };
+    Some(Shape { fused, start, chain, keys: &[], aggregates: &[], emits: Some(plan) })
 }
 
 /// `shape`, gathered top down up to and including its start, as a row-started shape: `None`
