@@ -1,7 +1,8 @@
 //! The pipelined executor: an aggregation, `DISTINCT`, `ORDER BY … LIMIT` or `OPTIONAL MATCH`
-//! over a chain of expansions, filters and projections runs as one loop nest over a
-//! [`GraphProjection`] — dense node indices, property columns, compressed sparse rows per
-//! relationship type — instead of as operators passing rows.
+//! over a chain of expansions, filters and projections — or such a chain with a filter over a
+//! label scan, whose rows feed a row operator ([`pipelinable_chain`]) — runs as one loop nest
+//! over a [`GraphProjection`] — dense node indices, property columns, compressed sparse rows
+//! per relationship type — instead of as operators passing rows.
 //!
 //! [`pipelinable`] wraps the row executor's operator: on its first call it checks whether the
 //! plan can be pipelined ([`shape::shape`]), whether the statement is read-only so far (a
