@@ -177,8 +177,10 @@ impl Accumulator {
     /// [`Accumulator::add`] would: in one step when [`Accumulator::weighs_at_once`], else by
     /// those calls.
     pub fn add_weighted(&mut self, args: &[Value], weight: u64) -> Result<()> {
-        if weight == 0 {
-            return Ok(());
+        match weight {
+            0 => return Ok(()),
+            1 => return self.add(args),
+            _ => {}
         }
         let at_once = self.weighs_at_once();
         if !at_once {

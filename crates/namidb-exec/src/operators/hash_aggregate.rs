@@ -69,28 +69,21 @@ impl HashAggregate<'_> {
             g
         };
         let accumulators = &mut self.groups[group];
-        if weight == 1 {
-            for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
-                let args =
-                    call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
-                acc.add(&args)?;
-            }
-            return Ok(());
-        }
-        // `weight` equal rows, folded in row by row (each aggregate in turn, as separate rows
-        // would be) unless every aggregate takes them at once.
-        let at_once = accumulators.iter().all(Accumulator::weighs_at_once);
-        let mut all_args = Vec::with_capacity(self.aggregates.len());
+        // `weight` equal rows: at once when every aggregate takes them so, else row by row
+        // (each aggregate in turn, as separate rows would be).
+        let at_once = weight == 1 || accumulators.iter().all(Accumulator::weighs_at_once);
+        let mut kept = Vec::new();
         for ((_, call), acc) in self.aggregates.iter().zip(accumulators.iter_mut()) {
             let args = call.args.iter().map(|a| eval(a, row, ctx)).collect::<Result<Vec<_>>>()?;
             acc.add_weighted(&args, if at_once { weight } else { 1 })?;
-            all_args.push(args);
+            if !at_once {
+                kept.push(args);
+            }
         }
-        if !at_once {
-            for _ in 1..weight {
-                for (args, acc) in all_args.iter().zip(accumulators.iter_mut()) {
-                    acc.add(args)?;
-                }
+        let more = if at_once { 0 } else { weight - 1 };
+        for _ in 0..more {
+            for (args, acc) in kept.iter().zip(accumulators.iter_mut()) {
+                acc.add(args)?;
             }
         }
         Ok(())
@@ -176,7 +169,7 @@ pub(crate) fn over_counted_join<'p>(
 ) -> Option<Box<dyn Operator + 'p>> {
     let namidb_query::Plan::Aggregate { input, keys, aggregates } = aggregate else { return None };
     let counter = JoinCounter::new(input, argument)?;
-    let input = left(counter.left());
+    let input = left(counter.left);
     Some(Box::new(HashAggregate {
         input,
         keys,

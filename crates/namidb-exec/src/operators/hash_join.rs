@@ -82,14 +82,18 @@ impl Table {
         let bucket = hash_of(values).and_then(|h| self.buckets.get(&h));
         bucket.into_iter().flatten().filter_map(move |&i| {
             let (right_values, right_row) = &self.rows[i];
-            let equal = values.iter().zip(right_values).all(|(l, r)| equals(l, r) == Some(true));
-            equal.then_some(right_row)
+            keys_equal(values, right_values).then_some(right_row)
         })
     }
 }
 
 /// Per hash, groups of right rows with identical keys: the first row's index, the group's size.
 type KeyGroups = FxHashMap<u64, Vec<(usize, u64)>>;
+
+/// Whether every left key is `=` to its right key.
+fn keys_equal(left: &[Value], right: &[Value]) -> bool {
+    left.iter().zip(right).all(|(l, r)| equals(l, r) == Some(true))
+}
 
 /// The join hash of a row's keys (computed per row on both sides: the fast hasher, as the
 /// rest of the executor uses); `None` when one of them equals nothing.
@@ -159,6 +163,8 @@ fn calls_rand(e: &Expr) -> bool {
 /// The number of right rows of a `HashJoin` each left row joins (see the module docs).
 pub(crate) struct JoinCounter<'p> {
     join: &'p Plan,
+    /// The join's left side.
+    pub(crate) left: &'p Plan,
     right: &'p Plan,
     keys: &'p [(Expr, Expr)],
     argument: Row,
@@ -171,17 +177,9 @@ pub(crate) struct JoinCounter<'p> {
 impl<'p> JoinCounter<'p> {
     /// The counter of `join`, a `HashJoin` (`argument`: the outer row of a subquery).
     pub(crate) fn new(join: &'p Plan, argument: &Row) -> Option<JoinCounter<'p>> {
-        let Plan::HashJoin { right, keys, .. } = join else { return None };
+        let Plan::HashJoin { left, right, keys, .. } = join else { return None };
         let argument = argument.clone();
-        Some(JoinCounter { join, right, keys, argument, table: None, joined: 0 })
-    }
-
-    /// The join's left side.
-    pub(crate) fn left(&self) -> &'p Plan {
-        match self.join {
-            Plan::HashJoin { left, .. } => left,
-            other => other,
-        }
+        Some(JoinCounter { join, left, right, keys, argument, table: None, joined: 0 })
     }
 
     /// How many right rows `row`, a left row, joins: the rows the join would build from it.
@@ -202,10 +200,7 @@ impl<'p> JoinCounter<'p> {
         let Some(bucket) = hash_of(&values).and_then(|h| groups.get(&h)) else { return Ok(0) };
         let n = bucket
             .iter()
-            .filter(|(first, _)| {
-                let right_values = &table.rows[*first].0;
-                values.iter().zip(right_values).all(|(l, r)| equals(l, r) == Some(true))
-            })
+            .filter(|(first, _)| keys_equal(&values, &table.rows[*first].0))
             .map(|(_, n)| n)
             .sum();
         self.joined += n;

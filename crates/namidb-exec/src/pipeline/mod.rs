@@ -30,6 +30,7 @@ pub mod projection;
 mod range_count;
 mod row_sink;
 mod run;
+mod scan_fold;
 mod seeds;
 mod shape;
 mod tail_memo;

@@ -18,7 +18,6 @@ use namidb_value::{GroupKey, Value};
 use rustc_hash::FxHashMap;
 
 use super::compile::{PExpr, Pipeline, Side, Step};
-use super::range_count;
 use super::row_sink::{Emitted, RowSink};
 use super::seeds::Seeds;
 use crate::aggregate::Accumulator;
@@ -108,7 +107,7 @@ pub(super) struct Walk {
     last: Option<(Vec<GroupKey>, usize)>,
     /// Counted tuples not yet added to the one group of a pipeline without grouping keys
     /// (added once per morsel).
-    pending: i64,
+    pub(super) pending: i64,
 }
 
 /// A pipeline run a morsel at a time on the calling thread, for an end whose consumer may stop
@@ -290,136 +289,6 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Folds the label scan's start nodes `starts` that pass `tests` into the one group (see
-    /// [`range_count::scan_tests`]): counted in one loop when every aggregate is `count(*)`,
-    /// else each passing node folded into the one group as a tuple is (no walk: every step is a
-    /// filter the tests stand for).
-    fn fold_scan(
-        &self,
-        tests: &[range_count::EntryTest],
-        starts: &[u32],
-        slot: usize,
-        walk: &mut Walk,
-        groups: &mut Groups,
-        ctx: &ExecContext<'_>,
-    ) -> Result<()> {
-        let counts_only = self.aggregates.iter().all(|a| a.args.is_empty());
-        if let [(_, key)] = self.keys.as_slice() {
-            return self.fold_scan_by_int(tests, starts, slot, key, counts_only, walk, groups, ctx);
-        }
-        if counts_only {
-            walk.pending += range_count::count_nodes(tests, starts) as i64;
-            return Ok(());
-        }
-        let g = self.group_of(walk, groups, ctx)?;
-        if self.fold_int_blocks(tests, starts, &mut groups.accumulators[g]) {
-            return Ok(());
-        }
-        for &node in starts {
-            if range_count::passes(tests, 0, 0, node) {
-                walk.tuple[slot] = u64::from(node);
-                self.fold_into(&mut groups.accumulators[g], walk, ctx)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Folds the start nodes `starts` that pass `tests` into `group` by one pass per aggregate
-    /// over its integer column ([`Accumulator::add_int_block`]); `false`, with `group`
-    /// untouched, when some aggregate cannot take its block at once.
-    fn fold_int_blocks(
-        &self,
-        tests: &[range_count::EntryTest],
-        starts: &[u32],
-        group: &mut [Accumulator],
-    ) -> bool {
-        let mut blocks = Vec::with_capacity(self.aggregates.len());
-        for aggregate in &self.aggregates {
-            let block = match aggregate.args.as_slice() {
-                [] => (range_count::count_nodes(tests, starts) as i64, 0, 0, 0, 0),
-                [PExpr::NodeProperty(_, column)] => {
-                    let Some(ints) = column.ints() else { return false };
-                    let (mut count, mut sum, mut magnitude) = (0i64, 0i128, 0i128);
-                    let (mut least, mut greatest) = (i64::MAX, i64::MIN);
-                    for &node in starts {
-                        if !range_count::passes(tests, 0, 0, node) {
-                            continue;
-                        }
-                        if let Some(i) = ints.get(node as usize) {
-                            count += 1;
-                            sum += i128::from(i);
-                            magnitude += i128::from(i).abs();
-                            least = least.min(i);
-                            greatest = greatest.max(i);
-                        }
-                    }
-                    (count, sum, magnitude, least, greatest)
-                }
-                _ => return false,
-            };
-            blocks.push(block);
-        }
-        let mut trial = group.to_vec();
-        let taken = trial.iter_mut().zip(blocks).all(|(acc, (count, sum, magnitude, lo, hi))| {
-            match acc.function() {
-                AggregateFunction::CountStar => {
-                    acc.add_count(count);
-                    true
-                }
-                _ => acc.add_int_block(count, sum, magnitude, lo, hi),
-            }
-        });
-        if taken {
-            group.clone_from_slice(&trial);
-        }
-        taken
-    }
-
-    /// [`Pipeline::fold_scan`] grouped by `key`, an integer property of the start node: runs
-    /// of one key reuse its group, and `count(*)`s are added per group once per morsel.
-    #[allow(clippy::too_many_arguments)]
-    fn fold_scan_by_int(
-        &self,
-        tests: &[range_count::EntryTest],
-        starts: &[u32],
-        slot: usize,
-        key: &PExpr,
-        counts_only: bool,
-        walk: &mut Walk,
-        groups: &mut Groups,
-        ctx: &ExecContext<'_>,
-    ) -> Result<()> {
-        let mut counts: Vec<i64> = Vec::new();
-        let mut last: Option<(Option<i64>, usize)> = None;
-        for &node in starts {
-            if !range_count::passes(tests, 0, 0, node) {
-                continue;
-            }
-            walk.tuple[slot] = u64::from(node);
-            let value = self.int(key, walk);
-            let g = match last {
-                Some((v, g)) if v == value => g,
-                _ => {
-                    let g = self.group_of(walk, groups, ctx)?;
-                    last = Some((value, g));
-                    g
-                }
-            };
-            if counts_only {
-                if counts.len() <= g {
-                    counts.resize(g + 1, 0);
-                }
-                counts[g] += 1;
-            } else {
-                self.fold_into(&mut groups.accumulators[g], walk, ctx)?;
-            }
-        }
-        for (g, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            groups.accumulators[g].iter_mut().for_each(|acc| acc.add_count(n));
-        }
-        Ok(())
-    }
-
     pub(super) fn walk(
         &self,
         step: usize,
@@ -557,7 +426,12 @@ impl Pipeline {
     }
 
     /// Folds the current tuple into one group's accumulators.
-    fn fold_into(&self, group: &mut [Accumulator], w: &Walk, ctx: &ExecContext<'_>) -> Result<()> {
+    pub(super) fn fold_into(
+        &self,
+        group: &mut [Accumulator],
+        w: &Walk,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
         for (aggregate, acc) in self.aggregates.iter().zip(group.iter_mut()) {
             match aggregate.args.as_slice() {
                 [] => acc.add(&[])?,
@@ -581,7 +455,12 @@ impl Pipeline {
     }
 
     /// The group of the current tuple, created on first arrival.
-    fn group_of(&self, w: &mut Walk, groups: &mut Groups, ctx: &ExecContext<'_>) -> Result<usize> {
+    pub(super) fn group_of(
+        &self,
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<usize> {
         if let (true, [(_, key)]) = (self.int_key, self.keys.as_slice()) {
             let int = self.int(key, w);
             if let Some(&g) = groups.by_int.get(&int) {
@@ -702,7 +581,7 @@ impl Pipeline {
     /// The integer an [`PExpr::IntCompare`] operand or an integer grouping key reads, `None`
     /// where it is absent.
     #[inline]
-    fn int(&self, operand: &PExpr, w: &Walk) -> Option<i64> {
+    pub(super) fn int(&self, operand: &PExpr, w: &Walk) -> Option<i64> {
         match operand {
             PExpr::NodeProperty(s, column) => column.ints()?.get(w.tuple[*s] as usize),
             PExpr::RelProperty(s, columns) => {
