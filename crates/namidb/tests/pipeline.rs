@@ -206,7 +206,7 @@ const CHAINS: &[&str] = &[
     "MATCH (p:P) WHERE p.age > 60 RETURN p.id, p.name",
     "MATCH (p:P) WHERE p.age < 20 RETURN p ORDER BY p.id DESC",
     "MATCH (p:P:Q) WHERE p.score > 100 RETURN p.id, p.score LIMIT 7",
-    "MATCH (p:P) WHERE p.age IN range(0, 100) RETURN p.id SKIP 2990",
+    "MATCH (p:P) WHERE p.age IN range(0, 1000) RETURN p.id SKIP 2990",
     "MATCH (p:P) WHERE p.id % 97 = 1 MATCH (p)-[r:K]->(q) RETURN p.id, r.w, q.id, q.age",
     "MATCH (p:P)-[r]->(q) WHERE p.id < 40 AND r.w > 3 RETURN r, q.name",
     "MATCH (p:P) WHERE p.id < 30 WITH p, p.age * 2 AS twice RETURN p.id, twice, labels(p)",
