@@ -20,12 +20,13 @@ use namidb_graph::node_sst::NodeColumns;
 use namidb_graph::record_codec::decode_properties;
 use namidb_graph::store::{IndexKey, PropertyLookup};
 use namidb_graph::{GraphBatch, GraphError, GraphSnapshot};
-use namidb_value::RelRef;
+use namidb_value::{RelRef, Value};
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 use tokio::runtime::Handle;
 
 use crate::adjacency_cache::{AdjacencyCache, Neighbours};
+use crate::convert::to_value;
 use crate::error::{ExecError, Result};
 use crate::pipeline::projection::GraphProjection;
 
@@ -213,7 +214,7 @@ impl TxGraph {
                 return Ok(written.clone());
             }
             if let Some(projection) = self.projection.get() {
-                return Ok(projection.record(id).cloned());
+                return Ok(projection.record(id)?.map(Arc::new));
             }
             if let Some(cached) = state.node_cache.get(&id) {
                 return Ok(cached.clone());
@@ -222,6 +223,20 @@ impl TxGraph {
         let record = self.block(self.snapshot.node(NodeId(id)))?;
         self.state.lock().cache_node(id, record.clone());
         Ok(record)
+    }
+
+    /// Property `key` of node `id` (`null` when it lacks it), or `None` if the node does not
+    /// exist (or was deleted). Read from the projection, only the property is decoded.
+    pub fn node_property(&self, id: u64, key: &str) -> Result<Option<Value>> {
+        {
+            let state = self.state.lock();
+            if !state.nodes.contains_key(&id) {
+                if let Some(projection) = self.projection.get() {
+                    return projection.property(id, key);
+                }
+            }
+        }
+        Ok(self.node(id)?.map(|r| r.properties.get(key).map(to_value).unwrap_or(Value::Null)))
     }
 
     /// Node `id`'s labels, or `None` if it does not exist (or was deleted).
@@ -347,10 +362,17 @@ impl TxGraph {
         }
     }
 
-    /// Every snapshot node with its record, by id (not the statement's writes: for the
-    /// projection of a statement that wrote nothing).
-    pub(crate) fn snapshot_nodes(&self) -> Result<Vec<(NodeId, Arc<NodeRecord>)>> {
-        self.block(self.snapshot.nodes(None, &NodeColumns::All))
+    /// Every snapshot node with its labels and encoded properties, by id (not the statement's
+    /// writes: for the projection of a statement that wrote nothing).
+    pub(crate) fn snapshot_scan_nodes(
+        &self,
+        mut visit: impl FnMut(NodeId, &Arc<[String]>, &[u8]),
+    ) -> Result<()> {
+        self.block(self.snapshot.scan_nodes(None, &NodeColumns::All, |id, labels, cell| {
+            visit(id, labels, cell);
+            std::ops::ControlFlow::Continue(())
+        }))?;
+        Ok(())
     }
 
     /// Calls `visit` with every snapshot relationship of `rel_type` by source, then target

@@ -235,9 +235,105 @@ pub fn decode_value(bytes: &[u8]) -> Result<PropertyValue, CodecError> {
 
 /// Encodes a property map (a relationship's value, an SST property cell).
 pub fn encode_properties(properties: &Properties) -> Vec<u8> {
-    let mut out = vec![RECORD_VERSION];
-    put_map_entries(&mut out, properties);
+    let mut out = Vec::new();
+    put_properties(&mut out, properties);
     out
+}
+
+/// Appends an encoded property map ([`encode_properties`]) to `out`.
+pub fn put_properties(out: &mut Vec<u8>, properties: &Properties) {
+    out.push(RECORD_VERSION);
+    put_map_entries(out, properties);
+}
+
+/// The value of `key` in an encoded property map ([`encode_properties`]), without decoding the
+/// rest: entries are ordered by key, so the walk stops at the first key past it, and values of
+/// other keys are skipped unread. Bytes after the entry are not checked.
+pub fn property_of(bytes: &[u8], key: &str) -> Result<Option<PropertyValue>, CodecError> {
+    let mut reader = Reader::new(bytes);
+    expect_version(&mut reader)?;
+    for _ in 0..reader.length()? {
+        let len = reader.length()?;
+        let name = reader.take(len)?;
+        match name.cmp(key.as_bytes()) {
+            std::cmp::Ordering::Less => skip_value(&mut reader, 1)?,
+            std::cmp::Ordering::Equal => return read_value(&mut reader, 1).map(Some),
+            std::cmp::Ordering::Greater => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Appends a string value (as [`put_value`] would a `PropertyValue::String`), without one.
+pub fn put_string_value(out: &mut Vec<u8>, s: &str) {
+    out.push(tag::STRING);
+    put_str(out, s);
+}
+
+/// Checks that `bytes` are one encoded value ([`encode_value`]) and nothing more, without
+/// building it.
+pub fn check_value(bytes: &[u8]) -> Result<(), CodecError> {
+    let mut reader = Reader::new(bytes);
+    skip_value(&mut reader, 0)?;
+    expect_end(&reader)
+}
+
+/// Moves past one value without building it (checking only its framing).
+fn skip_value(reader: &mut Reader<'_>, depth: usize) -> Result<(), CodecError> {
+    if depth > MAX_NESTING {
+        return Err(CodecError::new(reader.position(), "values nested too deeply"));
+    }
+    let at = reader.position();
+    match reader.u8()? {
+        tag::NULL | tag::FALSE | tag::TRUE => {}
+        tag::INT | tag::DATE => {
+            reader.i64()?;
+        }
+        tag::LOCAL_TIME => {
+            reader.u64()?;
+        }
+        tag::FLOAT => {
+            reader.take(8)?;
+        }
+        tag::STRING | tag::BYTES => {
+            let len = reader.length()?;
+            reader.take(len)?;
+        }
+        tag::LIST => {
+            for _ in 0..reader.length()? {
+                skip_value(reader, depth + 1)?;
+            }
+        }
+        tag::MAP => {
+            for _ in 0..reader.length()? {
+                let len = reader.length()?;
+                reader.take(len)?;
+                skip_value(reader, depth + 1)?;
+            }
+        }
+        // Fixed runs of varints: (nanos, offset), (seconds, nanos), (seconds, nanos, offset)
+        // with a zone name after for DATE_TIME_ZONE, and four for a duration.
+        tag::TIME | tag::LOCAL_DATE_TIME => {
+            reader.u64()?;
+            reader.u64()?;
+        }
+        zoned @ (tag::DATE_TIME_OFFSET | tag::DATE_TIME_ZONE) => {
+            for _ in 0..3 {
+                reader.u64()?;
+            }
+            if zoned == tag::DATE_TIME_ZONE {
+                let len = reader.length()?;
+                reader.take(len)?;
+            }
+        }
+        tag::DURATION => {
+            for _ in 0..4 {
+                reader.u64()?;
+            }
+        }
+        other => return Err(CodecError::new(at, format!("unknown value tag 0x{other:02x}"))),
+    }
+    Ok(())
 }
 
 /// Encodes a property map given as `(name, value)` entries, without building the map: entries
@@ -385,9 +481,21 @@ mod tests {
         }
 
         #[test]
+        fn one_property_reads_as_the_decoded_map_has_it(
+            properties in proptest::collection::btree_map("[a-d]{0,2}", value(), 0..8),
+            probes in proptest::collection::vec("[a-e]{0,3}", 1..6),
+        ) {
+            let bytes = encode_properties(&properties);
+            for key in properties.keys().chain(&probes) {
+                prop_assert_eq!(property_of(&bytes, key).unwrap(), properties.get(key).cloned());
+            }
+        }
+
+        #[test]
         fn corrupt_records_are_errors_not_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             let _ = decode_node(&bytes);
             let _ = decode_properties(&bytes);
+            let _ = property_of(&bytes, "k");
         }
 
         #[test]

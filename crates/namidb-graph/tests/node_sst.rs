@@ -186,10 +186,11 @@ async fn golden_v1_fixture_keeps_decoding() {
     let bloom = remote.fetch_bloom(&bucket, 1, 0).await.unwrap().expect("bloom on _id");
     assert!(bloom.check(&9u64));
     let all = namidb_graph::node_sst::NodeColumns::All;
-    let mut ranged = remote.read(&bucket, &[0, 1], &all).await.unwrap();
+    let mut ranged = remote.read(&bucket, &[0, 1], &all).await.unwrap().versions().unwrap();
     ranged.sort_by_key(|v| (v.id, std::cmp::Reverse(v.lsn)));
     assert_eq!(ranged, golden_versions());
     let keys =
         remote.read(&bucket, &[1], &namidb_graph::node_sst::NodeColumns::Keys).await.unwrap();
+    let keys = keys.versions().unwrap();
     assert!(keys.iter().all(|v| v.record.as_ref().is_none_or(|r| r.properties.is_empty())));
 }

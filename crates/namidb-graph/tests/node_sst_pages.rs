@@ -63,7 +63,7 @@ async fn page_reads_find_exactly_the_versions_of_the_id() {
     let all = NodeColumns::All;
     let mut whole = Vec::new();
     for row_group in 0..sst.row_groups() {
-        whole.push(sst.read(&bucket, &[row_group], &all).await.unwrap());
+        whole.push(sst.read(&bucket, &[row_group], &all).await.unwrap().versions().unwrap());
     }
     let probes = [0, 1, 2, 3, 4095, 4096, 4097, 65_535, 65_536, 99_999, 100_002, NODES - 1, NODES];
     for id in probes.into_iter().chain((0..NODES).step_by(4_999)) {
@@ -74,6 +74,7 @@ async fn page_reads_find_exactly_the_versions_of_the_id() {
             assert!(rows.len() <= 2 * PAGE_ROWS, "id {id}: {rows:?}");
             let before = bytes_read(&bucket);
             let read = sst.read_rows(&bucket, row_group, rows.clone(), &all).await.unwrap();
+            let read = read.versions().unwrap();
             let (requests, bytes) = {
                 let after = bytes_read(&bucket);
                 (after.0 - before.0, after.1 - before.1)
@@ -97,6 +98,7 @@ async fn keys_only_page_reads_skip_the_property_columns() {
     let (bucket, sst) = stored("node-pages-keys", &versions()).await;
     let rows = sst.page_rows_for(1, 80_000).unwrap();
     let keys = sst.read_rows(&bucket, 1, rows, &NodeColumns::Keys).await.unwrap();
+    let keys = keys.versions().unwrap();
     assert!(keys.iter().any(|v| v.id.0 == 80_000));
     assert!(keys.iter().all(|v| v.record.as_ref().is_none_or(|r| r.properties.is_empty())));
 }

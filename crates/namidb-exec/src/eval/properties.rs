@@ -55,8 +55,8 @@ pub fn property(v: &Value, key: &str, ctx: &ExecContext<'_>) -> Result<Value> {
     Ok(match v {
         Value::Null => Value::Null,
         Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
-        Value::Node(id) => match ctx.graph.node(*id)? {
-            Some(record) => record.properties.get(key).map(to_value).unwrap_or(Value::Null),
+        Value::Node(id) => match ctx.graph.node_property(*id, key)? {
+            Some(value) => value,
             None if ctx.graph.is_deleted_node(*id) => return Err(deleted("node")),
             None => Value::Null,
         },

@@ -150,8 +150,8 @@ pub(crate) fn node_by_id<'p>(
         Box::new(move |mut row, ctx, out| {
             let Value::Int(id) = eval(id, &row, ctx)? else { return Ok(()) };
             let id = id as u64;
-            if let Some(record) = ctx.graph.node(id)? {
-                if labels.iter().all(|l| record.labels.contains(l)) {
+            if let Some(carried) = ctx.graph.node_labels(id)? {
+                if labels.iter().all(|l| carried.contains(l)) {
                     row[slot] = Value::Node(id);
                     out.push(row);
                 }

@@ -1,12 +1,11 @@
-//! [`PropertyCells`]: the encoded property maps of a relationship type's relationships by
-//! position, packed into one buffer.
+//! [`PropertyCells`]: encoded property maps by position (a relationship type's relationships,
+//! or a projection's nodes by dense index), packed into one buffer.
 //!
-//! A projection decodes a relationship property column only when a statement reads it, so it
-//! keeps the encoded maps until then. Packed, a cell costs its bytes plus an 8-byte end
-//! offset, and holds no reference into the SST blocks it was read from. A type whose
-//! relationships all carry the same map (most often none) keeps that one cell.
-
-use bytes::Bytes;
+//! A projection decodes a property column only when a statement reads it, and a row read
+//! takes one property or decodes one map, so it keeps the encoded maps: packed, a cell costs
+//! its bytes plus an 8-byte end offset (a node with three small properties about 40 bytes,
+//! where its decoded map takes several hundred), and holds no reference into the SST blocks
+//! it was read from. Cells that are all the same map (most often none) are kept once.
 
 /// Encoded property maps by position (see the module docs).
 #[derive(Default)]
@@ -14,7 +13,7 @@ pub(crate) struct PropertyCells {
     /// How many cells were pushed.
     len: usize,
     /// The cell every position holds while `ends` is empty.
-    uniform: Option<Bytes>,
+    uniform: Option<Box<[u8]>>,
     /// The packed cells, once two differ.
     data: Vec<u8>,
     /// `data[ends[i - 1]..ends[i]]` is cell `i` (from 0 for the first).
@@ -23,15 +22,15 @@ pub(crate) struct PropertyCells {
 
 impl PropertyCells {
     /// Appends the next position's cell.
-    pub(crate) fn push(&mut self, cell: &Bytes) {
+    pub(crate) fn push(&mut self, cell: &[u8]) {
         self.len += 1;
         if self.ends.is_empty() {
             match &self.uniform {
                 None => {
-                    self.uniform = Some(cell.clone());
+                    self.uniform = Some(cell.into());
                     return;
                 }
-                Some(uniform) if uniform == cell => return,
+                Some(uniform) if **uniform == *cell => return,
                 Some(uniform) => {
                     // The first cell that differs: pack every earlier one.
                     let uniform = uniform.clone();
@@ -89,24 +88,21 @@ impl PropertyCells {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-
     use super::PropertyCells;
 
     #[test]
     fn uniform_cells_are_kept_once_and_packed_from_the_first_difference() {
         let mut cells = PropertyCells::default();
         assert_eq!(cells.get(0), b"");
-        let a = Bytes::from_static(b"aa");
-        let b = Bytes::from_static(b"bbb");
+        let (a, b) = (&b"aa"[..], &b"bbb"[..]);
         for _ in 0..3 {
-            cells.push(&a);
+            cells.push(a);
         }
         assert_eq!(cells.uniform(), Some(&b"aa"[..]));
         assert_eq!((cells.len(), cells.get(2), cells.get(3)), (3, &b"aa"[..], &b""[..]));
-        cells.push(&b);
-        cells.push(&Bytes::new());
-        cells.push(&a);
+        cells.push(b);
+        cells.push(b"");
+        cells.push(a);
         assert_eq!(cells.uniform(), None);
         let all: Vec<&[u8]> = (0..7).map(|i| cells.get(i)).collect();
         assert_eq!(all, [&b"aa"[..], b"aa", b"aa", b"bbb", b"", b"aa", b""]);

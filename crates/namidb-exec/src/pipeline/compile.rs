@@ -586,7 +586,7 @@ impl Compiler<'_, '_> {
             },
             Expr::Property(base, key) => match self.slot(base) {
                 Some((s, SlotKind::Node)) => {
-                    Some(PExpr::NodeProperty(s, self.projection.column(key)))
+                    Some(PExpr::NodeProperty(s, self.projection.column(key)?))
                 }
                 Some((s, SlotKind::Rel)) => {
                     let mut columns: Vec<Option<Arc<Column>>> = vec![None; self.types.len()];

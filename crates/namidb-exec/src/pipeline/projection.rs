@@ -21,7 +21,8 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use namidb_graph::model::NodeRecord;
-use namidb_graph::record_codec::decode_properties;
+use namidb_graph::record_codec::{decode_properties, property_of};
+use namidb_graph::GraphError;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 
@@ -123,8 +124,8 @@ impl TypeAdjacency {
             return Ok(c.clone());
         }
         let value = |cell: &[u8]| -> Result<Value> {
-            let props = decode_properties(cell).map_err(namidb_graph::GraphError::CorruptRecord)?;
-            Ok(props.get(key).map(to_value).unwrap_or(Value::Null))
+            let found = property_of(cell, key).map_err(GraphError::CorruptRecord)?;
+            Ok(found.as_ref().map(to_value).unwrap_or(Value::Null))
         };
         let len = self.properties.len();
         let column = match self.properties.uniform() {
@@ -166,7 +167,8 @@ pub(crate) struct GraphProjection {
     lsn: u64,
     /// Node ids, ascending: a node's dense index is its position.
     pub(crate) ids: Vec<u64>,
-    records: Vec<Arc<NodeRecord>>,
+    /// Each node's properties, encoded, by dense index.
+    properties: PropertyCells,
     /// Each node's label set, by dense index, as an index into `label_sets`.
     label_set_of: Vec<u32>,
     /// The distinct label sets, interned.
@@ -179,19 +181,29 @@ pub(crate) struct GraphProjection {
 }
 
 impl GraphProjection {
-    /// Every node of `graph`'s snapshot (the statement must not have written anything).
+    /// Every node of `graph`'s snapshot (the statement must not have written anything),
+    /// streamed from the snapshot: each node's encoded properties are copied as they are.
     fn build(graph: &TxGraph) -> Result<GraphProjection> {
-        let nodes = graph.snapshot_nodes()?;
-        let (ids, records): (Vec<u64>, Vec<Arc<NodeRecord>>) =
-            nodes.into_iter().map(|(id, r)| (id.0, r)).unzip();
-        let (label_set_of, label_sets) = intern_label_sets(&records);
-        let bytes = ids.len() as u64 * 28;
+        let expected = graph.snapshot().statistics().nodes.min(u64::from(u32::MAX)) as usize;
+        let mut ids = Vec::with_capacity(expected);
+        let mut properties = PropertyCells::default();
+        let mut label_sets = LabelSets::default();
+        graph.snapshot_scan_nodes(|id, labels, cell| {
+            ids.push(id.0);
+            label_sets.push(labels);
+            properties.push(cell);
+        })?;
+        ids.shrink_to_fit();
+        properties.shrink_to_fit();
+        let LabelSets { mut of, sets, .. } = label_sets;
+        of.shrink_to_fit();
+        let bytes = ids.capacity() as u64 * 8 + of.capacity() as u64 * 4 + properties.bytes();
         Ok(GraphProjection {
             lsn: graph.snapshot().lsn().get(),
             ids,
-            records,
-            label_set_of,
-            label_sets,
+            properties,
+            label_set_of: of,
+            label_sets: sets,
             labels: Mutex::new(FxHashMap::default()),
             columns: Mutex::new(FxHashMap::default()),
             types: Mutex::new(FxHashMap::default()),
@@ -214,15 +226,35 @@ impl GraphProjection {
         self.lsn
     }
 
-    /// Node `id`'s record, `None` when the graph has no such node.
-    pub(crate) fn record(&self, id: u64) -> Option<&Arc<NodeRecord>> {
-        self.records.get(self.dense(id)? as usize)
+    /// Node `id`'s record, decoded, `None` when the graph has no such node.
+    pub(crate) fn record(&self, id: u64) -> Result<Option<NodeRecord>> {
+        let Some(dense) = self.dense(id) else { return Ok(None) };
+        let labels = self.labels_at(dense).map(|l| l.to_vec()).unwrap_or_default();
+        let properties = decode_properties(self.properties.get(dense as usize))
+            .map_err(GraphError::CorruptRecord)?;
+        Ok(Some(NodeRecord { labels, properties }))
+    }
+
+    /// Property `key` of node `id` (`null` when it lacks it), `None` when the graph has no such
+    /// node; only that property is decoded.
+    pub(crate) fn property(&self, id: u64, key: &str) -> Result<Option<Value>> {
+        let Some(dense) = self.dense(id) else { return Ok(None) };
+        Ok(Some(self.property_at(dense, key)?))
+    }
+
+    fn property_at(&self, dense: u32, key: &str) -> Result<Value> {
+        let cell = self.properties.get(dense as usize);
+        let value = property_of(cell, key).map_err(GraphError::CorruptRecord)?;
+        Ok(value.as_ref().map(to_value).unwrap_or(Value::Null))
+    }
+
+    fn labels_at(&self, dense: u32) -> Option<&Arc<[String]>> {
+        self.label_sets.get(*self.label_set_of.get(dense as usize)? as usize)
     }
 
     /// Node `id`'s labels (shared, not copied), `None` when the graph has no such node.
     pub(crate) fn labels_of(&self, id: u64) -> Option<&Arc<[String]>> {
-        let set = *self.label_set_of.get(self.dense(id)? as usize)?;
-        self.label_sets.get(set as usize)
+        self.labels_at(self.dense(id)?)
     }
 
     /// The ids of the nodes carrying every one of `labels` (all nodes when empty), ascending.
@@ -260,19 +292,17 @@ impl GraphProjection {
     }
 
     /// The column of node property `key` by dense index.
-    pub(crate) fn column(&self, key: &str) -> Arc<Column> {
+    pub(crate) fn column(&self, key: &str) -> Result<Arc<Column>> {
         if let Some(c) = self.columns.lock().get(key) {
-            return c.clone();
+            return Ok(c.clone());
         }
-        let column: Vec<Value> = self
-            .records
-            .iter()
-            .map(|r| r.properties.get(key).map(to_value).unwrap_or(Value::Null))
-            .collect();
+        let column = (0..self.ids.len() as u32)
+            .map(|dense| self.property_at(dense, key))
+            .collect::<Result<Vec<Value>>>()?;
         let column = Arc::new(Column::new(column));
         *self.bytes.lock() += column.bytes();
         self.columns.lock().insert(key.to_owned(), column.clone());
-        column
+        Ok(column)
     }
 
     /// Relationship type `rel_type` in both directions, read through `graph` on first use;
@@ -374,28 +404,30 @@ impl GraphProjection {
     }
 }
 
-/// Each record's label set as an index into the distinct label sets, which it returns too.
-fn intern_label_sets(records: &[Arc<NodeRecord>]) -> (Vec<u32>, Vec<Arc<[String]>>) {
-    let mut sets: Vec<Arc<[String]>> = Vec::new();
-    let mut index: FxHashMap<&[String], u32> = FxHashMap::default();
-    let mut last: Option<u32> = None;
-    let of = records
-        .iter()
-        .map(|r| {
-            let labels = r.labels.as_slice();
-            // Nodes in id order mostly share the label set of the node before.
-            if let Some(set) = last.filter(|&s| *sets[s as usize] == *labels) {
-                return set;
+/// Label sets interned as nodes arrive: each node's set as an index into the distinct sets.
+#[derive(Default)]
+struct LabelSets {
+    of: Vec<u32>,
+    sets: Vec<Arc<[String]>>,
+    index: FxHashMap<Arc<[String]>, u32>,
+}
+
+impl LabelSets {
+    fn push(&mut self, labels: &[String]) {
+        // Nodes in id order mostly share the label set of the node before.
+        let last = self.of.last().copied().filter(|&s| *self.sets[s as usize] == *labels);
+        let set = last.unwrap_or_else(|| match self.index.get(labels) {
+            Some(&set) => set,
+            None => {
+                let set = self.sets.len() as u32;
+                let interned: Arc<[String]> = Arc::from(labels);
+                self.sets.push(interned.clone());
+                self.index.insert(interned, set);
+                set
             }
-            let set = *index.entry(labels).or_insert_with(|| {
-                sets.push(Arc::from(labels));
-                sets.len() as u32 - 1
-            });
-            last = Some(set);
-            set
-        })
-        .collect();
-    (of, sets)
+        });
+        self.of.push(set);
+    }
 }
 
 /// Estimated time to build a projection of `graph`: its nodes, and the relationships of the

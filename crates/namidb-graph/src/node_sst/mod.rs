@@ -13,12 +13,14 @@ mod columns;
 mod pages;
 mod reader;
 mod remote;
+mod rows;
 mod writer;
 
 pub use columns::ColumnKind;
 pub use pages::{PAGE_READ_MIN_BYTES, PAGE_ROWS};
 pub use reader::{read_node_sst, NodeSstMetadata};
 pub use remote::{NodeColumns, RemoteNodeSst, SparseFile, NODE_TAIL_FETCH_BYTES};
+pub use rows::NodeRows;
 pub use writer::{NodeSstWriter, NodeVersion};
 
 /// Format version written into the file metadata.

@@ -19,7 +19,7 @@ use parquet::file::metadata::{
 use parquet::file::page_index::column_index::ColumnIndexMetaData;
 
 use super::remote::{fetch_coalesced, NodeColumns, RemoteNodeSst, SparseFile};
-use super::writer::NodeVersion;
+use super::rows::NodeRows;
 use crate::error::GraphError;
 
 /// Rows per data page the writer aims at (pages are cut at 1,024-row write batches).
@@ -124,10 +124,10 @@ impl RemoteNodeSst {
         row_group: usize,
         rows: Range<usize>,
         columns: &NodeColumns,
-    ) -> Result<Vec<NodeVersion>, GraphError> {
+    ) -> Result<NodeRows, GraphError> {
         let corrupt = |detail: String| self.corrupt(detail);
         if rows.is_empty() {
-            return Ok(Vec::new());
+            return Ok(NodeRows::default());
         }
         let parquet = self.metadata.metadata();
         let meta = parquet

@@ -23,8 +23,8 @@ use parquet::file::reader::{ChunkReader, Length};
 
 use super::columns::ColumnKind;
 use super::pages::load_page_index;
-use super::reader::{check_metadata, decode_batch};
-use super::writer::NodeVersion;
+use super::reader::check_metadata;
+use super::rows::NodeRows;
 use super::{ID_COLUMN, LSN_COLUMN, PROPERTY_PREFIX, TOMBSTONE_COLUMN};
 use crate::error::GraphError;
 
@@ -261,16 +261,16 @@ impl RemoteNodeSst {
         Sbbf::read_from_column_chunk(chunk, &file).map_err(|e| corrupt(e.to_string()))
     }
 
-    /// Reads `columns` of `row_groups` (ranged GETs of just those column chunks) as node versions.
+    /// Reads `columns` of `row_groups` (ranged GETs of just those column chunks) as node rows.
     pub async fn read(
         &self,
         bucket: &Bucket,
         row_groups: &[usize],
         columns: &NodeColumns,
-    ) -> Result<Vec<NodeVersion>, GraphError> {
+    ) -> Result<NodeRows, GraphError> {
         let corrupt = |detail: String| self.corrupt(detail);
         if row_groups.is_empty() {
-            return Ok(Vec::new());
+            return Ok(NodeRows::default());
         }
         let parquet = self.metadata.metadata();
         let leaves = self.leaves(columns);
@@ -319,7 +319,7 @@ impl RemoteNodeSst {
         row_groups: &[usize],
         leaves: Vec<usize>,
         selection: Option<RowSelection>,
-    ) -> Result<Vec<NodeVersion>, GraphError> {
+    ) -> Result<NodeRows, GraphError> {
         let corrupt = |detail: String| self.corrupt(detail);
         let schema = self.metadata.metadata().file_metadata().schema_descr();
         let mut builder =
@@ -331,12 +331,13 @@ impl RemoteNodeSst {
             builder = builder.with_row_selection(selection);
         }
         let reader = builder.build().map_err(|e| corrupt(e.to_string()))?;
-        let mut versions = Vec::new();
+        let mut rows = NodeRows::default();
         for batch in reader {
             let batch = batch.map_err(|e| corrupt(e.to_string()))?;
-            decode_batch(&batch, &self.labels, &mut versions).map_err(corrupt)?;
+            rows.append_batch(&batch, &self.labels).map_err(corrupt)?;
         }
-        Ok(versions)
+        rows.shrink_to_fit();
+        Ok(rows)
     }
 }
 

@@ -17,6 +17,7 @@ mod flush;
 mod gc;
 mod ingest;
 mod lease;
+mod node_scan;
 mod outputs;
 mod property_lookup;
 mod schema_publish;

@@ -29,7 +29,7 @@ use crate::error::GraphError;
 use crate::keys::{parse_node_key, NODE_PREFIX};
 use crate::model::{NodeId, NodeRecord, PropertyValue};
 use crate::node_sst::{decode_labels, ColumnKind, NodeColumns, RemoteNodeSst};
-use crate::record_codec::decode_node;
+use crate::record_codec::{decode_node, property_of};
 use namidb_storage::layout::SstKind;
 
 /// Largest magnitude at which every integer is exactly a float.
@@ -334,13 +334,14 @@ impl GraphSnapshot {
             .get_or_load(key, || async {
                 let columns = NodeColumns::Properties(vec![property.to_owned()]);
                 let rows = file.sst.read(tables.bucket, &[row_group], &columns).await?;
-                let pairs = rows
-                    .iter()
-                    .filter_map(|version| {
-                        let value = version.record.as_ref()?.properties.get(property)?;
-                        Some((IndexKey::of_stored(value)?.stable_hash(), version.id.0))
-                    })
-                    .collect();
+                let mut pairs = Vec::new();
+                for row in 0..rows.len() {
+                    let Some((_, cell)) = rows.cell(row) else { continue };
+                    let value = property_of(cell, property).map_err(GraphError::CorruptRecord)?;
+                    if let Some(key) = value.as_ref().and_then(IndexKey::of_stored) {
+                        pairs.push((key.stable_hash(), rows.id(row)));
+                    }
+                }
                 let index = HashIndex::from_pairs(pairs);
                 let bytes = index.memory_size();
                 Ok((index, bytes))

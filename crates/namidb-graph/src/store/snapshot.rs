@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use namidb_core::Lsn;
 use namidb_storage::layout::SstKind;
-use namidb_storage::{Snapshot, SstRef};
+use namidb_storage::Snapshot;
 
 use super::files::{SstFile, SstFiles};
 use super::lease::SnapshotGuard;
@@ -21,11 +21,10 @@ use super::StoreInner;
 use crate::edge_sst::Direction;
 use crate::error::GraphError;
 use crate::keys::{
-    forward_key, forward_range, node_key, parse_node_key, parse_rel_key, reverse_range,
-    FORWARD_PREFIX, NODE_PREFIX,
+    forward_key, forward_range, node_key, parse_rel_key, reverse_range, FORWARD_PREFIX,
 };
 use crate::model::{NodeId, NodeRecord, Properties, RelId, RelKey};
-use crate::node_sst::{decode_labels, NodeColumns};
+use crate::node_sst::NodeColumns;
 use crate::record_codec::{decode_node, decode_properties};
 
 /// A relationship as read: identity, endpoints and properties.
@@ -110,7 +109,7 @@ impl GraphSnapshot {
         self.files.of_kind(kind)
     }
 
-    /// Node `id`, or `None` if it does not exist. The record is shared with the SST cache.
+    /// Node `id`, or `None` if it does not exist.
     pub async fn node(&self, id: NodeId) -> Result<Option<Arc<NodeRecord>>, GraphError> {
         let key = node_key(id);
         if let Some(value) = self.snapshot.state().memtable_get(&key, self.lsn()) {
@@ -143,80 +142,30 @@ impl GraphSnapshot {
         Ok(newest.and_then(|(_, record)| record))
     }
 
-    /// Every node (with `label`, if given), by id. `columns` limits the properties read from
-    /// SSTs (records from the memtable carry all of theirs). Records are shared with the SST
-    /// cache, not copied.
+    /// Every node (with `label`, if given), by id, decoded. `columns` limits the properties
+    /// read from SSTs (records from the memtable carry all of theirs).
     pub async fn nodes(
         &self,
         label: Option<&str>,
         columns: &NodeColumns,
     ) -> Result<Vec<(NodeId, Arc<NodeRecord>)>, GraphError> {
-        let at = self.lsn().get();
-        // Each file the snapshot can see, and whether it holds nodes with the label.
-        let files: Vec<(&Arc<str>, &SstRef, bool)> = self
-            .ssts(SstKind::Node)
-            .iter()
-            .filter(|file| file.sst.min_lsn <= at)
-            .map(|file| {
-                let labels = decode_labels(&file.sst.partition).unwrap_or_default();
-                (&file.object, &file.sst, label.is_none_or(|l| labels.iter().any(|x| x == l)))
-            })
-            .collect();
-        // What the files with the label span: a file without it can only matter by shadowing
-        // their versions, which takes a newer version of an id in their key range.
-        let mut span: Option<(u64, &str, &str)> = None;
-        for (_, sst, _) in files.iter().filter(|(_, _, relevant)| *relevant) {
-            let (lsn, low, high) = span.unwrap_or((u64::MAX, &sst.min_key, &sst.max_key));
-            span = Some((
-                lsn.min(sst.min_lsn),
-                low.min(sst.min_key.as_str()),
-                high.max(sst.max_key.as_str()),
-            ));
-        }
-        // Every visible version as (id, lsn, record); each file's run is sorted by id.
-        let mut versions: Vec<(u64, u64, Option<Arc<NodeRecord>>)> = Vec::new();
-        let mut runs = 0;
-        for (object, sst, relevant) in &files {
-            let shadows = span.is_some_and(|(oldest, low, high)| {
-                sst.max_lsn > oldest && sst.min_key.as_str() <= high && sst.max_key.as_str() >= low
-            });
-            if !relevant && !shadows {
-                continue;
+        let mut nodes = Vec::new();
+        let mut failed = None;
+        self.scan_nodes(label, columns, |id, labels, cell| match decode_properties(cell) {
+            Ok(properties) => {
+                nodes.push((id, Arc::new(NodeRecord { labels: labels.to_vec(), properties })));
+                std::ops::ControlFlow::Continue(())
             }
-            // A file without the label only matters for what it shadows: ids and LSNs suffice.
-            let columns = if *relevant { columns.clone() } else { NodeColumns::Keys };
-            runs += 1;
-            for row_group in self.tables().node_scan(object, sst.size_bytes, &columns).await? {
-                versions.extend(
-                    row_group
-                        .iter()
-                        .filter(|v| v.lsn <= at)
-                        .map(|v| (v.id.0, v.lsn, v.record.clone())),
-                );
+            Err(e) => {
+                failed = Some(e);
+                std::ops::ControlFlow::Break(())
             }
+        })
+        .await?;
+        match failed {
+            Some(e) => Err(corrupt(e)),
+            None => Ok(nodes),
         }
-        let start = [NODE_PREFIX];
-        let end = [NODE_PREFIX + 1];
-        let from_ssts = versions.len();
-        for (key, value) in self.snapshot.state().memtable_scan(&start, Some(&end), self.lsn()) {
-            let Some(id) = parse_node_key(&key) else { continue };
-            let record =
-                value.map(|v| decode_node(&v).map_err(corrupt).map(Arc::new)).transpose()?;
-            // Newer than every SST version (the memtables hold the newest LSNs).
-            versions.push((id.0, u64::MAX, record));
-        }
-        runs += usize::from(versions.len() > from_ssts);
-        // Newest version first within each id, then keep only it. A file is sorted that way
-        // already, so one run (a compacted label) needs no sort; the stable sort merges runs.
-        if runs > 1 {
-            versions.sort_by(|a, b| (a.0, b.1).cmp(&(b.0, a.1)));
-        }
-        versions.dedup_by_key(|v| v.0);
-        Ok(versions
-            .into_iter()
-            .filter_map(|(id, _, record)| Some((NodeId(id), record?)))
-            .filter(|(_, record)| label.is_none_or(|l| record.labels.iter().any(|x| x == l)))
-            .collect())
     }
 
     /// The relationships of `node` of type `rel_type`: outgoing (`Forward`) or incoming

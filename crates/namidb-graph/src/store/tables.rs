@@ -10,7 +10,7 @@ use parquet::bloom_filter::Sbbf;
 use super::cache::{CacheKey, CacheKind, SstCache};
 use crate::edge_sst::{AdjacencyBlock, BlockRef, EdgeSstReader};
 use crate::error::GraphError;
-use crate::node_sst::{NodeColumns, NodeVersion, RemoteNodeSst, PAGE_READ_MIN_BYTES};
+use crate::node_sst::{NodeColumns, NodeRows, NodeVersion, RemoteNodeSst, PAGE_READ_MIN_BYTES};
 
 /// Reads SST objects of one namespace through a cache.
 #[derive(Clone, Copy)]
@@ -26,19 +26,6 @@ fn key(object: &Arc<str>, kind: CacheKind, index: u64) -> CacheKey {
 /// The cache key of a whole decoded row group: `All` columns (0) or `Keys` (1).
 fn row_group_key(object: &Arc<str>, row_group: usize, keys_only: bool) -> CacheKey {
     key(object, CacheKind::NodeRows, (row_group as u64) << 1 | u64::from(keys_only))
-}
-
-/// Approximate heap bytes of decoded node versions.
-fn node_versions_size(versions: &[NodeVersion]) -> usize {
-    versions
-        .iter()
-        .map(|v| {
-            64 + v.record.as_ref().map_or(0, |r| {
-                r.labels.iter().map(|l| l.len() + 24).sum::<usize>()
-                    + r.properties.keys().map(|k| k.len() + 64).sum::<usize>()
-            })
-        })
-        .sum()
 }
 
 impl Tables<'_> {
@@ -75,8 +62,7 @@ impl Tables<'_> {
             }
             // A row group already decoded answers by binary search: its bloom is only asked
             // before a read.
-            let cached =
-                self.cache.peek::<Vec<NodeVersion>>(&row_group_key(object, row_group, false));
+            let cached = self.cache.peek::<NodeRows>(&row_group_key(object, row_group, false));
             if cached.is_none() {
                 let bloom = self.bloom(&sst, row_group, 0, None).await?;
                 if bloom.as_ref().as_ref().is_some_and(|bloom| !bloom.check(&id)) {
@@ -94,15 +80,16 @@ impl Tables<'_> {
                             let rows = sst
                                 .read_rows(self.bucket, row_group, pages, &NodeColumns::All)
                                 .await?;
-                            let bytes = node_versions_size(&rows);
+                            let bytes = rows.heap_bytes();
                             Ok((rows, bytes))
                         })
                         .await?
                 }
                 (None, _) => self.node_rows(&sst, row_group, &NodeColumns::All).await?,
             };
-            let start = rows.partition_point(|v| v.id.0 < id);
-            found.extend(rows[start..].iter().take_while(|v| v.id.0 == id).cloned());
+            for row in rows.rows_of(id) {
+                found.push(rows.version(row).map_err(GraphError::CorruptRecord)?);
+            }
         }
         Ok(found)
     }
@@ -133,7 +120,7 @@ impl Tables<'_> {
         sst: &RemoteNodeSst,
         row_group: usize,
         columns: &NodeColumns,
-    ) -> Result<Arc<Vec<NodeVersion>>, GraphError> {
+    ) -> Result<Arc<NodeRows>, GraphError> {
         let keys_only = match columns {
             NodeColumns::All => false,
             NodeColumns::Keys => true,
@@ -144,25 +131,10 @@ impl Tables<'_> {
         self.cache
             .get_or_load(row_group_key(sst.object(), row_group, keys_only), || async {
                 let rows = sst.read(self.bucket, &[row_group], columns).await?;
-                let bytes = node_versions_size(&rows);
+                let bytes = rows.heap_bytes();
                 Ok((rows, bytes))
             })
             .await
-    }
-
-    /// Every row group of a node SST with `columns`, as decoded (and cached).
-    pub(crate) async fn node_scan(
-        &self,
-        object: &Arc<str>,
-        size: u64,
-        columns: &NodeColumns,
-    ) -> Result<Vec<Arc<Vec<NodeVersion>>>, GraphError> {
-        let sst = self.node_sst(object, size).await?;
-        let mut out = Vec::with_capacity(sst.row_groups());
-        for row_group in 0..sst.row_groups() {
-            out.push(self.node_rows(&sst, row_group, columns).await?);
-        }
-        Ok(out)
     }
 
     /// The opened edge SST (its footer cached).

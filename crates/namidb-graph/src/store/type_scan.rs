@@ -128,7 +128,7 @@ fn memtable_block(snapshot: &GraphSnapshot, rel_type: &str) -> Result<Block, Gra
 
 /// Chains SSTs into sorted runs: by smallest key, each file joins the first run whose last
 /// file ends before it starts (the fewest runs for the overlaps there are).
-fn sorted_runs<T>(mut files: Vec<(T, &SstRef)>) -> Vec<Vec<T>> {
+pub(super) fn sorted_runs<T>(mut files: Vec<(T, &SstRef)>) -> Vec<Vec<T>> {
     files.sort_by(|a, b| a.1.min_key.cmp(&b.1.min_key));
     let mut runs: Vec<(Vec<T>, &str)> = Vec::new();
     for (file, sst) in files {
