@@ -1,8 +1,8 @@
 //! [`TxGraph`]: one statement's view of the graph — a snapshot plus the statement's own writes.
 //!
 //! Reads go to the overlay of writes first, then to the graph's projection at the snapshot's
-//! LSN when the statement found one ([`TxGraph::use_projection`]: every node's record and
-//! label set, already decoded), then to caches of what the statement already read, then to
+//! LSN when the statement found one ([`TxGraph::use_projection`]: every node's encoded
+//! properties and interned label set), then to caches of what the statement already read, then to
 //! the snapshot (blocking on the store's async reads, so the executor itself is
 //! synchronous). Writes only touch the overlay; [`TxGraph::into_batch`] turns it into one
 //! [`GraphBatch`] committed at the end of the statement, so a failed statement applies nothing.

@@ -91,8 +91,8 @@ pub(crate) fn pipelinable_chain<'p>(
 /// Whether a label scan of `labels` is better read from the graph's projection: one is built
 /// at the snapshot's LSN, or the scan covers at least a quarter of a graph of
 /// [`PROJECTED_SCAN_NODES`] nodes or more and the statement has not written (decoding each
-/// node's record for the scan costs about what building the projection does, and the
-/// records are then shared by every later statement at this LSN instead of decoded again).
+/// node's record for the scan costs more than building the projection, which copies encoded
+/// properties, and the projection then serves every later statement at this LSN).
 pub(crate) fn scan_projects(labels: &[String], ctx: &ExecContext<'_>) -> bool {
     let lsn = ctx.graph.snapshot().lsn().get();
     if ctx.graph.projection().is_some() || ctx.projections.is_some_and(|c| c.current(lsn).is_some())

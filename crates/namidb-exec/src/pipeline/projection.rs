@@ -4,6 +4,8 @@
 //! Every node gets a *dense index*, its position in the ascending list of node ids. What a
 //! pipeline reads is built on first use and kept, shared by every statement at that LSN:
 //!
+//! - each node's properties as an encoded map ([`PropertyCells`], copied from the node scan):
+//!   a row read decodes one property ([`GraphProjection::property`]) or one map;
 //! - per label, a bitset over dense indices and the members in id order;
 //! - per node property, a column of values by dense index (`null` where a node lacks it);
 //! - per relationship type, compressed sparse rows in both directions over dense indices

@@ -20,6 +20,7 @@ mod lease;
 mod node_scan;
 mod outputs;
 mod property_lookup;
+mod runs;
 mod schema_publish;
 mod snapshot;
 mod statistics;

@@ -20,8 +20,8 @@ use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use namidb_storage::layout::SstKind;
 
+use super::runs::{least, sorted_runs};
 use super::snapshot::GraphSnapshot;
-use super::type_scan::sorted_runs;
 use crate::error::GraphError;
 use crate::keys::{parse_node_key, NODE_PREFIX};
 use crate::model::NodeId;
@@ -165,15 +165,7 @@ impl GraphSnapshot {
         }
         let mut last: Option<u64> = None;
         loop {
-            let mut best: Option<(_, usize)> = None;
-            for (i, cursor) in cursors.iter().enumerate() {
-                if let Some(order) = cursor.order() {
-                    if best.as_ref().is_none_or(|(b, _)| order < *b) {
-                        best = Some((order, i));
-                    }
-                }
-            }
-            let Some((_, best)) = best else { return Ok(true) };
+            let Some(best) = least(cursors.iter().map(Cursor::order)) else { return Ok(true) };
             let cursor = &mut cursors[best];
             if let Some(rows) = &cursor.row_group {
                 let id = rows.id(cursor.at);

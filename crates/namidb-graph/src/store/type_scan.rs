@@ -16,8 +16,8 @@ use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use namidb_storage::layout::SstKind;
-use namidb_storage::SstRef;
 
+use super::runs::{least, sorted_runs};
 use super::snapshot::{GraphSnapshot, RawRelationship, EDGE_REVERSE};
 use crate::edge_sst::{AdjacencyBlock, AdjacencyEntry, Direction};
 use crate::error::GraphError;
@@ -126,23 +126,6 @@ fn memtable_block(snapshot: &GraphSnapshot, rel_type: &str) -> Result<Block, Gra
     Ok((Arc::new(block), Arc::new(cells)))
 }
 
-/// Chains SSTs into sorted runs: by smallest key, each file joins the first run whose last
-/// file ends before it starts (the fewest runs for the overlaps there are).
-pub(super) fn sorted_runs<T>(mut files: Vec<(T, &SstRef)>) -> Vec<Vec<T>> {
-    files.sort_by(|a, b| a.1.min_key.cmp(&b.1.min_key));
-    let mut runs: Vec<(Vec<T>, &str)> = Vec::new();
-    for (file, sst) in files {
-        match runs.iter_mut().find(|(_, end)| *end < sst.min_key.as_str()) {
-            Some((run, end)) => {
-                run.push(file);
-                *end = &sst.max_key;
-            }
-            None => runs.push((vec![file], &sst.max_key)),
-        }
-    }
-    runs.into_iter().map(|(run, _)| run).collect()
-}
-
 impl GraphSnapshot {
     /// Calls `visit` with every live relationship of `rel_type` at this snapshot, by source,
     /// then target, then id, ascending (see the module docs); `Ok(false)` when `visit` broke
@@ -206,15 +189,7 @@ impl GraphSnapshot {
         }
         let mut last: Option<(u64, u64, u64)> = None;
         loop {
-            let mut best: Option<(_, usize)> = None;
-            for (i, cursor) in cursors.iter().enumerate() {
-                if let Some(order) = cursor.order() {
-                    if best.as_ref().is_none_or(|(b, _)| order < *b) {
-                        best = Some((order, i));
-                    }
-                }
-            }
-            let Some((_, best)) = best else { return Ok(true) };
+            let Some(best) = least(cursors.iter().map(Cursor::order)) else { return Ok(true) };
             let cursor = &mut cursors[best];
             if let (Some((source, entry)), Some((_, cells))) = (cursor.head(), &cursor.block) {
                 let key = (source, entry.neighbour, entry.rel_id);
@@ -261,37 +236,5 @@ impl GraphSnapshot {
         })
         .await?;
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use namidb_storage::SstRef;
-
-    use super::sorted_runs;
-
-    fn sst(min: &str, max: &str) -> SstRef {
-        SstRef {
-            id: String::new(),
-            partition: String::new(),
-            min_key: min.into(),
-            max_key: max.into(),
-            min_lsn: 0,
-            max_lsn: 0,
-            size_bytes: 0,
-            rows: 0,
-            created_at_millis: 0,
-            stats: None,
-        }
-    }
-
-    #[test]
-    fn disjoint_files_chain_into_one_run_and_overlaps_open_more() {
-        let files = [sst("30", "3f"), sst("00", "0f"), sst("10", "2f"), sst("05", "12")];
-        let runs = sorted_runs(files.iter().enumerate().collect());
-        assert_eq!(runs, vec![vec![1, 2, 0], vec![3]]);
-        let single = sorted_runs(vec![(7, &files[0])]);
-        assert_eq!(single, vec![vec![7]]);
-        assert!(sorted_runs::<u8>(Vec::new()).is_empty());
     }
 }
