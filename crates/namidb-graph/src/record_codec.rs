@@ -48,10 +48,7 @@ pub fn put_value(out: &mut Vec<u8>, value: &PropertyValue) {
             out.push(tag::FLOAT);
             out.extend_from_slice(&x.to_le_bytes());
         }
-        PropertyValue::String(s) => {
-            out.push(tag::STRING);
-            put_str(out, s);
-        }
+        PropertyValue::String(s) => put_string_value(out, s),
         PropertyValue::Bytes(b) => {
             out.push(tag::BYTES);
             put_u64(out, b.len() as u64);

@@ -32,7 +32,7 @@ use super::head_sum::{self, HeadSum};
 use super::projection::{Csr, GraphProjection, LabelMembers, TypeAdjacency};
 use super::range_count::{self, EntryTest};
 use super::row_sink::{OutSlot, RowSink};
-use super::seeds::{row_seeds, start_nodes, Seeds};
+use super::seeds::{row_seeds, Seeds};
 use super::shape::{ChainStep, Shape, Start};
 use super::tail_memo::{self, TailMemo};
 use crate::context::ExecContext;
@@ -294,9 +294,7 @@ pub(crate) fn compile(
         types: Vec::new(),
     };
     let seeds = match shape.start {
-        Start::Scan { slot, labels } => {
-            Seeds::Nodes { slot, nodes: start_nodes(projection, labels) }
-        }
+        Start::Scan { slot, labels } => Seeds::Nodes { slot, nodes: projection.members(labels) },
         Start::Rows(_) => row_seeds(rows, ctx.width, projection),
     };
     match &seeds {

@@ -261,15 +261,24 @@ impl GraphProjection {
 
     /// The ids of the nodes carrying every one of `labels` (all nodes when empty), ascending.
     pub(crate) fn scan(&self, labels: &[String]) -> Vec<u64> {
-        let Some((first, rest)) = labels.split_first() else { return self.ids.clone() };
+        if labels.is_empty() {
+            return self.ids.clone();
+        }
+        self.members(labels).iter().map(|&d| self.ids[d as usize]).collect()
+    }
+
+    /// The nodes carrying every one of `labels` (all nodes when empty), by dense index in id
+    /// order; one label's members are shared, not copied.
+    pub(crate) fn members(&self, labels: &[String]) -> Arc<[u32]> {
+        let Some((first, rest)) = labels.split_first() else {
+            return (0..self.ids.len() as u32).collect();
+        };
         let first = self.label(first);
+        if rest.is_empty() {
+            return first.members.clone();
+        }
         let rest: Vec<Arc<LabelMembers>> = rest.iter().map(|l| self.label(l)).collect();
-        first
-            .members
-            .iter()
-            .filter(|&&d| rest.iter().all(|l| l.contains(d)))
-            .map(|&d| self.ids[d as usize])
-            .collect()
+        first.members.iter().copied().filter(|&d| rest.iter().all(|l| l.contains(d))).collect()
     }
 
     /// Nodes carrying `label`.

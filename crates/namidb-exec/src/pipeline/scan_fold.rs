@@ -48,8 +48,9 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Folds the start nodes `starts` that pass `tests` into `group` by one pass per aggregate
-    /// over its integer column ([`Accumulator::add_int_block`]); `false`, with `group`
+    /// Folds the start nodes `starts` that pass `tests` into `group` in one pass that tests
+    /// each node once and keeps, per aggregate, the count, sum, sum of magnitudes, least and
+    /// greatest of its integer column ([`Accumulator::add_int_block`]); `false`, with `group`
     /// untouched, when some aggregate cannot take its block at once.
     fn fold_int_blocks(
         &self,
@@ -57,41 +58,41 @@ impl Pipeline {
         starts: &[u32],
         group: &mut [Accumulator],
     ) -> bool {
-        let mut blocks = Vec::with_capacity(self.aggregates.len());
+        // Each aggregate's integer column (`None` for `count(*)`).
+        let mut columns = Vec::with_capacity(self.aggregates.len());
         for aggregate in &self.aggregates {
-            let block = match aggregate.args.as_slice() {
-                [] => (range_count::count_nodes(tests, starts) as i64, 0, 0, 0, 0),
-                [PExpr::NodeProperty(_, column)] => {
-                    let Some(ints) = column.ints() else { return false };
-                    let (mut count, mut sum, mut magnitude) = (0i64, 0i128, 0i128);
-                    let (mut least, mut greatest) = (i64::MAX, i64::MIN);
-                    for &node in starts {
-                        if !range_count::passes(tests, 0, 0, node) {
-                            continue;
-                        }
+            columns.push(match aggregate.args.as_slice() {
+                [] => None,
+                [PExpr::NodeProperty(_, column)] => match column.ints() {
+                    Some(ints) => Some(ints),
+                    None => return false,
+                },
+                _ => return false,
+            });
+        }
+        let mut blocks = vec![IntBlock::default(); columns.len()];
+        for &node in starts {
+            if !range_count::passes(tests, 0, 0, node) {
+                continue;
+            }
+            for (block, ints) in blocks.iter_mut().zip(&columns) {
+                match ints {
+                    None => block.count += 1,
+                    Some(ints) => {
                         if let Some(i) = ints.get(node as usize) {
-                            count += 1;
-                            sum += i128::from(i);
-                            magnitude += i128::from(i).abs();
-                            least = least.min(i);
-                            greatest = greatest.max(i);
+                            block.add(i);
                         }
                     }
-                    (count, sum, magnitude, least, greatest)
                 }
-                _ => return false,
-            };
-            blocks.push(block);
+            }
         }
         let mut trial = group.to_vec();
-        let taken = trial.iter_mut().zip(blocks).all(|(acc, (count, sum, magnitude, lo, hi))| {
-            match acc.function() {
-                AggregateFunction::CountStar => {
-                    acc.add_count(count);
-                    true
-                }
-                _ => acc.add_int_block(count, sum, magnitude, lo, hi),
+        let taken = trial.iter_mut().zip(blocks).all(|(acc, b)| match acc.function() {
+            AggregateFunction::CountStar => {
+                acc.add_count(b.count);
+                true
             }
+            _ => acc.add_int_block(b.count, b.sum, b.magnitude, b.least, b.greatest),
         });
         if taken {
             group.clone_from_slice(&trial);
@@ -142,5 +143,31 @@ impl Pipeline {
             groups.accumulators[g].iter_mut().for_each(|acc| acc.add_count(n));
         }
         Ok(())
+    }
+}
+
+/// What a block fold keeps of one aggregate's integer values (of `count(*)`, only the count).
+#[derive(Clone, Copy)]
+struct IntBlock {
+    count: i64,
+    sum: i128,
+    magnitude: i128,
+    least: i64,
+    greatest: i64,
+}
+
+impl Default for IntBlock {
+    fn default() -> Self {
+        IntBlock { count: 0, sum: 0, magnitude: 0, least: i64::MAX, greatest: i64::MIN }
+    }
+}
+
+impl IntBlock {
+    fn add(&mut self, i: i64) {
+        self.count += 1;
+        self.sum += i128::from(i);
+        self.magnitude += i128::from(i).abs();
+        self.least = self.least.min(i);
+        self.greatest = self.greatest.max(i);
     }
 }

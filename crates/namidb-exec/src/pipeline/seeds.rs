@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use namidb_value::Value;
 
-use super::projection::{GraphProjection, LabelMembers};
+use super::projection::GraphProjection;
 use crate::operators::Row;
 
 /// The tuples the walks start from.
@@ -59,17 +59,4 @@ pub(crate) fn row_seeds(rows: &[Row], width: usize, projection: &GraphProjection
         .flat_map(|i| columns.iter().filter_map(move |c| c.get(i).copied()))
         .collect();
     Seeds::Rows { node_slots, value_slots, dense, rows: rows.len() }
-}
-
-/// The nodes carrying every label of `labels` (all nodes for none), by dense index.
-pub(crate) fn start_nodes(projection: &GraphProjection, labels: &[String]) -> Arc<[u32]> {
-    let Some(first) = labels.first() else {
-        return (0..projection.ids.len() as u32).collect();
-    };
-    let first = projection.label(first);
-    if labels.len() == 1 {
-        return first.members.clone();
-    }
-    let others: Vec<Arc<LabelMembers>> = labels[1..].iter().map(|l| projection.label(l)).collect();
-    first.members.iter().copied().filter(|&n| others.iter().all(|l| l.contains(n))).collect()
 }
