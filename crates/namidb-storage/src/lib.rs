@@ -43,7 +43,7 @@ pub use manifest::{
     GarbageRef, Manifest, ManifestDecodeError, SstLevels, SstRef, WalSegmentRef, WriterEntry,
     MANIFEST_FORMAT_VERSION,
 };
-pub use manifest_edit::{ManifestEdit, SstPlacement};
+pub use manifest_edit::{LsnGuard, ManifestEdit, SstPlacement};
 pub use memtable::{KeyVersion, Memtable};
 pub use options::DbOptions;
 pub use read_state::{FrozenMemtables, ReadState};

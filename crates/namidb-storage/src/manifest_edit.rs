@@ -27,6 +27,33 @@ pub struct SstPlacement {
     pub sst: SstRef,
 }
 
+/// A condition a compaction that dropped tombstones puts on its edit: no SST of `kind` in the
+/// scope (its `partition`, its key range meeting `key_range`) that the edit does not remove may
+/// hold an LSN below `floor`. Such an SST — a late flush, another process's install — could hold
+/// an older version a dropped tombstone was hiding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LsnGuard {
+    /// Node or edge SSTs.
+    pub kind: SstKind,
+    /// The lowest LSN an SST in scope may hold.
+    pub floor: u64,
+    /// Only SSTs with this partition tag (`None`: any).
+    pub partition: Option<String>,
+    /// Only SSTs whose key range meets this inclusive range of hex keys (`None`: any).
+    pub key_range: Option<(String, String)>,
+}
+
+impl LsnGuard {
+    /// Whether `sst` (of the guard's kind) is in the guard's scope.
+    pub fn covers(&self, sst: &SstRef) -> bool {
+        self.partition.as_ref().is_none_or(|p| *p == sst.partition)
+            && self
+                .key_range
+                .as_ref()
+                .is_none_or(|(min, max)| sst.min_key <= *max && *min <= sst.max_key)
+    }
+}
+
 impl SstPlacement {
     /// The object key of the SST.
     pub fn key(&self) -> String {
@@ -45,9 +72,9 @@ pub struct ManifestEdit {
     pub flushed_lsn: Option<Lsn>,
     /// Garbage entries whose objects were deleted, to forget.
     pub collected: Vec<String>,
-    /// Refuse the edit if an SST of this kind that it does not remove holds an LSN below this
-    /// one (a compaction that dropped tombstones guards against a flush installed meanwhile).
-    pub min_lsn_guard: Option<(SstKind, u64)>,
+    /// Refuse the edit if an SST that it does not remove breaks one of these (a compaction that
+    /// dropped tombstones guards against a flush installed meanwhile).
+    pub lsn_guards: Vec<LsnGuard>,
     /// Install the added SSTs as the commit right after this LSN (a bulk load written straight
     /// to SSTs): refused as a conflict unless the manifest's last and flushed LSNs both still
     /// equal it; raises both to the next LSN, which every added SST must hold.
@@ -64,7 +91,7 @@ impl ManifestEdit {
             && self.removed.is_empty()
             && self.flushed_lsn.is_none()
             && self.collected.is_empty()
-            && self.min_lsn_guard.is_none()
+            && self.lsn_guards.is_empty()
             && self.ingest_after.is_none()
             && self.schema_version.is_none()
     }
@@ -118,10 +145,15 @@ impl ManifestEdit {
             }
             next.last_lsn = lsn.get();
         }
-        if let Some((kind, floor)) = self.min_lsn_guard {
-            let removed = |id: &str| self.removed.iter().any(|p| p.kind == kind && p.sst.id == id);
-            if let Some(sst) =
-                next.ssts.of(kind).iter().flatten().find(|s| s.min_lsn < floor && !removed(&s.id))
+        for guard in &self.lsn_guards {
+            let removed =
+                |id: &str| self.removed.iter().any(|p| p.kind == guard.kind && p.sst.id == id);
+            if let Some(sst) = next
+                .ssts
+                .of(guard.kind)
+                .iter()
+                .flatten()
+                .find(|s| s.min_lsn < guard.floor && guard.covers(s) && !removed(&s.id))
             {
                 return Err(format!(
                     "SST `{}` (from LSN {}) appeared beside the compaction; its dropped \
@@ -163,6 +195,21 @@ impl ManifestEdit {
             let level = placement.level as usize;
             if levels.len() <= level {
                 levels.resize_with(level + 1, Vec::new);
+            }
+            // Below L0, files of one partition never overlap: two compactions of disjoint
+            // inputs that raced could otherwise both land over one key range.
+            let sst = &placement.sst;
+            if let Some(other) = levels[level].iter().find(|o| {
+                level > 0
+                    && o.partition == sst.partition
+                    && o.min_key <= sst.max_key
+                    && sst.min_key <= o.max_key
+            }) {
+                return Err(format!(
+                    "SST `{}` would overlap `{}` (partition {:?}) at level {level}; another \
+                     compaction changed the level meanwhile",
+                    sst.id, other.id, sst.partition
+                ));
             }
             levels[level].push(placement.sst.clone());
             // L0 in flush order (oldest first); deeper levels by key range.

@@ -76,6 +76,28 @@ fn options() -> LsmOptions {
     }
 }
 
+/// Below L0, files of one kind and partition never overlap within a level (what per-file
+/// compaction picks must keep).
+fn check_levels(store: &GraphStore, context: &str) {
+    let manifest = store.db().manifest();
+    for (kind, levels) in [("node", &manifest.ssts.node), ("edge", &manifest.ssts.edge)] {
+        for (n, level) in levels.iter().enumerate().skip(1) {
+            let mut files: Vec<_> = level.iter().collect();
+            files.sort_by(|a, b| (&a.partition, &a.min_key).cmp(&(&b.partition, &b.min_key)));
+            for pair in files.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                assert!(
+                    a.partition != b.partition || a.max_key < b.min_key,
+                    "{context}: {kind} L{n} files {} and {} of partition {:?} overlap",
+                    a.id,
+                    b.id,
+                    a.partition
+                );
+            }
+        }
+    }
+}
+
 async fn run(uri: &str, ops: &[Op]) {
     let open = || GraphStore::open(uri, DbOptions::default(), options());
     let mut store = open().await.unwrap();
@@ -136,6 +158,7 @@ async fn run(uri: &str, ops: &[Op]) {
             Op::Flush | Op::Compact | Op::CompactFully | Op::Reopen | Op::Gc | Op::Ingest { .. }
         ) {
             check(&store.snapshot(), &model, &context).await;
+            check_levels(&store, &context);
         }
     }
     check(&store.snapshot(), &model, &format!("{uri} at the end")).await;

@@ -1,23 +1,30 @@
-//! Leveled compaction: L0 (overlapping flush outputs) into L1, and level n into level n+1 when it
-//! outgrows its budget (`level_base_bytes × level_size_ratio^(n-1)`).
+//! Leveled compaction: L0 (overlapping flush outputs) into L1, and one file of level n with what
+//! it meets in level n+1 when level n outgrows its budget (`level_base_bytes ×
+//! level_size_ratio^(n-1)`); which files, [`CompactionPlan`] decides.
 //!
-//! A compaction reads every SST of the source level and of the next level, keeps per key the
-//! versions an open snapshot may still read (everything newer than the oldest leased snapshot,
-//! plus the newest version at or below it), drops tombstones that hide nothing any more, writes
-//! the survivors into the next level cut into non-overlapping files, and installs one manifest
-//! edit removing the inputs and adding the outputs. The edit is refused if another process
-//! compacted any input meanwhile; then the outputs are unnamed garbage and nothing changed.
+//! A compaction reads its input SSTs, keeps per key the versions an open snapshot may still read
+//! (everything newer than the oldest leased snapshot, plus the newest version at or below it),
+//! drops tombstones that hide nothing any more, writes the survivors into the next level cut
+//! into non-overlapping files, and installs one manifest edit removing the inputs and adding the
+//! outputs. Edge files are merged per direction: the forward tree's inputs into forward files,
+//! the reverse tree's into reverse files (L0 files hold both and feed both). The edit is refused
+//! if another process compacted any input meanwhile; then the outputs are unnamed garbage and
+//! nothing changed.
 
 use std::time::Instant;
 
 use namidb_objstore::Bucket;
 use namidb_storage::layout::{sst_key, SstKind};
-use namidb_storage::{Manifest, ManifestEdit, SstPlacement};
+use namidb_storage::{LsnGuard, Manifest, ManifestEdit, SstPlacement};
 
-use super::snapshot::EDGE_REVERSE;
+use super::compaction_plan::{hull, CompactionPlan};
+use super::files::hex;
+use super::outputs::key_order;
+use super::snapshot::{EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
 use super::StoreInner;
 use crate::edge_sst::{Direction, EdgeSstReader, EdgeVersion};
 use crate::error::GraphError;
+use crate::keys::reverse_key;
 use crate::node_sst::{read_node_sst, NodeVersion};
 
 /// What a compaction did.
@@ -31,6 +38,9 @@ pub struct CompactionReport {
     pub to_level: u32,
     /// SSTs read.
     pub inputs: usize,
+    /// Of those, SSTs of `from_level` (all of L0; one file of a deeper level, except in a full
+    /// merge).
+    pub source_inputs: usize,
     /// SSTs written.
     pub outputs: usize,
     /// Versions read.
@@ -113,121 +123,65 @@ pub(crate) fn merge_versions<K: Ord + Clone, V>(
 }
 
 impl StoreInner {
-    /// The compaction the tree needs most, if any: a full L0, else the first level over budget.
-    fn pick_compaction(&self, manifest: &Manifest) -> Option<(SstKind, u32)> {
-        for kind in [SstKind::Node, SstKind::Edge] {
-            let levels = manifest.ssts.of(kind);
-            if levels.first().is_some_and(|l0| l0.len() >= self.options.l0_compaction_trigger) {
-                return Some((kind, 0));
-            }
-            let mut budget = self.options.level_base_bytes;
-            for (n, level) in levels.iter().enumerate().skip(1) {
-                let bytes: u64 = level.iter().map(|s| s.size_bytes).sum();
-                if bytes > budget {
-                    return Some((kind, n as u32));
-                }
-                budget = budget.saturating_mul(self.options.level_size_ratio.max(2));
-            }
-        }
-        None
-    }
-
     /// Runs the compaction the tree needs most; `None` when it needs none.
     pub(crate) async fn compact_once(&self) -> Result<Option<CompactionReport>, GraphError> {
         let _maintenance = self.maintenance.lock().await;
         self.db.refresh().await?;
         let manifest = self.db.manifest();
-        let Some((kind, level)) = self.pick_compaction(&manifest) else {
+        let Some(plan) = CompactionPlan::pick(&manifest, &self.options) else {
             return Ok(None);
         };
-        self.compact_level(&manifest, kind, level).await.map(Some)
+        self.compact(&manifest, plan).await.map(Some)
     }
 
-    /// Compacts `level` of `kind` into the next level, whatever their sizes.
-    pub(crate) async fn compact_level(
+    /// Runs `plan`, made from `manifest`.
+    pub(crate) async fn compact(
         &self,
         manifest: &Manifest,
-        kind: SstKind,
-        level: u32,
+        mut plan: CompactionPlan,
     ) -> Result<CompactionReport, GraphError> {
         let started = Instant::now();
-        let levels = manifest.ssts.of(kind);
+        let (kind, level) = (plan.kind, plan.level);
         let target = level + 1;
-        let inputs: Vec<SstPlacement> = [level, target]
-            .iter()
-            .flat_map(|&l| {
-                levels.get(l as usize).into_iter().flatten().map(move |sst| SstPlacement {
-                    kind,
-                    level: l,
-                    sst: sst.clone(),
-                })
-            })
-            .collect();
-        let last_level = levels.len() <= target as usize + 1;
-        let min_lsn_outside = levels
-            .iter()
-            .enumerate()
-            .filter(|(l, _)| *l as u32 != level && *l as u32 != target)
-            .flat_map(|(_, ssts)| ssts.iter().map(|s| s.min_lsn))
-            .min()
-            .unwrap_or(u64::MAX);
         let retain_lsn = self.read_horizon().await?.lsn;
+        let last_level = manifest.ssts.of(kind).len() <= target as usize + 1;
         let bucket = self.db.bucket();
         let mut report = CompactionReport {
             kind,
             from_level: level,
             to_level: target,
-            inputs: inputs.len(),
+            inputs: 0,
+            source_inputs: 0,
             outputs: 0,
             versions_in: 0,
             versions_out: 0,
-            bytes_in: inputs.iter().map(|p| p.sst.size_bytes).sum(),
+            bytes_in: 0,
             bytes_out: 0,
             seconds: 0.0,
         };
-        let retention = Retention { retain_lsn, last_level, min_lsn_outside };
-        let mut dropped = 0u64;
-        let outputs = match kind {
-            SstKind::Node => {
-                let mut rows = Vec::new();
-                for input in &inputs {
-                    let object = bucket.get(&input.key()).await?;
-                    let (_, versions) = read_node_sst(&input.key(), object.bytes)?;
-                    rows.extend(versions.into_iter().map(|v| (v.id, v.lsn, v.record)));
-                }
-                report.versions_in = rows.len() as u64;
-                let survivors: Vec<NodeVersion> = merge_versions(rows, &retention, &mut dropped)
-                    .into_iter()
-                    .map(|(id, lsn, record)| NodeVersion { id, lsn, record })
-                    .collect();
-                report.versions_out = survivors.len() as u64;
-                self.write_node_ssts(target, survivors).await?
+        let merge = Merge { manifest, retain_lsn, last_level, target };
+        let (outputs, guards) = match kind {
+            // One file meeting nothing below, above the last level (where its tombstones
+            // could go): moved as it is.
+            _ if !last_level && plan.moves_one_file() => {
+                let source = &plan.inputs[0];
+                let object = bucket.get(&source.key()).await?;
+                report.versions_in = source.sst.rows;
+                report.versions_out = source.sst.rows;
+                (vec![self.move_sst(source, object.bytes).await?], Vec::new())
             }
-            SstKind::Edge => {
-                let mut rows = Vec::new();
-                // Forward and reverse files of a level hold the same versions: read one side.
-                for input in inputs.iter().filter(|i| i.sst.partition != EDGE_REVERSE) {
-                    let versions = read_edge_versions(bucket, input).await?;
-                    rows.extend(versions.into_iter().map(|v| (v.rel, v.lsn, v.properties)));
-                }
-                report.versions_in = rows.len() as u64;
-                let survivors: Vec<EdgeVersion> = merge_versions(rows, &retention, &mut dropped)
-                    .into_iter()
-                    .map(|(rel, lsn, properties)| EdgeVersion { rel, lsn, properties })
-                    .collect();
-                report.versions_out = survivors.len() as u64;
-                self.write_edge_ssts(target, survivors).await?
-            }
+            SstKind::Node => self.compact_nodes(&plan, &merge, &mut report).await?,
+            SstKind::Edge => self.compact_edges(&mut plan, &merge, &mut report).await?,
         };
+        report.inputs = plan.inputs.len();
+        report.source_inputs = plan.inputs.iter().filter(|p| p.level == level).count();
+        report.bytes_in = plan.inputs.iter().map(|p| p.sst.size_bytes).sum();
         report.outputs = outputs.len();
         report.bytes_out = outputs.iter().map(|p| p.sst.size_bytes).sum();
-        // A tombstone was dropped because nothing outside could hold an older version; an SST
-        // installed meanwhile (a late flush) might, so the edit insists it still holds.
-        let guard = (dropped > 0).then_some((kind, dropped + 1));
         let edit = ManifestEdit {
             added: outputs,
-            removed: inputs,
-            min_lsn_guard: guard,
+            removed: plan.inputs,
+            lsn_guards: guards,
             ..ManifestEdit::default()
         };
         self.db.install(edit).await?;
@@ -237,15 +191,208 @@ impl StoreInner {
     }
 }
 
-/// Every version of an edge SST holding forward groups.
-async fn read_edge_versions(
+/// What every merge of one compaction shares.
+struct Merge<'a> {
+    /// The manifest the plan was made from.
+    manifest: &'a Manifest,
+    /// The oldest LSN a reader may read.
+    retain_lsn: u64,
+    /// Whether the outputs go to the last level.
+    last_level: bool,
+    /// The level the outputs go to.
+    target: u32,
+}
+
+/// A compaction's outputs and the guards its edit must carry.
+type Outputs = (Vec<SstPlacement>, Vec<LsnGuard>);
+
+impl StoreInner {
+    /// Merges a plan's node files into node files of the next level.
+    async fn compact_nodes(
+        &self,
+        plan: &CompactionPlan,
+        merge: &Merge<'_>,
+        report: &mut CompactionReport,
+    ) -> Result<Outputs, GraphError> {
+        let mut rows = Vec::new();
+        for input in &plan.inputs {
+            let object = self.db.bucket().get(&input.key()).await?;
+            let (_, versions) = read_node_sst(&input.key(), object.bytes)?;
+            rows.extend(versions.into_iter().map(|v| (v.id, v.lsn, v.record)));
+        }
+        report.versions_in = rows.len() as u64;
+        let scope = vec![scope(plan.kind, None, hull(plan.inputs.iter().map(|p| &p.sst)))];
+        let (survivors, dropped) = plan.merge(merge, rows, &scope);
+        let survivors: Vec<NodeVersion> = survivors
+            .into_iter()
+            .map(|(id, lsn, record)| NodeVersion { id, lsn, record })
+            .collect();
+        report.versions_out = survivors.len() as u64;
+        let outputs = self.write_node_ssts(merge.target, survivors).await?;
+        Ok((outputs, floor_of(scope, dropped)))
+    }
+
+    /// Merges a plan's edge files per direction: the forward tree's inputs into forward files,
+    /// the reverse tree's into reverse files; files holding both directions feed both.
+    async fn compact_edges(
+        &self,
+        plan: &mut CompactionPlan,
+        merge: &Merge<'_>,
+        report: &mut CompactionReport,
+    ) -> Result<Outputs, GraphError> {
+        let bucket = self.db.bucket();
+        let kind = plan.kind;
+        let (mut both, mut forward, mut reverse) = (Vec::new(), Vec::new(), Vec::new());
+        for input in &plan.inputs {
+            match input.sst.partition.as_str() {
+                EDGE_REVERSE => {
+                    reverse.extend(read_edges(bucket, input, Direction::Reverse).await?)
+                }
+                EDGE_FORWARD => {
+                    forward.extend(read_edges(bucket, input, Direction::Forward).await?)
+                }
+                _ => both.extend(read_edges(bucket, input, Direction::Forward).await?),
+            }
+        }
+        // The next level's reverse files that the both-direction files' reverse keys meet join
+        // now that those keys are known.
+        let both_reverse = reverse_range(&both)?;
+        if let Some(range) = &both_reverse {
+            for input in plan.reverse_targets(merge.manifest, range) {
+                reverse.extend(read_edges(bucket, &input, Direction::Reverse).await?);
+                plan.inputs.push(input);
+            }
+        }
+        report.versions_in = (both.len() + forward.len() + reverse.len()) as u64;
+        let of_tree = |partition: &str| {
+            hull(plan.inputs.iter().map(|p| &p.sst).filter(|s| s.partition == partition))
+        };
+        let forward_range = widen(of_tree(EDGE_FORWARD), of_tree(EDGE_BOTH));
+        let reverse_range = widen(of_tree(EDGE_REVERSE), both_reverse);
+        // What could hold a key of a tree outside the compaction: files of its direction over
+        // its range, and files of both directions (their reverse range is unknown).
+        let forward_scope = vec![
+            scope(kind, Some(EDGE_FORWARD), forward_range.clone()),
+            scope(kind, Some(EDGE_BOTH), forward_range),
+        ];
+        let reverse_scope = vec![
+            scope(kind, Some(EDGE_REVERSE), reverse_range),
+            scope(kind, Some(EDGE_BOTH), None),
+        ];
+        // Each merge: its versions, its scope, the directions written from its survivors.
+        let mut merges = Vec::new();
+        if forward.is_empty() && reverse.is_empty() {
+            // Only files of both directions (a first or full merge): both trees get the same
+            // versions, merged once.
+            let scope = forward_scope.into_iter().chain(reverse_scope).collect();
+            merges.push((both, scope, &[Direction::Forward, Direction::Reverse][..]));
+        } else {
+            if !both.is_empty() || !forward.is_empty() {
+                let mut rows = forward;
+                // The reverse tree comes last and takes the both-direction versions.
+                rows.extend(both.iter().cloned());
+                merges.push((rows, forward_scope, &[Direction::Forward][..]));
+            }
+            if !both.is_empty() || !reverse.is_empty() {
+                let mut rows = reverse;
+                rows.extend(both);
+                merges.push((rows, reverse_scope, &[Direction::Reverse][..]));
+            }
+        }
+        let (mut outputs, mut guards) = (Vec::new(), Vec::new());
+        for (versions, scope, directions) in merges {
+            let rows = versions.into_iter().map(|v| (v.rel, v.lsn, v.properties)).collect();
+            let (survivors, dropped) = plan.merge(merge, rows, &scope);
+            guards.extend(floor_of(scope, dropped));
+            let mut survivors: Vec<EdgeVersion> = survivors
+                .into_iter()
+                .map(|(rel, lsn, properties)| EdgeVersion { rel, lsn, properties })
+                .collect();
+            for &direction in directions {
+                report.versions_out += survivors.len() as u64;
+                let written = self.write_edge_direction(merge.target, &mut survivors, direction);
+                outputs.extend(written.await?);
+            }
+        }
+        Ok((outputs, guards))
+    }
+}
+
+impl CompactionPlan {
+    /// The surviving versions of `rows` (see [`merge_versions`]) and the LSN of the newest
+    /// tombstone dropped (0: none). A tombstone is dropped only below every SST in `scope`
+    /// (the files that could hold its key) that the plan does not take.
+    fn merge<K: Ord + Clone, V>(
+        &self,
+        merge: &Merge<'_>,
+        rows: Vec<(K, u64, Option<V>)>,
+        scope: &[LsnGuard],
+    ) -> (Vec<(K, u64, Option<V>)>, u64) {
+        let min_lsn_outside = merge
+            .manifest
+            .ssts
+            .of(self.kind)
+            .iter()
+            .flatten()
+            .filter(|sst| !self.takes(sst) && scope.iter().any(|s| s.covers(sst)))
+            .map(|sst| sst.min_lsn)
+            .min()
+            .unwrap_or(u64::MAX);
+        let retention = Retention {
+            retain_lsn: merge.retain_lsn,
+            last_level: merge.last_level,
+            min_lsn_outside,
+        };
+        let mut dropped = 0;
+        let survivors = merge_versions(rows, &retention, &mut dropped);
+        (survivors, dropped)
+    }
+}
+
+/// The guard scope of SSTs of `kind` with `partition` (any: `None`) meeting `range`.
+fn scope(kind: SstKind, partition: Option<&str>, range: Option<(String, String)>) -> LsnGuard {
+    LsnGuard { kind, floor: 0, partition: partition.map(str::to_owned), key_range: range }
+}
+
+/// The guards a merge that dropped tombstones up to LSN `dropped` puts on its edit: nothing in
+/// `scope` may appear meanwhile holding an LSN at or below it (a late flush could hold a version
+/// one of them hid).
+fn floor_of(scope: Vec<LsnGuard>, dropped: u64) -> Vec<LsnGuard> {
+    if dropped == 0 {
+        return Vec::new();
+    }
+    scope.into_iter().map(|guard| LsnGuard { floor: dropped + 1, ..guard }).collect()
+}
+
+/// The range covering both inclusive ranges (either may be absent).
+fn widen(a: Option<(String, String)>, b: Option<(String, String)>) -> Option<(String, String)> {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The inclusive hex range of the reverse keys of `versions`.
+fn reverse_range(versions: &[EdgeVersion]) -> Result<Option<(String, String)>, GraphError> {
+    let order = |a: &&EdgeVersion, b: &&EdgeVersion| key_order(a, true).cmp(&key_order(b, true));
+    match (versions.iter().min_by(order), versions.iter().max_by(order)) {
+        (Some(first), Some(last)) => {
+            Ok(Some((hex(&reverse_key(&first.rel)?), hex(&reverse_key(&last.rel)?))))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Every version of an edge SST, read from its `direction` groups.
+async fn read_edges(
     bucket: &Bucket,
     input: &SstPlacement,
+    direction: Direction,
 ) -> Result<Vec<EdgeVersion>, GraphError> {
     let key = sst_key(input.kind, input.level, &input.sst.id);
     let object = bucket.get(&key).await?;
     let reader = EdgeSstReader::from_bytes(&key, &object.bytes)?;
-    reader.versions(&object.bytes, Direction::Forward)
+    reader.versions(&object.bytes, direction)
 }
 
 #[cfg(test)]

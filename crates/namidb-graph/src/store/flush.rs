@@ -91,7 +91,7 @@ impl StoreInner {
         let schema = observed_schema(&nodes, &edges)?;
         let mut added = self.write_node_ssts(0, nodes).await?;
         report.node_ssts = added.len();
-        let edge_ssts = self.write_edge_ssts(0, edges).await?;
+        let edge_ssts = self.write_edge_l0(edges).await?;
         report.edge_ssts = edge_ssts.len();
         added.extend(edge_ssts);
         report.bytes = added.iter().map(|p| p.sst.size_bytes).sum();

@@ -97,7 +97,7 @@ impl GraphStore {
             let inner = Arc::clone(&self.inner);
             async move { inner.write_node_ssts(0, nodes).await }
         });
-        let edges = inner.write_edge_ssts(0, relationships).await;
+        let edges = inner.write_edge_l0(relationships).await;
         let mut added = match node_task.await {
             Ok(nodes) => nodes?,
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),

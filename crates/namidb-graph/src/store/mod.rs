@@ -12,6 +12,7 @@
 mod batch;
 mod cache;
 mod compaction;
+mod compaction_plan;
 mod files;
 mod flush;
 mod gc;
@@ -46,6 +47,7 @@ pub use statistics::{GraphStatistics, PropertyStatistics, SstStatistics, TypeSta
 pub use type_scan::ScannedRelationship;
 
 use crate::error::GraphError;
+use compaction_plan::CompactionPlan;
 use lease::{read_leases, store_lease, SnapshotRegistry};
 
 /// Settings of the LSM tree.
@@ -234,7 +236,9 @@ impl GraphStore {
                         (occupied.len() > 1 || first == 0).then_some((kind, first as u32))
                     });
             let Some((kind, level)) = pick else { return Ok(reports) };
-            reports.push(self.inner.compact_level(&manifest, kind, level).await?);
+            let plan =
+                CompactionPlan::whole_level(&manifest, kind, level, true, &self.inner.options);
+            reports.push(self.inner.compact(&manifest, plan).await?);
         }
     }
 

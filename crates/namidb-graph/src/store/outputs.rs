@@ -44,13 +44,14 @@ impl StoreInner {
         kind: SstKind,
         level: u32,
         extension: &str,
-        bytes: Vec<u8>,
+        bytes: impl Into<Bytes>,
         describe: impl FnOnce(String, u64, u64) -> SstRef,
     ) -> Result<SstPlacement, GraphError> {
         let (id, created) = self.new_sst_id(extension);
+        let bytes: Bytes = bytes.into();
         let size = bytes.len() as u64;
         let key = sst_key(kind, level, &id);
-        match self.db.bucket().put_if_absent(&key, Bytes::from(bytes)).await {
+        match self.db.bucket().put_if_absent(&key, bytes).await {
             Ok(_) => {}
             Err(ObjectStoreError::AlreadyExists { .. }) => {
                 return Err(GraphError::InvalidInput(format!("SST name `{key}` is taken")))
@@ -58,6 +59,23 @@ impl StoreInner {
             Err(e) => return Err(e.into()),
         }
         Ok(SstPlacement { kind, level, sst: describe(id, size, created) })
+    }
+
+    /// Writes `source`'s bytes unchanged as a new SST one level down (a compaction whose one
+    /// input meets nothing there: nothing to merge, so nothing is decoded or re-encoded).
+    pub(crate) async fn move_sst(
+        &self,
+        source: &SstPlacement,
+        bytes: Bytes,
+    ) -> Result<SstPlacement, GraphError> {
+        let extension = source.sst.id.rsplit_once('.').map_or("sst", |(_, ext)| ext);
+        let describe = |id, size_bytes, created_at_millis| SstRef {
+            id,
+            size_bytes,
+            created_at_millis,
+            ..source.sst.clone()
+        };
+        self.store_sst(source.kind, source.level + 1, extension, bytes, describe).await
     }
 
     /// Writes node versions at `level`: one file per label set (tombstones with the empty set),
@@ -104,69 +122,72 @@ impl StoreInner {
         Ok(placements)
     }
 
-    /// Writes edge versions at `level`. L0 gets one file with both directions; deeper levels get
-    /// forward-only and reverse-only files, each cut by key range so that files of one direction
-    /// do not overlap within a level.
-    pub(crate) async fn write_edge_ssts(
+    /// Writes edge versions into one L0 file holding both directions (a flush or a bulk load).
+    pub(crate) async fn write_edge_l0(
+        &self,
+        versions: Vec<EdgeVersion>,
+    ) -> Result<Vec<SstPlacement>, GraphError> {
+        check_type_lengths(&versions)?;
+        // One file, unsorted (the writer orders each group itself); only its key range.
+        let (Some(first), Some(last)) = (
+            versions.iter().min_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
+            versions.iter().max_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
+        ) else {
+            return Ok(Vec::new());
+        };
+        let range = (hex(&forward_key(&first.rel)?), hex(&forward_key(&last.rel)?));
+        let writer = EdgeSstWriter::new(self.options.edge_block_bytes);
+        let directions = [Direction::Forward, Direction::Reverse];
+        let (bytes, summary) = writer.write_directions(&versions, &directions)?;
+        let stats = to_manifest(&edge_statistics(&versions));
+        let describe = describe_edges(&summary, range, EDGE_BOTH, stats);
+        Ok(vec![self.store_sst(SstKind::Edge, 0, "csr", bytes, describe).await?])
+    }
+
+    /// Writes edge versions at `level` (below L0) into files of one `direction` (partition `F`
+    /// or `R`), cut by key range so that files of one direction do not overlap within a level;
+    /// `versions` are left in that direction's key order.
+    pub(crate) async fn write_edge_direction(
         &self,
         level: u32,
-        mut versions: Vec<EdgeVersion>,
+        versions: &mut [EdgeVersion],
+        direction: Direction,
     ) -> Result<Vec<SstPlacement>, GraphError> {
-        if versions.is_empty() {
-            return Ok(Vec::new());
-        }
-        if let Some(v) = versions.iter().find(|v| v.rel.rel_type.len() > MAX_TYPE_LEN) {
-            // The key functions refuse it with the precise message.
-            forward_key(&v.rel)?;
-        }
+        check_type_lengths(&versions)?;
         let writer = EdgeSstWriter::new(self.options.edge_block_bytes);
+        let reverse = direction == Direction::Reverse;
+        let partition = if reverse { EDGE_REVERSE } else { EDGE_FORWARD };
+        versions.sort_unstable_by(|a, b| key_order(a, reverse).cmp(&key_order(b, reverse)));
+        let key_of =
+            |v: &EdgeVersion| if reverse { reverse_key(&v.rel) } else { forward_key(&v.rel) };
+        let same_key = |a: &EdgeVersion, b: &EdgeVersion| a.rel == b.rel;
         let mut placements = Vec::new();
-        if level == 0 {
-            // One file, unsorted (the writer orders each group itself); only its key range.
-            let (Some(first), Some(last)) = (
-                versions.iter().min_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
-                versions.iter().max_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
-            ) else {
-                return Ok(placements);
-            };
-            let range = (hex(&forward_key(&first.rel)?), hex(&forward_key(&last.rel)?));
-            let directions = [Direction::Forward, Direction::Reverse];
-            let (bytes, summary) = writer.write_directions(&versions, &directions)?;
-            let stats = to_manifest(&edge_statistics(&versions));
-            let describe = describe_edges(&summary, range, EDGE_BOTH, stats);
+        for chunk in cut(versions, self.options.target_sst_rows, same_key) {
+            let range = (hex(&key_of(&chunk[0])?), hex(&key_of(&chunk[chunk.len() - 1])?));
+            let (bytes, summary) = writer.write_directions(chunk, &[direction])?;
+            // The forward tree holds every version too: only it carries statistics.
+            let stats = if reverse { None } else { to_manifest(&edge_statistics(chunk)) };
+            let describe = describe_edges(&summary, range, partition, stats);
             placements.push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
-            return Ok(placements);
-        }
-        for (partition, direction) in
-            [(EDGE_FORWARD, Direction::Forward), (EDGE_REVERSE, Direction::Reverse)]
-        {
-            let reverse = direction == Direction::Reverse;
-            versions.sort_unstable_by(|a, b| key_order(a, reverse).cmp(&key_order(b, reverse)));
-            let key_of = |v: &EdgeVersion| {
-                if reverse {
-                    reverse_key(&v.rel)
-                } else {
-                    forward_key(&v.rel)
-                }
-            };
-            let same_key = |a: &EdgeVersion, b: &EdgeVersion| a.rel == b.rel;
-            for chunk in cut(&versions, self.options.target_sst_rows, same_key) {
-                let range = (hex(&key_of(&chunk[0])?), hex(&key_of(&chunk[chunk.len() - 1])?));
-                let (bytes, summary) = writer.write_directions(chunk, &[direction])?;
-                // A reverse file holds what its forward twin does: only the twin says so.
-                let stats = if reverse { None } else { to_manifest(&edge_statistics(chunk)) };
-                let describe = describe_edges(&summary, range, partition, stats);
-                placements
-                    .push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
-            }
         }
         Ok(placements)
     }
 }
 
+/// Refuses a relationship type too long for the key format, with the key functions' message.
+fn check_type_lengths(versions: &[EdgeVersion]) -> Result<(), GraphError> {
+    match versions.iter().find(|v| v.rel.rel_type.len() > MAX_TYPE_LEN) {
+        Some(v) => forward_key(&v.rel).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
 /// The order of edge keys (forward or reverse), newest version first, without building them:
 /// type length, type, the two endpoints, the relationship id, then LSN descending.
-fn key_order(v: &EdgeVersion, reverse: bool) -> (usize, &str, u64, u64, u64, Reverse<u64>) {
+pub(crate) fn key_order(
+    v: &EdgeVersion,
+    reverse: bool,
+) -> (usize, &str, u64, u64, u64, Reverse<u64>) {
     let rel = &v.rel;
     let (a, b) = if reverse { (rel.dst.0, rel.src.0) } else { (rel.src.0, rel.dst.0) };
     (rel.rel_type.len(), rel.rel_type.as_str(), a, b, rel.id.0, Reverse(v.lsn))

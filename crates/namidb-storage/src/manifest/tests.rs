@@ -155,3 +155,90 @@ fn a_bulk_load_edit_takes_the_next_lsn_only_on_a_fully_flushed_base() {
     let mut again = flushed.clone();
     assert!(ingest_edit(4, 4).apply(&mut again, now, 600_000).is_err());
 }
+
+#[test]
+fn a_tombstone_guard_refuses_only_ssts_in_its_scope() {
+    use crate::manifest_edit::{LsnGuard, ManifestEdit, SstPlacement};
+    let now = 1_700_000_001_000;
+    let sst = |id: &str, partition: &str, min_key: &str, max_key: &str, min_lsn: u64| SstRef {
+        id: id.to_owned(),
+        size_bytes: 10,
+        rows: 1,
+        min_key: min_key.to_owned(),
+        max_key: max_key.to_owned(),
+        min_lsn,
+        max_lsn: 3,
+        partition: partition.to_owned(),
+        created_at_millis: now,
+        stats: None,
+    };
+    let mut base = sample();
+    base.flushed_lsn = 3;
+    base.ssts.edge = vec![
+        vec![],
+        vec![sst("input", "F", "10", "20", 2)],
+        vec![sst("reverse", "R", "10", "20", 1), sst("far", "F", "30", "40", 1)],
+    ];
+    let removed =
+        vec![SstPlacement { kind: SstKind::Edge, level: 1, sst: base.ssts.edge[1][0].clone() }];
+    let guard = |partition: Option<&str>, key_range: Option<(&str, &str)>| LsnGuard {
+        kind: SstKind::Edge,
+        floor: 3,
+        partition: partition.map(str::to_owned),
+        key_range: key_range.map(|(a, b)| (a.to_owned(), b.to_owned())),
+    };
+    let edit = |guards| ManifestEdit {
+        removed: removed.clone(),
+        lsn_guards: guards,
+        ..ManifestEdit::default()
+    };
+    // The removed input and SSTs outside the scope (another partition, a disjoint range) pass.
+    let scoped = edit(vec![guard(Some("F"), Some(("10", "20")))]);
+    scoped.apply(&mut base.clone(), now, 600_000).unwrap();
+    // An older SST in scope is refused: by partition alone, by range alone, or by both.
+    for guards in [
+        vec![guard(Some("R"), None)],
+        vec![guard(None, Some(("15", "35")))],
+        vec![guard(Some("F"), Some(("40", "50")))],
+    ] {
+        let refused = edit(guards).apply(&mut base.clone(), now, 600_000).unwrap_err();
+        assert!(refused.contains("appeared beside the compaction"), "{refused}");
+    }
+}
+
+#[test]
+fn an_added_sst_may_not_overlap_its_partition_below_l0() {
+    use crate::manifest_edit::{ManifestEdit, SstPlacement};
+    let now = 1_700_000_001_000;
+    let sst = |id: &str, partition: &str, (min_key, max_key): (&str, &str)| SstRef {
+        id: id.to_owned(),
+        size_bytes: 10,
+        rows: 1,
+        min_key: min_key.to_owned(),
+        max_key: max_key.to_owned(),
+        min_lsn: 1,
+        max_lsn: 3,
+        partition: partition.to_owned(),
+        created_at_millis: now,
+        stats: None,
+    };
+    let mut base = sample();
+    base.flushed_lsn = 3;
+    base.ssts.node =
+        vec![vec![sst("l0", "1:A", ("10", "50"))], vec![sst("a", "1:A", ("30", "40"))]];
+    let add = |level, sst| ManifestEdit {
+        added: vec![SstPlacement { kind: SstKind::Node, level, sst }],
+        ..ManifestEdit::default()
+    };
+    // Another partition over the same range, a disjoint range, and L0 are fine.
+    for (level, new) in [
+        (1, sst("b", "1:B", ("35", "45"))),
+        (1, sst("c", "1:A", ("41", "50"))),
+        (0, sst("d", "1:A", ("35", "45"))),
+    ] {
+        add(level, new).apply(&mut base.clone(), now, 600_000).unwrap();
+    }
+    let refused =
+        add(1, sst("e", "1:A", ("20", "30"))).apply(&mut base.clone(), now, 600_000).unwrap_err();
+    assert!(refused.contains("would overlap `a`"), "{refused}");
+}

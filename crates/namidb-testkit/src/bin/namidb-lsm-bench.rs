@@ -1,7 +1,8 @@
 //! `namidb-lsm-bench`: the LSM's write and read costs on one store.
 //!
 //! Loads `--nodes` nodes and `--rels-per-node` relationships each in batches, flushing after each
-//! batch, then compacts fully. Prints flush and compaction throughput (rows/s, MB/s), write
+//! batch (with `--leveled`, running the compactions the tree asks for after each flush, with
+//! `--level-base-mb` and `--target-sst-rows`), then compacts fully. Prints flush and compaction throughput (rows/s, MB/s), write
 //! amplification (SST bytes written by flushes and compactions over SST bytes of the final tree),
 //! and, with `--latency-ms` injected before every request (20 ms ≈ an S3 round trip), cold and
 //! warm point-lookup, 1-hop-expand and property-equality-lookup (`(:Person {name: …})`, the
@@ -43,6 +44,40 @@ struct Args {
     /// Lookups and expands to time.
     #[arg(long, default_value_t = 20)]
     queries: u64,
+    /// Run the compactions the tree asks for after every flush (as the background task
+    /// would), and report them, before the full merge.
+    #[arg(long)]
+    leveled: bool,
+    /// L1's budget in MB (`level_base_bytes`), for `--leveled`.
+    #[arg(long, default_value_t = 64.0)]
+    level_base_mb: f64,
+    /// Rows per SST written by compactions (`target_sst_rows`).
+    #[arg(long, default_value_t = 1 << 20)]
+    target_sst_rows: usize,
+}
+
+/// Totals of a run of compactions.
+#[derive(Default)]
+struct CompactionTotals {
+    count: usize,
+    below_l0: usize,
+    moved: usize,
+    bytes_in: u64,
+    bytes_out: u64,
+    largest_in: u64,
+    seconds: f64,
+}
+
+impl CompactionTotals {
+    fn add(&mut self, report: &namidb_graph::store::CompactionReport) {
+        self.count += 1;
+        self.below_l0 += usize::from(report.from_level > 0);
+        self.moved += usize::from(report.inputs == 1 && report.bytes_in == report.bytes_out);
+        self.bytes_in += report.bytes_in;
+        self.bytes_out += report.bytes_out;
+        self.largest_in = self.largest_in.max(report.bytes_in);
+        self.seconds += report.seconds;
+    }
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -61,7 +96,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ns = namidb_testkit::backends::fresh_namespace();
     let separator = if args.uri.contains('?') { '&' } else { '?' };
     let uri = format!("{}{separator}ns={ns}", args.uri);
-    let options = LsmOptions { background: false, ..LsmOptions::default() };
+    let options = LsmOptions {
+        background: false,
+        level_base_bytes: (args.level_base_mb * 1e6) as u64,
+        target_sst_rows: args.target_sst_rows,
+        ..LsmOptions::default()
+    };
+    let mut leveled = CompactionTotals::default();
     let faults = Arc::new(FaultInjector::new(Arc::new(SystemRandom::new())));
     let db_options = DbOptions { faults: Some(Arc::clone(&faults)), ..DbOptions::default() };
     let store = GraphStore::open(&uri, db_options.clone(), options.clone()).await?;
@@ -98,6 +139,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             flush_bytes += report.bytes;
             flush_secs += report.seconds;
         }
+        if args.leveled {
+            for report in store.compact().await? {
+                leveled.add(&report);
+            }
+        }
         start = end;
     }
     println!(
@@ -112,6 +158,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         flush_rows as f64 / flush_secs,
         mb(flush_bytes) / flush_secs
     );
+    if args.leveled {
+        let manifest = store.db().manifest();
+        let tree: u64 = manifest.ssts.all().map(|(_, _, s)| s.size_bytes).sum();
+        println!(
+            "leveled compaction: {} compactions ({} below L0, {} moved whole), {:.1} MB read, \
+             {:.1} MB written in {:.2} s; largest read {:.1} MB; write amplification {:.2} \
+             (flush + compaction bytes {:.1} MB / tree {:.1} MB in {} SSTs, {} levels)",
+            leveled.count,
+            leveled.below_l0,
+            leveled.moved,
+            mb(leveled.bytes_in),
+            mb(leveled.bytes_out),
+            leveled.seconds,
+            mb(leveled.largest_in),
+            (flush_bytes + leveled.bytes_out) as f64 / tree as f64,
+            mb(flush_bytes + leveled.bytes_out),
+            mb(tree),
+            manifest.ssts.all().count(),
+            manifest.ssts.node.len().max(manifest.ssts.edge.len()),
+        );
+    }
     let (mut c_rows, mut c_in, mut c_out, mut c_secs) = (0u64, 0u64, 0u64, 0f64);
     for report in store.compact_fully().await? {
         c_rows += report.versions_in;
@@ -130,8 +197,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "write amplification: {:.2} (SST bytes written {:.1} MB / final tree {:.1} MB, {} SSTs)",
-        (flush_bytes + c_out) as f64 / final_bytes as f64,
-        mb(flush_bytes + c_out),
+        (flush_bytes + leveled.bytes_out + c_out) as f64 / final_bytes as f64,
+        mb(flush_bytes + leveled.bytes_out + c_out),
         mb(final_bytes),
         manifest.ssts.all().count()
     );
