@@ -153,7 +153,7 @@ impl StoreInner {
         versions: &mut [EdgeVersion],
         direction: Direction,
     ) -> Result<Vec<SstPlacement>, GraphError> {
-        check_type_lengths(&versions)?;
+        check_type_lengths(versions)?;
         let writer = EdgeSstWriter::new(self.options.edge_block_bytes);
         let reverse = direction == Direction::Reverse;
         let partition = if reverse { EDGE_REVERSE } else { EDGE_FORWARD };
