@@ -277,9 +277,9 @@ mod tests {
 
     #[test]
     fn a_level_over_budget_sends_down_the_file_with_the_least_overlap_for_its_size() {
-        // L1 = 300 bytes over a 250 budget. `a` meets 400 bytes below for its 100, `b` meets
-        // 100 bytes for its 100 (of two partitions: a node's versions may sit in both), `c`
-        // meets nothing for its 100 but `d` (another partition) over its range.
+        // L1 = 300 bytes over a 250 budget. For its 100 bytes, `a` meets 400 bytes below (`x`),
+        // `b` meets 100 (`y` and `z`, of two partitions: a node's versions may sit in both),
+        // `c` meets 500 (`w`).
         let below = vec![
             sst("x", "1:A", ("10", "30"), 400),
             sst("y", "1:A", ("40", "4f"), 50),

@@ -156,21 +156,31 @@ fn a_bulk_load_edit_takes_the_next_lsn_only_on_a_fully_flushed_base() {
     assert!(ingest_edit(4, 4).apply(&mut again, now, 600_000).is_err());
 }
 
-#[test]
-fn a_tombstone_guard_refuses_only_ssts_in_its_scope() {
-    use crate::manifest_edit::{LsnGuard, ManifestEdit, SstPlacement};
-    let now = 1_700_000_001_000;
-    let sst = |id: &str, partition: &str, min_key: &str, max_key: &str, min_lsn: u64| SstRef {
+const NOW: u64 = 1_700_000_001_000;
+
+/// An SST of `partition` over hex keys `min..=max`, LSNs 1 to 3, written at `NOW`.
+fn sst_at(id: &str, partition: &str, (min_key, max_key): (&str, &str)) -> SstRef {
+    SstRef {
         id: id.to_owned(),
         size_bytes: 10,
         rows: 1,
         min_key: min_key.to_owned(),
         max_key: max_key.to_owned(),
-        min_lsn,
+        min_lsn: 1,
         max_lsn: 3,
         partition: partition.to_owned(),
-        created_at_millis: now,
+        created_at_millis: NOW,
         stats: None,
+    }
+}
+
+#[test]
+fn a_tombstone_guard_refuses_only_ssts_in_its_scope() {
+    use crate::manifest_edit::{LsnGuard, ManifestEdit, SstPlacement};
+    let now = NOW;
+    let sst = |id, partition, min_key, max_key, min_lsn| SstRef {
+        min_lsn,
+        ..sst_at(id, partition, (min_key, max_key))
     };
     let mut base = sample();
     base.flushed_lsn = 3;
@@ -209,19 +219,8 @@ fn a_tombstone_guard_refuses_only_ssts_in_its_scope() {
 #[test]
 fn an_added_sst_may_not_overlap_its_partition_below_l0() {
     use crate::manifest_edit::{ManifestEdit, SstPlacement};
-    let now = 1_700_000_001_000;
-    let sst = |id: &str, partition: &str, (min_key, max_key): (&str, &str)| SstRef {
-        id: id.to_owned(),
-        size_bytes: 10,
-        rows: 1,
-        min_key: min_key.to_owned(),
-        max_key: max_key.to_owned(),
-        min_lsn: 1,
-        max_lsn: 3,
-        partition: partition.to_owned(),
-        created_at_millis: now,
-        stats: None,
-    };
+    let now = NOW;
+    let sst = sst_at;
     let mut base = sample();
     base.flushed_lsn = 3;
     base.ssts.node =
