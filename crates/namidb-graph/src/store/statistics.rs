@@ -166,9 +166,10 @@ pub(crate) fn node_statistics(versions: &[NodeVersion]) -> SstStatistics {
 
 /// The statistics of edge versions in any order.
 pub(crate) fn edge_statistics(versions: &[EdgeVersion]) -> SstStatistics {
-    // The newest version of each relationship decides whether it is live.
-    let mut newest: std::collections::HashMap<(u64, &str), &EdgeVersion> =
-        std::collections::HashMap::new();
+    // The newest version of each relationship decides whether it is live. (Integer-keyed maps
+    // with a cheap hash: this runs over every version of every flush and compaction output.)
+    let mut newest: rustc_hash::FxHashMap<(u64, &str), &EdgeVersion> =
+        rustc_hash::FxHashMap::default();
     for version in versions {
         let slot =
             newest.entry((version.rel.id.0, version.rel.rel_type.as_str())).or_insert(version);
@@ -176,7 +177,7 @@ pub(crate) fn edge_statistics(versions: &[EdgeVersion]) -> SstStatistics {
             *slot = version;
         }
     }
-    type Degrees = (BTreeMap<u64, u64>, BTreeMap<u64, u64>);
+    type Degrees = (rustc_hash::FxHashMap<u64, u64>, rustc_hash::FxHashMap<u64, u64>);
     let mut by_type: BTreeMap<&str, Degrees> = BTreeMap::new();
     for version in newest.values().filter(|v| v.properties.is_some()) {
         let (out, into) = by_type.entry(version.rel.rel_type.as_str()).or_default();
