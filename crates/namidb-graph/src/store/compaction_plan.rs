@@ -17,7 +17,7 @@
 //!   manifest, its reverse range only in its data, so the compaction adds the reverse files
 //!   after reading it (`reverse_targets`).
 //!
-//! Within a level, files of one partition never overlap, and a plan keeps it so: the next
+//! Below L0, files of one partition within a level never overlap, and a plan keeps it so: the next
 //! level's files of a partition that meet a range are contiguous, so outputs cut from their
 //! union with the range cannot reach a file left out.
 
@@ -34,8 +34,9 @@ pub(crate) struct CompactionPlan {
     pub(crate) kind: SstKind,
     /// The level compacted.
     pub(crate) level: u32,
-    /// Files of `level` and the files of `level + 1` they meet (for edge files holding both
-    /// directions, only the forward ones so far).
+    /// Files of `level` and the files of `level + 1` they meet (the reverse files that files
+    /// holding both edge directions meet join once the compaction has read them:
+    /// [`CompactionPlan::reverse_targets`]).
     pub(crate) inputs: Vec<SstPlacement>,
     /// Next-level files with fewer rows than this join when they lie right beside the range.
     small_rows: u64,
