@@ -66,6 +66,14 @@ pub struct SstRef {
     pub stats: Option<serde_json::Value>,
 }
 
+impl SstRef {
+    /// Whether its key range meets the inclusive range `min..=max` of hex keys (hex keeps the
+    /// keys' byte order, so the spellings compare as the keys do).
+    pub fn meets(&self, min: &str, max: &str) -> bool {
+        self.min_key.as_str() <= max && min <= self.max_key.as_str()
+    }
+}
+
 /// An object the manifest stopped naming, kept until no reader can need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -47,10 +47,7 @@ impl LsnGuard {
     /// Whether `sst` (of the guard's kind) is in the guard's scope.
     pub fn covers(&self, sst: &SstRef) -> bool {
         self.partition.as_ref().is_none_or(|p| *p == sst.partition)
-            && self
-                .key_range
-                .as_ref()
-                .is_none_or(|(min, max)| sst.min_key <= *max && *min <= sst.max_key)
+            && self.key_range.as_ref().is_none_or(|(min, max)| sst.meets(min, max))
     }
 }
 
@@ -200,10 +197,7 @@ impl ManifestEdit {
             // inputs that raced could otherwise both land over one key range.
             let sst = &placement.sst;
             if let Some(other) = levels[level].iter().find(|o| {
-                level > 0
-                    && o.partition == sst.partition
-                    && o.min_key <= sst.max_key
-                    && sst.min_key <= o.max_key
+                level > 0 && o.partition == sst.partition && o.meets(&sst.min_key, &sst.max_key)
             }) {
                 return Err(format!(
                     "SST `{}` would overlap `{}` (partition {:?}) at level {level}; another \

@@ -17,14 +17,12 @@ use namidb_objstore::Bucket;
 use namidb_storage::layout::{sst_key, SstKind};
 use namidb_storage::{LsnGuard, Manifest, ManifestEdit, SstPlacement};
 
-use super::compaction_plan::{hull, CompactionPlan};
-use super::files::hex;
-use super::outputs::key_order;
+use super::compaction_plan::{hull, widen, CompactionPlan};
+use super::outputs::key_range;
 use super::snapshot::{EDGE_BOTH, EDGE_FORWARD, EDGE_REVERSE};
 use super::StoreInner;
 use crate::edge_sst::{Direction, EdgeSstReader, EdgeVersion};
 use crate::error::GraphError;
-use crate::keys::reverse_key;
 use crate::node_sst::{read_node_sst, NodeVersion};
 
 /// What a compaction did.
@@ -256,7 +254,7 @@ impl StoreInner {
         }
         // The next level's reverse files that the both-direction files' reverse keys meet join
         // now that those keys are known.
-        let both_reverse = reverse_range(&both)?;
+        let both_reverse = key_range(&both, Direction::Reverse)?;
         if let Some(range) = &both_reverse {
             for input in plan.reverse_targets(merge.manifest, range) {
                 reverse.extend(read_edges(bucket, &input, Direction::Reverse).await?);
@@ -362,25 +360,6 @@ fn floor_of(scope: Vec<LsnGuard>, dropped: u64) -> Vec<LsnGuard> {
         return Vec::new();
     }
     scope.into_iter().map(|guard| LsnGuard { floor: dropped + 1, ..guard }).collect()
-}
-
-/// The range covering both inclusive ranges (either may be absent).
-fn widen(a: Option<(String, String)>, b: Option<(String, String)>) -> Option<(String, String)> {
-    match (a, b) {
-        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
-        (a, b) => a.or(b),
-    }
-}
-
-/// The inclusive hex range of the reverse keys of `versions`.
-fn reverse_range(versions: &[EdgeVersion]) -> Result<Option<(String, String)>, GraphError> {
-    let order = |a: &&EdgeVersion, b: &&EdgeVersion| key_order(a, true).cmp(&key_order(b, true));
-    match (versions.iter().min_by(order), versions.iter().max_by(order)) {
-        (Some(first), Some(last)) => {
-            Ok(Some((hex(&reverse_key(&first.rel)?), hex(&reverse_key(&last.rel)?))))
-        }
-        _ => Ok(None),
-    }
 }
 
 /// Every version of an edge SST, read from its `direction` groups.

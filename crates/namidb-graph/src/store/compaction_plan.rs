@@ -44,20 +44,24 @@ pub(crate) struct CompactionPlan {
 
 /// The inclusive hex key range covering `ssts`.
 pub(crate) fn hull<'a>(ssts: impl IntoIterator<Item = &'a SstRef>) -> Option<(String, String)> {
-    ssts.into_iter().fold(None, |range, sst| match range {
-        None => Some((sst.min_key.clone(), sst.max_key.clone())),
-        Some((min, max)) => Some((min.min(sst.min_key.clone()), max.max(sst.max_key.clone()))),
-    })
+    ssts.into_iter()
+        .fold(None, |range, sst| widen(range, Some((sst.min_key.clone(), sst.max_key.clone()))))
+}
+
+/// The range covering both inclusive ranges (either may be absent).
+pub(crate) fn widen(
+    a: Option<(String, String)>,
+    b: Option<(String, String)>,
+) -> Option<(String, String)> {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Files below half the target size are small: a compaction beside them takes them along.
 fn small_rows(options: &LsmOptions) -> u64 {
     options.target_sst_rows as u64 / 2
-}
-
-/// Whether `sst` meets the inclusive hex key range.
-pub(crate) fn meets(sst: &SstRef, (min, max): &(String, String)) -> bool {
-    sst.min_key <= *max && *min <= sst.max_key
 }
 
 impl CompactionPlan {
@@ -92,13 +96,14 @@ impl CompactionPlan {
     ) -> CompactionPlan {
         let sources: Vec<&SstRef> =
             manifest.ssts.of(kind).get(level as usize).into_iter().flatten().collect();
-        let mut plan = CompactionPlan::of(manifest, kind, level, &sources, small_rows(options));
-        if all_of_next {
-            let next = manifest.ssts.of(kind).get(level as usize + 1).into_iter().flatten();
-            plan.inputs = placed(kind, level, sources.iter().copied());
-            plan.inputs.extend(placed(kind, level + 1, next));
+        let small_rows = small_rows(options);
+        if !all_of_next {
+            return CompactionPlan::of(manifest, kind, level, &sources, small_rows);
         }
-        plan
+        let next = manifest.ssts.of(kind).get(level as usize + 1).into_iter().flatten();
+        let mut inputs = placed(kind, level, sources.iter().copied());
+        inputs.extend(placed(kind, level + 1, next));
+        CompactionPlan { kind, level, inputs, small_rows }
     }
 
     /// The file of `level` least costly to move down, with what it meets.
@@ -216,8 +221,7 @@ fn meeting(range: Option<(String, String)>, tree: Vec<&SstRef>, small_rows: u64)
             high = high.max(right.max_key.clone());
         }
     }
-    let range = (low, high);
-    tree.into_iter().filter(|sst| meets(sst, &range)).collect()
+    tree.into_iter().filter(|sst| sst.meets(&low, &high)).collect()
 }
 
 /// `ssts` of `kind` at `level` as placements.

@@ -129,9 +129,7 @@ impl GraphSnapshot {
                 let sst = &file.sst;
                 *relevant
                     || span.is_some_and(|(oldest, low, high)| {
-                        sst.max_lsn > oldest
-                            && sst.min_key.as_str() <= high
-                            && sst.max_key.as_str() >= low
+                        sst.max_lsn > oldest && sst.meets(low, high)
                     })
             })
             .map(|(file, relevant)| ((file, relevant), &file.sst))

@@ -129,13 +129,9 @@ impl StoreInner {
     ) -> Result<Vec<SstPlacement>, GraphError> {
         check_type_lengths(&versions)?;
         // One file, unsorted (the writer orders each group itself); only its key range.
-        let (Some(first), Some(last)) = (
-            versions.iter().min_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
-            versions.iter().max_by(|a, b| key_order(a, false).cmp(&key_order(b, false))),
-        ) else {
+        let Some(range) = key_range(&versions, Direction::Forward)? else {
             return Ok(Vec::new());
         };
-        let range = (hex(&forward_key(&first.rel)?), hex(&forward_key(&last.rel)?));
         let writer = EdgeSstWriter::new(self.options.edge_block_bytes);
         let directions = [Direction::Forward, Direction::Reverse];
         let (bytes, summary) = writer.write_directions(&versions, &directions)?;
@@ -171,6 +167,21 @@ impl StoreInner {
             placements.push(self.store_sst(SstKind::Edge, level, "csr", bytes, describe).await?);
         }
         Ok(placements)
+    }
+}
+
+/// The inclusive hex range of the `direction` keys of unsorted `versions` (`None`: none).
+pub(crate) fn key_range(
+    versions: &[EdgeVersion],
+    direction: Direction,
+) -> Result<Option<(String, String)>, GraphError> {
+    let reverse = direction == Direction::Reverse;
+    let order =
+        |a: &&EdgeVersion, b: &&EdgeVersion| key_order(a, reverse).cmp(&key_order(b, reverse));
+    let key = |v: &EdgeVersion| if reverse { reverse_key(&v.rel) } else { forward_key(&v.rel) };
+    match (versions.iter().min_by(order), versions.iter().max_by(order)) {
+        (Some(first), Some(last)) => Ok(Some((hex(&key(first)?), hex(&key(last)?)))),
+        _ => Ok(None),
     }
 }
 
