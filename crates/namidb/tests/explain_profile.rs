@@ -127,3 +127,52 @@ fn estimates_and_the_start_of_a_pattern_follow_the_flushed_statistics() {
     // The reversed start gives the same answer as the written order.
     assert_eq!(int(&run(&db, "MATCH (p:Person)-[:LIKES]->(t:Tag) RETURN count(*)").rows[0][0]), 20);
 }
+
+#[test]
+fn the_parts_of_a_pattern_are_matched_cheapest_first_with_the_same_rows() {
+    let db = Database::open("memory://part-order").unwrap();
+    run(
+        &db,
+        "UNWIND range(1, 300) AS i CREATE (p:Person {id: i}) \
+         WITH p, i WHERE i <= 30 CREATE (p)-[:LIKES]->(:Tag {name: 'tag' + i})",
+    );
+    run(&db, "MATCH (a:Person {id: 1}), (b:Person) WHERE b.id <= 5 CREATE (a)-[:KNOWS]->(b)");
+    db.flush().unwrap();
+    let operators = |q: &str| -> Vec<String> {
+        run(&db, &format!("EXPLAIN {q}"))
+            .rows
+            .iter()
+            .map(|r| text(&r[0]).trim().split(' ').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    let rows = |q: &str| {
+        let mut rows: Vec<String> = run(&db, q).rows.iter().map(|r| format!("{r:?}")).collect();
+        rows.sort();
+        rows
+    };
+    // Written first, the scan of every person would run; the lookup goes first instead.
+    let q = "MATCH (f:Person), (p:Person {id: 1})-[:KNOWS]->(f) RETURN f.id";
+    let ops = operators(q);
+    assert_eq!(ops.last().map(String::as_str), Some("Unit"));
+    assert_eq!(ops[ops.len() - 2], "NodeByProperty", "{ops:?}");
+    assert!(!ops.contains(&"NodeScan".to_owned()), "{ops:?}");
+    // The same rows as the order the clauses fix.
+    let fixed = "MATCH (f:Person) MATCH (p:Person {id: 1})-[:KNOWS]->(f) RETURN f.id";
+    assert_eq!(rows(q), rows(fixed));
+    assert_eq!(rows(q).len(), 5);
+    // A `WHERE` equality makes its part the cheap one just as a property map does; the
+    // relationships of the two parts stay distinct.
+    let q = "MATCH (t:Tag)<-[l:LIKES]-(p:Person), (p)-[k:KNOWS]->(f) WHERE f.id = 3 \
+             RETURN t.name, p.id";
+    assert_eq!(
+        rows(q),
+        rows(
+            "MATCH (t:Tag)<-[l:LIKES]-(p:Person) MATCH (p)-[k:KNOWS]->(f) \
+                              WHERE f.id = 3 RETURN t.name, p.id"
+        )
+    );
+    assert_eq!(rows(q).len(), 1);
+    let q = "MATCH (a)-[r:KNOWS]->(b), (c:Person {id: 1})-[s:KNOWS]->(d {id: 2}) \
+             RETURN count(*)";
+    assert_eq!(run(&db, q).rows[0][0], ResultValue::Int(4));
+}

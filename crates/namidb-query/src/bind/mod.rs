@@ -6,6 +6,7 @@
 //! (procedures, missing parameters) and refuses what the engine does not support yet.
 
 mod expressions;
+mod part_order;
 mod patterns;
 mod projection;
 mod shortest;
@@ -150,12 +151,6 @@ impl Binder<'_> {
                 return Ok((p, columns, true));
             }
             plan = self.clause(plan, &mut scope, clause)?;
-        }
-        // A standalone `CALL` returns what it yields.
-        if let [Clause::Call(_)] = query.clauses.as_slice() {
-            let (names, slots): (Vec<String>, Vec<usize>) = scope.vars.iter().cloned().unzip();
-            let returns = !slots.is_empty();
-            return Ok((Plan::Produce { input: Box::new(plan), columns: slots }, names, returns));
         }
         // A standalone `CALL` returns what it yields.
         if let [Clause::Call(_)] = query.clauses.as_slice() {

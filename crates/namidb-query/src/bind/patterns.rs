@@ -97,18 +97,17 @@ impl Binder<'_> {
         where_: Option<&ast::Expr>,
         optional: bool,
     ) -> Result<Plan, PlanError> {
-        let equalities = where_equalities(where_);
         if optional {
             let mut inner_scope = scope.clone();
             let inner = self
-                .pattern_plan_where(Plan::Argument, &mut inner_scope, &pattern.parts, &equalities)?
+                .pattern_plan_where(Plan::Argument, &mut inner_scope, &pattern.parts, where_)?
                 .0;
             let predicate = where_.map(|w| self.expr(w, &inner_scope)).transpose()?;
             *scope = inner_scope;
             let inner = filter(inner, predicate);
             return Ok(Plan::Optional { input: Box::new(plan), inner: Box::new(inner) });
         }
-        let plan = self.pattern_plan_where(plan, scope, &pattern.parts, &equalities)?.0;
+        let plan = self.pattern_plan_where(plan, scope, &pattern.parts, where_)?.0;
         let predicate = where_.map(|w| self.expr(w, scope)).transpose()?;
         Ok(filter(plan, predicate))
     }
@@ -134,22 +133,36 @@ impl Binder<'_> {
         scope: &mut Scope,
         parts: &[PatternPart],
     ) -> Result<(Plan, PatternSlots), PlanError> {
-        self.pattern_plan_where(plan, scope, parts, &[])
+        self.pattern_plan_where(plan, scope, parts, None)
     }
 
-    /// [`Binder::pattern_plan`] knowing the `WHERE` clause's equalities `(variable, key)`
-    /// with a value known before the pattern (a literal or parameter): they make a node a
+    /// [`Binder::pattern_plan`] knowing the clause's `WHERE` (not bound here): it orders the
+    /// parts ([`Binder::part_order`]), and its equalities `v.k = literal/$param` make a node a
     /// cheaper start.
     pub(crate) fn pattern_plan_where(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        parts: &[PatternPart],
+        where_: Option<&ast::Expr>,
+    ) -> Result<(Plan, PatternSlots), PlanError> {
+        let equalities = where_equalities(where_);
+        let order = self.part_order(scope, parts, where_, &equalities);
+        self.pattern_parts(plan, scope, parts, &order, &equalities)
+    }
+
+    /// The plan matching `parts` in `order` (indexes into `parts`) after `plan`.
+    pub(crate) fn pattern_parts(
         &mut self,
         mut plan: Plan,
         scope: &mut Scope,
         parts: &[PatternPart],
+        order: &[usize],
         equalities: &[(String, String)],
     ) -> Result<(Plan, PatternSlots), PlanError> {
         let mut slots = PatternSlots::default();
         let mut pattern_rels: Vec<Expr> = Vec::new();
-        for part in parts {
+        for part in order.iter().filter_map(|&i| parts.get(i)) {
             if part.kind != ast::PathKind::Plain {
                 plan = self.shortest_path_part(plan, scope, part)?;
                 continue;

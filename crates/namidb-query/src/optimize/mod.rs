@@ -16,6 +16,10 @@
 //! 6. [`top_n`]: `ORDER BY … [SKIP] LIMIT` becomes a `TopN` that keeps only the rows it
 //!    returns, and projection items the sort does not read are computed after it.
 //!
+//! Join order is chosen while binding, where the pattern's structure is at hand: the start of
+//! each chain (`bind/start.rs`) and the order of a pattern's parts (`bind/part_order.rs`,
+//! which costs candidate orders with these rules applied).
+//!
 //! Subquery plans inside filter predicates and projections (pattern predicates, pattern
 //! comprehensions, `EXISTS`/`COUNT`/`COLLECT` subqueries) are optimized the same way.
 //! Every rule keeps the filters it uses: a lookup may return more nodes than match, never
