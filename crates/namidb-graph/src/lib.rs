@@ -23,6 +23,6 @@ pub mod varint;
 
 pub use error::{CodecError, GraphError};
 pub use store::{
-    GcReport, GraphBatch, GraphSnapshot, GraphStatistics, GraphStore, IngestReport, LsmOptions,
-    PropertyStatistics, Relationship,
+    DistinctSketch, GcReport, GraphBatch, GraphSnapshot, GraphStatistics, GraphStore, IngestReport,
+    LsmOptions, PropertyStatistics, Relationship,
 };

@@ -4,7 +4,7 @@
 //! (layout in `docs/formats/statistics.md`):
 //! - a node SST: how many of its nodes are live (their newest version in the file is not a
 //!   tombstone), and per property the number of live nodes that have it, how many distinct
-//!   values they hold, and the numeric range;
+//!   values they hold (with a sketch of them), and the numeric range;
 //! - an edge SST (forward or both directions; a reverse file repeats its forward twin and
 //!   carries none): per relationship type the live relationships, distinct sources and targets,
 //!   and the largest out- and in-degree.
@@ -12,7 +12,8 @@
 //! [`GraphStatistics`] adds up the summaries of every SST a snapshot names, without a request:
 //! the manifest is already in memory. The sums are estimates, by design: a node with versions
 //! in two levels counts twice until compaction merges them, distinct counts of several files
-//! are added (capped by the count), and the memtables are not counted.
+//! combine as a union through their sketches ([`DistinctSketch`]; summed, capped by the count,
+//! for files written before sketches), and the memtables are not counted.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -22,13 +23,13 @@ use namidb_storage::layout::SstKind;
 use namidb_storage::Manifest;
 use serde::{Deserialize, Serialize};
 
+use super::distinct_sketch::{value_hash, DistinctSketch};
 use super::snapshot::{GraphSnapshot, EDGE_REVERSE};
 use super::StoreInner;
 
 use crate::edge_sst::EdgeVersion;
 use crate::model::PropertyValue;
 use crate::node_sst::{decode_labels, NodeVersion};
-use crate::record_codec::encode_value;
 
 /// What one SST holds, as the manifest records it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -63,14 +64,36 @@ pub struct PropertyStatistics {
     /// Largest numeric value, if any value is a finite number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// A sketch of the distinct values, so files combine as a union (absent in files written
+    /// before sketches; summed, such a property's distinct count is added up instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sketch: Option<DistinctSketch>,
 }
 
 impl PropertyStatistics {
+    /// Adds one file's figures to these (a label's figures so far: `count` 0 before the
+    /// first file, since a file records a property only when some node has it).
     fn add(&mut self, other: &PropertyStatistics) {
+        let first = self.count == 0;
         self.count += other.count;
-        self.distinct = (self.distinct + other.distinct).min(self.count);
         self.min = min_of(self.min, other.min);
         self.max = max_of(self.max, other.max);
+        self.sketch = match (first, self.sketch.take(), &other.sketch) {
+            (true, _, theirs) => theirs.clone(),
+            (false, Some(mut mine), Some(theirs)) => {
+                mine.merge(theirs);
+                Some(mine)
+            }
+            _ => None,
+        };
+        let at_least = self.distinct.max(other.distinct);
+        self.distinct = match (&self.sketch, first) {
+            (_, true) => other.distinct,
+            // The union holds at least the larger file's values, at most every node's.
+            (Some(sketch), false) => (sketch.estimate().round() as u64).max(at_least),
+            (None, false) => self.distinct + other.distinct,
+        }
+        .min(self.count);
     }
 }
 
@@ -114,19 +137,6 @@ impl TypeStatistics {
     }
 }
 
-/// A hash of a stored value for counting distinct values (equal values hash alike).
-fn value_hash(value: &PropertyValue) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    match value {
-        PropertyValue::Int(i) => (0u8, i).hash(&mut hasher),
-        PropertyValue::Float(f) => (1u8, f.to_bits()).hash(&mut hasher),
-        PropertyValue::String(s) => (2u8, s.as_str()).hash(&mut hasher),
-        PropertyValue::Bool(b) => (3u8, b).hash(&mut hasher),
-        other => (4u8, encode_value(other)).hash(&mut hasher),
-    }
-    hasher.finish()
-}
-
 fn numeric(value: &PropertyValue) -> Option<f64> {
     match value {
         PropertyValue::Int(i) => Some(*i as f64),
@@ -138,7 +148,7 @@ fn numeric(value: &PropertyValue) -> Option<f64> {
 /// The statistics of node versions sorted by id, newest first (as a node SST holds them).
 pub(crate) fn node_statistics(versions: &[NodeVersion]) -> SstStatistics {
     let mut stats = SstStatistics::default();
-    let mut values: BTreeMap<&str, std::collections::HashSet<u64>> = BTreeMap::new();
+    let mut values: BTreeMap<&str, (rustc_hash::FxHashSet<u64>, DistinctSketch)> = BTreeMap::new();
     let mut previous = None;
     for version in versions {
         if previous == Some(version.id) {
@@ -153,12 +163,16 @@ pub(crate) fn node_statistics(versions: &[NodeVersion]) -> SstStatistics {
             let number = numeric(value);
             entry.min = min_of(entry.min, number);
             entry.max = max_of(entry.max, number);
-            values.entry(key).or_default().insert(value_hash(value));
+            let hash = value_hash(value);
+            let (exact, sketch) = values.entry(key).or_default();
+            exact.insert(hash);
+            sketch.insert_hash(hash);
         }
     }
-    for (key, distinct) in values {
+    for (key, (exact, sketch)) in values {
         if let Some(entry) = stats.properties.get_mut(key) {
-            entry.distinct = distinct.len() as u64;
+            entry.distinct = exact.len() as u64;
+            entry.sketch = Some(sketch);
         }
     }
     stats
@@ -326,6 +340,38 @@ mod tests {
         graph.add_node_sst("1:P", None);
         assert_eq!((graph.nodes, graph.labels["P"], graph.ssts_without), (3, 3, 1));
         assert_eq!(graph.properties[&("P".to_owned(), "age".to_owned())].distinct, 2);
+    }
+
+    #[test]
+    fn distinct_counts_of_several_files_combine_as_a_union() {
+        // Three files holding the same 5 ages: 5 distinct, where a sum would say 15.
+        let file = |first: u64| {
+            let versions: Vec<NodeVersion> =
+                (0..50).map(|i| node(first + i, 1, Some((i % 5) as i64))).collect();
+            to_manifest(&node_statistics(&versions)).expect("has figures")
+        };
+        let key = ("P".to_owned(), "age".to_owned());
+        let mut graph = GraphStatistics::default();
+        for first in [0, 100, 200] {
+            graph.add_node_sst("1:P", Some(&file(first)));
+        }
+        let age = &graph.properties[&key];
+        assert_eq!((age.count, age.distinct), (150, 5));
+        // A file written before sketches: its count is added, as before.
+        let mut old = file(300);
+        old["properties"]["age"].as_object_mut().expect("an object").remove("sketch");
+        graph.add_node_sst("1:P", Some(&old));
+        let age = &graph.properties[&key];
+        assert_eq!((age.count, age.distinct, age.sketch.is_none()), (200, 10, true));
+        // Disjoint values add up (within the sketch's error).
+        let mut graph = GraphStatistics::default();
+        for first in [0, 1_000] {
+            let versions: Vec<NodeVersion> =
+                (0..500).map(|i| node(first + i, 1, Some((first + i) as i64))).collect();
+            graph.add_node_sst("1:P", to_manifest(&node_statistics(&versions)).as_ref());
+        }
+        let distinct = graph.properties[&key].distinct;
+        assert!((800..=1_000).contains(&distinct), "{distinct}");
     }
 
     #[test]
