@@ -56,6 +56,8 @@ QUERIES = {
                    "MATCH (a:Person)-[:KNOWS]->(b:Person) RETURN a.age AS age, count(*) AS n, sum(b.age) AS s ORDER BY age"),
     "parts_order": ("two pattern parts, the selective one written last (join order)",
                     "MATCH (b:Person), (a:Person {id: 42})-[:KNOWS]->(b) RETURN sum(b.age) AS s"),
+    "parts_clauses": ("the same parts as two MATCH clauses (one join, ordered the same way)",
+                      "MATCH (b:Person) MATCH (a:Person {id: 42})-[:KNOWS]->(b) RETURN sum(b.age) AS s"),
     "join_expr": ("two pattern parts joined on an expression (N/60 nodes each side)",
                   "MATCH (a:Person), (b:Person) WHERE a.age = 30 AND b.age = 31 "
                   "AND (a.id + 1) % 1000 = b.id % 1000 RETURN count(*) AS n"),

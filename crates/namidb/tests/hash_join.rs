@@ -5,9 +5,9 @@
 //!
 //! The reference for each query is the same query with its equality written as
 //! `coalesce(l = r, false)`: true exactly when `l = r` is, and no join key to the optimizer.
-//! The sides are separate `MATCH` clauses, which keep their order: the parts of one pattern
-//! may be reordered by cost (`bind/part_order.rs`), and the reference, costed without a join,
-//! could be reordered differently from the query.
+//! The sides are `MATCH` clauses separated by `WITH *`, which keeps their order: the parts of a
+//! pattern, and consecutive `MATCH` clauses, may be reordered by cost (`bind/part_order.rs`),
+//! and the reference, costed without a join, could be reordered differently from the query.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -82,14 +82,14 @@ fn a_hash_join_returns_the_nested_loops_rows_in_its_order() {
         (format!("{v}[a.i]"), format!("{v}[b.j + 1]"), "a.i, b.j".to_owned()),
     ];
     for (l, r, out) in cases {
-        let join = format!("MATCH (a:A) MATCH (b:B) WHERE {l} = {r} RETURN {out}");
+        let join = format!("MATCH (a:A) WITH * MATCH (b:B) WHERE {l} = {r} RETURN {out}");
         let reference =
-            format!("MATCH (a:A) MATCH (b:B) WHERE coalesce({l} = {r}, false) RETURN {out}");
+            format!("MATCH (a:A) WITH * MATCH (b:B) WHERE coalesce({l} = {r}, false) RETURN {out}");
         same_rows(&db, &join, &reference);
     }
     // The pairs `=` accepts: 1 = 1.0 (also inside lists and maps), instants across offsets;
     // null (5), NaN (6) and a list holding null (9) equal nothing, not even themselves.
-    let q = format!("MATCH (a:A) MATCH (b:B) WHERE {v}[a.i] = {v}[b.j] RETURN a.i, b.j");
+    let q = format!("MATCH (a:A) WITH * MATCH (b:B) WHERE {v}[a.i] = {v}[b.j] RETURN a.i, b.j");
     let pairs: Vec<(i64, i64)> = run(&db, &q)
         .iter()
         .map(|r| match (&r[0], &r[1]) {
@@ -115,11 +115,11 @@ fn several_keys_other_conjuncts_and_an_expanded_segment() {
     same_rows(
         &db,
         &format!(
-            "MATCH (a:A) MATCH (b:B) WHERE a.dup = b.dup + 0 AND {v}[a.i] = {v}[b.j] AND a.i <= b.j
+            "MATCH (a:A) WITH * MATCH (b:B) WHERE a.dup = b.dup + 0 AND {v}[a.i] = {v}[b.j] AND a.i <= b.j
              AND b.j > 1 AND a.i < 50 RETURN a.i, b.j"
         ),
         &format!(
-            "MATCH (a:A) MATCH (b:B) WHERE coalesce(a.dup = b.dup + 0, false)
+            "MATCH (a:A) WITH * MATCH (b:B) WHERE coalesce(a.dup = b.dup + 0, false)
              AND coalesce({v}[a.i] = {v}[b.j], false) AND a.i <= b.j AND b.j > 1 AND a.i < 50
              RETURN a.i, b.j"
         ),
@@ -127,15 +127,15 @@ fn several_keys_other_conjuncts_and_an_expanded_segment() {
     // The segment expands; the key reads its far end, the output its relationship.
     same_rows(
         &db,
-        "MATCH (a:A) MATCH (b:B)-[r:R]->(c:C) WHERE a.i % 5 = c.k % 5 RETURN a.i, b.j, r.w, c.k",
-        "MATCH (a:A) MATCH (b:B)-[r:R]->(c:C) WHERE coalesce(a.i % 5 = c.k % 5, false)
+        "MATCH (a:A) WITH * MATCH (b:B)-[r:R]->(c:C) WHERE a.i % 5 = c.k % 5 RETURN a.i, b.j, r.w, c.k",
+        "MATCH (a:A) WITH * MATCH (b:B)-[r:R]->(c:C) WHERE coalesce(a.i % 5 = c.k % 5, false)
          RETURN a.i, b.j, r.w, c.k",
     );
     // Aggregated above, with a part between the join's sides left as a nested loop.
     same_rows(
         &db,
-        "MATCH (a:A) MATCH (x:C) MATCH (b:B) WHERE a.i + x.k = b.j * 2 RETURN count(*), sum(a.i + b.j)",
-        "MATCH (a:A) MATCH (x:C) MATCH (b:B) WHERE coalesce(a.i + x.k = b.j * 2, false)
+        "MATCH (a:A) WITH * MATCH (x:C) WITH * MATCH (b:B) WHERE a.i + x.k = b.j * 2 RETURN count(*), sum(a.i + b.j)",
+        "MATCH (a:A) WITH * MATCH (x:C) WITH * MATCH (b:B) WHERE coalesce(a.i + x.k = b.j * 2, false)
          RETURN count(*), sum(a.i + b.j)",
     );
 }
@@ -144,22 +144,25 @@ fn several_keys_other_conjuncts_and_an_expanded_segment() {
 fn empty_sides_join_nothing_and_keys_fail_as_before() {
     let db = graph("empty");
     for q in [
-        "MATCH (a:Missing) MATCH (b:B) WHERE a.i = b.j + 0 RETURN a, b",
-        "MATCH (a:A) MATCH (b:Missing) WHERE a.i = b.j + 0 RETURN a, b",
+        "MATCH (a:Missing) WITH * MATCH (b:B) WHERE a.i = b.j + 0 RETURN a, b",
+        "MATCH (a:A) WITH * MATCH (b:Missing) WHERE a.i = b.j + 0 RETURN a, b",
     ] {
         assert!(joins(&db, q), "{q}: {:?}", plan(&db, q));
         assert!(run(&db, q).is_empty(), "{q}");
     }
     // An empty side means the other side's keys are never computed (no division by zero),
     // as in the nested loop.
-    assert!(run(&db, "MATCH (a:A) MATCH (b:Missing) WHERE a.i / 0 = b.j + 0 RETURN a").is_empty());
-    assert!(run(&db, "MATCH (a:Missing) MATCH (b:B) WHERE a.i = b.j / 0 RETURN a").is_empty());
+    assert!(run(&db, "MATCH (a:A) WITH * MATCH (b:Missing) WHERE a.i / 0 = b.j + 0 RETURN a")
+        .is_empty());
+    assert!(
+        run(&db, "MATCH (a:Missing) WITH * MATCH (b:B) WHERE a.i = b.j / 0 RETURN a").is_empty()
+    );
     for q in [
-        "MATCH (a:A) MATCH (b:B) WHERE a.i / 0 = b.j + 0 RETURN a.i",
-        "MATCH (a:A) MATCH (b:B) WHERE a.i = b.j / 0 RETURN a.i",
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i / 0 = b.j + 0 RETURN a.i",
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j / 0 RETURN a.i",
         // Every right key is null (nothing to keep), yet the left keys are computed, as the
         // nested loop computed them against every right row.
-        "MATCH (a:A) MATCH (b:B) WHERE a.i / 0 = b.missing + 0 RETURN a.i",
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i / 0 = b.missing + 0 RETURN a.i",
     ] {
         assert!(joins(&db, q));
         let err = db.execute(q, &BTreeMap::new()).expect_err(q);
@@ -172,12 +175,13 @@ fn a_conjunct_that_may_fail_keeps_the_nested_loop() {
     let db = graph("fail");
     // The nested loop divides for every pair, so b.j = 3 raises; a join would divide only
     // for pairs with equal keys (never b.j = 3 with a.i = 3 + 40) and hide it.
-    let q = "MATCH (a:A) MATCH (b:B) WHERE a.i = b.j + 40 AND a.i / (b.j - 3) > 100 RETURN a.i";
+    let q =
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 40 AND a.i / (b.j - 3) > 100 RETURN a.i";
     assert!(!joins(&db, q), "{:?}", plan(&db, q));
     let err = db.execute(q, &BTreeMap::new()).expect_err(q);
     assert_eq!(err.kind, ErrorKind::Arithmetic, "{q}: {err}");
     // A comparison cannot fail: it may run above the join.
-    let q = "MATCH (a:A) MATCH (b:B) WHERE a.i = b.j + 0 AND a.dup < b.dup RETURN a.i";
+    let q = "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 AND a.dup < b.dup RETURN a.i";
     assert!(joins(&db, q), "{:?}", plan(&db, q));
 }
 
@@ -193,7 +197,8 @@ fn joins_inside_subqueries_and_under_writes() {
          RETURN z.n, a.i, b.j",
     );
     // Every joined pair gets its relationship.
-    let q = "MATCH (a:A) MATCH (b:B) WHERE a.i = b.j + 0 CREATE (a)-[:J]->(b) RETURN count(*)";
+    let q =
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 CREATE (a)-[:J]->(b) RETURN count(*)";
     assert!(joins(&db, q));
     assert_eq!(run(&db, q), vec![vec![ResultValue::Int(VALUES.len() as i64)]]);
     let created = "MATCH (a:A)-[:J]->(b:B) WHERE a.i = b.j RETURN count(*)";
@@ -209,7 +214,7 @@ fn joins_inside_subqueries_and_under_writes() {
 #[test]
 fn explain_shows_the_join_and_its_estimate() {
     let db = graph("explain");
-    let lines = plan(&db, "MATCH (a:A) MATCH (b:B) WHERE a.i = b.j + 0 RETURN a.i");
+    let lines = plan(&db, "MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 RETURN a.i");
     let join = lines.iter().find(|o| o.starts_with("HashJoin")).unwrap();
     assert!(join.contains("on [#0 = #1] binds #1"), "{lines:?}");
     // The build side is a scan over one row, not over the probe side's rows.
@@ -236,23 +241,23 @@ fn an_aggregation_reading_only_the_left_side_counts_matches_as_the_joined_rows_w
     for aggregation in aggregations {
         same_rows(
             &db,
-            &format!("MATCH (a:A) MATCH (b:B) WHERE a.dup = b.dup + 0 RETURN {aggregation}"),
+            &format!("MATCH (a:A) WITH * MATCH (b:B) WHERE a.dup = b.dup + 0 RETURN {aggregation}"),
             &format!(
-                "MATCH (a:A) MATCH (b:B) WHERE coalesce(a.dup = b.dup + 0, false) RETURN {aggregation}"
+                "MATCH (a:A) WITH * MATCH (b:B) WHERE coalesce(a.dup = b.dup + 0, false) RETURN {aggregation}"
             ),
         );
     }
     // A left row joining nothing, and a right side of no rows at all: one empty group.
     same_rows(
         &db,
-        "MATCH (a:A) MATCH (b:B) WHERE a.dup + 10 = b.dup + 0 RETURN count(*), sum(a.i), collect(a.i)",
-        "MATCH (a:A) MATCH (b:B) WHERE coalesce(a.dup + 10 = b.dup + 0, false)
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE a.dup + 10 = b.dup + 0 RETURN count(*), sum(a.i), collect(a.i)",
+        "MATCH (a:A) WITH * MATCH (b:B) WHERE coalesce(a.dup + 10 = b.dup + 0, false)
          RETURN count(*), sum(a.i), collect(a.i)",
     );
     same_rows(
         &db,
-        "MATCH (a:A) MATCH (b:Missing) WHERE a.dup = b.dup + 0 RETURN count(*), a.dup AS d",
-        "MATCH (a:A) MATCH (b:Missing) WHERE coalesce(a.dup = b.dup + 0, false) RETURN count(*), a.dup AS d",
+        "MATCH (a:A) WITH * MATCH (b:Missing) WHERE a.dup = b.dup + 0 RETURN count(*), a.dup AS d",
+        "MATCH (a:A) WITH * MATCH (b:Missing) WHERE coalesce(a.dup = b.dup + 0, false) RETURN count(*), a.dup AS d",
     );
     // A sum overflows as it would row by row: after enough joined rows, not at once.
     // 14 joined rows: 14 tenths of the largest integer overflow, 14 twentieths do not.
@@ -261,7 +266,7 @@ fn an_aggregation_reading_only_the_left_side_counts_matches_as_the_joined_rows_w
         [(format!("sum({max} / 10 + a.i)"), true), (format!("sum({max} / 20 + a.i)"), false)]
     {
         let join = format!(
-            "MATCH (a:A) MATCH (b:B) WHERE a.dup = b.dup + 0 AND a.i < 3 RETURN {aggregation}"
+            "MATCH (a:A) WITH * MATCH (b:B) WHERE a.dup = b.dup + 0 AND a.i < 3 RETURN {aggregation}"
         );
         let got = db.execute(&join, &BTreeMap::new());
         let reference = join.replace("a.dup = b.dup + 0", "coalesce(a.dup = b.dup + 0, false)");

@@ -94,6 +94,24 @@ pub fn bind_statement(
     })
 }
 
+/// The longest run of `MATCH` clauses at the start of `clauses` that can be matched as one
+/// join: not optional, plain parts only (no `shortestPath`), a `WHERE` only on the last. Each
+/// as its pattern and `WHERE`.
+fn match_group(clauses: &[Clause]) -> Vec<(&ast::Pattern, Option<&ast::Expr>)> {
+    let mut group = Vec::new();
+    for clause in clauses {
+        let Clause::Match { optional: false, pattern, where_, .. } = clause else { break };
+        if pattern.parts.iter().any(|p| p.kind != ast::PathKind::Plain) {
+            break;
+        }
+        group.push((pattern, where_.as_ref()));
+        if where_.is_some() {
+            break;
+        }
+    }
+    group
+}
+
 /// Binding state for one statement.
 pub(crate) struct Binder<'a> {
     pub(crate) catalog: &'a dyn Catalog,
@@ -140,7 +158,17 @@ impl Binder<'_> {
     ) -> Result<(Plan, Vec<String>, bool), PlanError> {
         let mut scope = outer.clone();
         let mut plan = leaf;
-        for clause in &query.clauses {
+        let mut at = 0;
+        while let Some(clause) = query.clauses.get(at) {
+            let group = match_group(&query.clauses[at..]);
+            if group.len() > 1 {
+                let patterns: Vec<&ast::Pattern> = group.iter().map(|(p, _)| *p).collect();
+                let where_ = group.last().and_then(|(_, w)| *w);
+                plan = self.match_group(plan, &mut scope, &patterns, where_)?;
+                at += group.len();
+                continue;
+            }
+            at += 1;
             if let Clause::Return { projection, .. } = clause {
                 let (p, columns, slots) = self.projection(plan, &mut scope, projection, None)?;
                 if let Some(sink) = sink.as_deref_mut() {

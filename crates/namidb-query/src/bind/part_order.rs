@@ -4,7 +4,9 @@
 //! person for `a` and expands from each; matched the other way round it looks up one `b`,
 //! expands to its friends and only checks their label. The parts of a pattern are a join, so
 //! any order yields the same rows (in another order, which Cypher leaves open without
-//! `ORDER BY`).
+//! `ORDER BY`). Consecutive `MATCH` clauses are such a join too when only the last has a
+//! `WHERE` (`Binder::match_group`): their parts are ordered together, and relationships stay
+//! distinct within each clause only.
 //!
 //! The order is chosen by cost, with the model `EXPLAIN` prints: a candidate order is bound
 //! on its own (from the outer scope, onto one argument row), the `WHERE` conjuncts it can
@@ -47,6 +49,7 @@ impl Binder<'_> {
         &mut self,
         scope: &Scope,
         parts: &[PatternPart],
+        clause_of: &[usize],
         where_: Option<&ast::Expr>,
         equalities: &[(String, String)],
     ) -> Vec<usize> {
@@ -58,8 +61,9 @@ impl Binder<'_> {
         if let Some(w) = where_ {
             ast_conjuncts(w, &mut conjuncts);
         }
-        let mut cost =
-            |order: &[usize]| self.order_cost(scope, parts, order, &conjuncts, equalities);
+        let mut cost = |order: &[usize]| {
+            self.order_cost(scope, (parts, clause_of), order, &conjuncts, equalities)
+        };
         let Some(written_cost) = cost(&written) else { return written };
         let (best, best_cost) =
             if parts.len() <= EXHAUSTIVE_PARTS {
@@ -107,14 +111,21 @@ impl Binder<'_> {
     fn order_cost(
         &mut self,
         scope: &Scope,
-        parts: &[PatternPart],
+        (parts, clause_of): (&[PatternPart], &[usize]),
         order: &[usize],
         conjuncts: &[&ast::Expr],
         equalities: &[(String, String)],
     ) -> Option<f64> {
         let next_slot = self.next_slot;
         let mut trial_scope = scope.clone();
-        let trial = self.pattern_parts(Plan::Argument, &mut trial_scope, parts, order, equalities);
+        let trial = self.pattern_parts(
+            Plan::Argument,
+            &mut trial_scope,
+            parts,
+            clause_of,
+            order,
+            equalities,
+        );
         let plan = trial.ok().map(|(plan, _)| {
             // Conjuncts reading a variable the order has not bound yet are left out.
             let readable: Vec<Expr> =

@@ -146,23 +146,51 @@ impl Binder<'_> {
         parts: &[PatternPart],
         where_: Option<&ast::Expr>,
     ) -> Result<(Plan, PatternSlots), PlanError> {
+        let clause_of = vec![0; parts.len()];
         let equalities = where_equalities(where_);
-        let order = self.part_order(scope, parts, where_, &equalities);
-        self.pattern_parts(plan, scope, parts, &order, &equalities)
+        let order = self.part_order(scope, parts, &clause_of, where_, &equalities);
+        self.pattern_parts(plan, scope, parts, &clause_of, &order, &equalities)
     }
 
-    /// The plan matching `parts` in `order` (indexes into `parts`) after `plan`.
+    /// Consecutive `MATCH` clauses, only the last with a `WHERE`, matched as one join: their
+    /// parts are ordered together ([`Binder::part_order`]); relationships are distinct within
+    /// each clause, as written.
+    pub(crate) fn match_group(
+        &mut self,
+        plan: Plan,
+        scope: &mut Scope,
+        patterns: &[&Pattern],
+        where_: Option<&ast::Expr>,
+    ) -> Result<Plan, PlanError> {
+        let parts: Vec<PatternPart> = patterns.iter().flat_map(|p| p.parts.clone()).collect();
+        let clause_of: Vec<usize> = patterns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| std::iter::repeat_n(i, p.parts.len()))
+            .collect();
+        let equalities = where_equalities(where_);
+        let order = self.part_order(scope, &parts, &clause_of, where_, &equalities);
+        let plan = self.pattern_parts(plan, scope, &parts, &clause_of, &order, &equalities)?.0;
+        let predicate = where_.map(|w| self.expr(w, scope)).transpose()?;
+        Ok(filter(plan, predicate))
+    }
+
+    /// The plan matching `parts` in `order` (indexes into `parts`) after `plan`; `clause_of`
+    /// says which `MATCH` each part belongs to (relationships are distinct within one).
     pub(crate) fn pattern_parts(
         &mut self,
         mut plan: Plan,
         scope: &mut Scope,
         parts: &[PatternPart],
+        clause_of: &[usize],
         order: &[usize],
         equalities: &[(String, String)],
     ) -> Result<(Plan, PatternSlots), PlanError> {
         let mut slots = PatternSlots::default();
-        let mut pattern_rels: Vec<Expr> = Vec::new();
-        for part in order.iter().filter_map(|&i| parts.get(i)) {
+        // Per clause, its relationship slots.
+        let mut pattern_rels: std::collections::BTreeMap<usize, Vec<Expr>> = Default::default();
+        for (part, clause) in order.iter().filter_map(|&i| Some((parts.get(i)?, clause_of.get(i)?)))
+        {
             if part.kind != ast::PathKind::Plain {
                 plan = self.shortest_path_part(plan, scope, part)?;
                 continue;
@@ -185,7 +213,7 @@ impl Binder<'_> {
             for (i, (rel, _)) in element.chain.iter().enumerate() {
                 let slot = self.variable_slot(scope, rel.variable.as_ref());
                 let bound = bound_at_start.contains(&slot);
-                pattern_rels.push(Expr::Slot(slot));
+                pattern_rels.entry(*clause).or_default().push(Expr::Slot(slot));
                 let props = self.property_map(&rel.properties, scope)?;
                 let mut types: Vec<String> = Vec::new();
                 for t in &rel.types {
@@ -266,10 +294,10 @@ impl Binder<'_> {
                     Plan::Project { input: Box::new(plan), items: vec![(slot, Expr::Path(parts))] };
             }
         }
-        if pattern_rels.len() > 1 {
+        for rels in pattern_rels.into_values().filter(|rels| rels.len() > 1) {
             plan = Plan::Filter {
                 input: Box::new(plan),
-                predicate: Expr::Call("__distinct_relationships".into(), pattern_rels),
+                predicate: Expr::Call("__distinct_relationships".into(), rels),
             };
         }
         Ok((plan, slots))

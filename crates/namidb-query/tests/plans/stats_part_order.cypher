@@ -15,3 +15,9 @@ MATCH (a:Person), (b:Tag), (c:Person {id: 1}), (d:Tag {name: 'x'}), (e:Person {i
 MATCH (p:Person {id: 1}) OPTIONAL MATCH (t:Tag), (p)-[:HAS_TAG]->(t) RETURN t
 ---
 MATCH (a:Person) WHERE EXISTS { MATCH (t:Tag), (a)-[:HAS_TAG]->(t) } RETURN a
+---
+MATCH (t:Tag) MATCH (p:Person {id: 3})-[:HAS_TAG]->(t) RETURN p
+---
+MATCH (a:Person)-[r:KNOWS]->(b) MATCH (c:Person {id: 1})-[s:KNOWS]->(d) WHERE d.age = 3 RETURN a
+---
+MATCH (a:Person) WITH * MATCH (b:Person {id: 1})-[:KNOWS]->(a) RETURN a
