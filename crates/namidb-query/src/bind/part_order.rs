@@ -65,39 +65,26 @@ impl Binder<'_> {
             self.order_cost(scope, (parts, clause_of), order, &conjuncts, equalities)
         };
         let Some(written_cost) = cost(&written) else { return written };
-        let (best, best_cost) =
-            if parts.len() <= EXHAUSTIVE_PARTS {
-                permutations(parts.len())
-                    .into_iter()
-                    .filter_map(|order| cost(&order).map(|c| (order, c)))
-                    .fold((written.clone(), written_cost), |best, next| {
-                        if next.1 < best.1 {
-                            next
-                        } else {
-                            best
-                        }
-                    })
-            } else {
-                let mut order: Vec<usize> = Vec::new();
-                let mut last = written_cost;
-                while order.len() < parts.len() {
-                    let step = (0..parts.len())
-                        .filter(|i| !order.contains(i))
-                        .filter_map(|i| {
-                            let mut prefix = order.clone();
-                            prefix.push(i);
-                            cost(&prefix).map(|c| (i, c))
-                        })
-                        .fold(None, |best: Option<(usize, f64)>, next| match best {
-                            Some(b) if b.1 <= next.1 => Some(b),
-                            _ => Some(next),
-                        });
-                    let Some((i, c)) = step else { return written };
-                    order.push(i);
-                    last = c;
-                }
-                (order, last)
-            };
+        let (best, best_cost) = if parts.len() <= EXHAUSTIVE_PARTS {
+            let costed = permutations(parts.len())
+                .into_iter()
+                .filter_map(|order| cost(&order).map(|c| (order, c)));
+            cheapest(costed).unwrap_or((written.clone(), written_cost))
+        } else {
+            let mut order: Vec<usize> = Vec::new();
+            let mut last = written_cost;
+            while order.len() < parts.len() {
+                let steps = (0..parts.len()).filter(|i| !order.contains(i)).filter_map(|i| {
+                    let mut prefix = order.clone();
+                    prefix.push(i);
+                    cost(&prefix).map(|c| (i, c))
+                });
+                let Some((i, c)) = cheapest(steps) else { return written };
+                order.push(i);
+                last = c;
+            }
+            (order, last)
+        };
         if best_cost < written_cost * MARGIN && written_cost - best_cost >= MIN_GAIN {
             best
         } else {
@@ -149,6 +136,14 @@ fn plan_cost(plan: &Plan, rows: &HashMap<*const Plan, f64>) -> f64 {
         _ => 0.0,
     };
     own + lookups + plan.children().into_iter().map(|c| plan_cost(c, rows)).sum::<f64>()
+}
+
+/// The candidate of least cost, the first of equals.
+fn cheapest<T>(candidates: impl Iterator<Item = (T, f64)>) -> Option<(T, f64)> {
+    candidates.fold(None, |best, next| match best {
+        Some(b) if b.1 <= next.1 => Some(b),
+        _ => Some(next),
+    })
 }
 
 /// The conjuncts of a `WHERE` (`a AND b AND c` → `[a, b, c]`).
