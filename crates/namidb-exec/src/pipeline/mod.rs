@@ -279,6 +279,13 @@ fn prepare(
     Ok(Some(pipeline))
 }
 
+/// The cores a pipeline may use, asked of the system once: on Linux the answer reads cgroup
+/// files, several system calls that would otherwise cost every statement tens of microseconds.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// The output rows of `pipeline`, compiled from `shape`, run over `input` on every core.
 fn run_pipelined(
     shape: &shape::Shape<'_>,
@@ -286,8 +293,7 @@ fn run_pipelined(
     input: &[Row],
     ctx: &ExecContext<'_>,
 ) -> Result<Vec<Row>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let groups = pipeline.run(input, threads, ctx)?;
+    let groups = pipeline.run(input, cores(), ctx)?;
     if let Some(cache) = ctx.projections {
         cache.count_pipelined(false);
     }
