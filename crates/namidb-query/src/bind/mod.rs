@@ -97,7 +97,7 @@ pub fn bind_statement(
 /// The longest run of `MATCH` clauses at the start of `clauses` that can be matched as one
 /// join: not optional, plain parts only (no `shortestPath`), a `WHERE` only on the last. Each
 /// as its pattern and `WHERE`.
-fn match_group(clauses: &[Clause]) -> Vec<(&ast::Pattern, Option<&ast::Expr>)> {
+fn joinable_matches(clauses: &[Clause]) -> Vec<(&ast::Pattern, Option<&ast::Expr>)> {
     let mut group = Vec::new();
     for clause in clauses {
         let Clause::Match { optional: false, pattern, where_, .. } = clause else { break };
@@ -160,7 +160,7 @@ impl Binder<'_> {
         let mut plan = leaf;
         let mut at = 0;
         while let Some(clause) = query.clauses.get(at) {
-            let group = match_group(&query.clauses[at..]);
+            let group = joinable_matches(&query.clauses[at..]);
             if group.len() > 1 {
                 let patterns: Vec<&ast::Pattern> = group.iter().map(|(p, _)| *p).collect();
                 let where_ = group.last().and_then(|(_, w)| *w);

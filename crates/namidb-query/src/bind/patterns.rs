@@ -107,9 +107,7 @@ impl Binder<'_> {
             let inner = filter(inner, predicate);
             return Ok(Plan::Optional { input: Box::new(plan), inner: Box::new(inner) });
         }
-        let plan = self.pattern_plan_where(plan, scope, &pattern.parts, where_)?.0;
-        let predicate = where_.map(|w| self.expr(w, scope)).transpose()?;
-        Ok(filter(plan, predicate))
+        self.match_group(plan, scope, &[pattern], where_)
     }
 
     /// A subquery plan for a pattern (over the current row) with an optional `WHERE`, and the
@@ -152,9 +150,9 @@ impl Binder<'_> {
         self.pattern_parts(plan, scope, parts, &clause_of, &order, &equalities)
     }
 
-    /// Consecutive `MATCH` clauses, only the last with a `WHERE`, matched as one join: their
-    /// parts are ordered together ([`Binder::part_order`]); relationships are distinct within
-    /// each clause, as written.
+    /// One `MATCH` clause, or consecutive ones with a `WHERE` only on the last, matched as one
+    /// join: their parts are ordered together ([`Binder::part_order`]); relationships are
+    /// distinct within each clause, as written.
     pub(crate) fn match_group(
         &mut self,
         plan: Plan,
