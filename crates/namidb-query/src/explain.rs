@@ -35,7 +35,7 @@ pub fn estimated_lines<'p>(plan: &'p Plan, stats: &dyn Statistics) -> Vec<(&'p P
 /// The lines of [`explain`], each with the plan node it describes (for annotating).
 pub fn explain_lines(plan: &Plan) -> Vec<(&Plan, String)> {
     let mut out = Vec::new();
-    collect_lines(&mut out, plan, 0);
+    collect_lines(&mut out, plan, 0, false);
     out
 }
 
@@ -96,15 +96,31 @@ fn details(plan: &Plan) -> String {
     }
 }
 
-fn collect_lines<'p>(out: &mut Vec<(&'p Plan, String)>, plan: &'p Plan, depth: usize) {
+/// `counted`: `plan` is a join whose matches the aggregation above counts
+/// ([`crate::counted_join`]).
+fn collect_lines<'p>(
+    out: &mut Vec<(&'p Plan, String)>,
+    plan: &'p Plan,
+    depth: usize,
+    counted: bool,
+) {
     let d = details(plan);
     let mut line = format!("{}{}", "  ".repeat(depth), plan.name());
+    if counted {
+        line.push_str(" counted");
+    }
     if !d.is_empty() {
         let _ = write!(line, " {d}");
     }
     out.push((plan, line));
+    let counts = match plan {
+        Plan::Aggregate { input, keys, aggregates } => {
+            crate::counted_join::counts_join_matches(input, keys, aggregates)
+        }
+        _ => false,
+    };
     for child in plan.children() {
-        collect_lines(out, child, depth + 1);
+        collect_lines(out, child, depth + 1, counts);
     }
 }
 

@@ -16,6 +16,7 @@
 
 mod bind;
 pub mod catalog;
+pub mod counted_join;
 mod error;
 pub mod estimate;
 pub mod explain;

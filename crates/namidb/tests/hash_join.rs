@@ -220,6 +220,16 @@ fn explain_shows_the_join_and_its_estimate() {
     // The build side is a scan over one row, not over the probe side's rows.
     let below: Vec<&String> = lines.iter().skip_while(|o| !o.starts_with("HashJoin")).collect();
     assert!(below.iter().filter(|o| o.starts_with("Unit")).count() == 2, "{lines:?}");
+    assert!(!join.contains("counted"), "{lines:?}");
+    // An aggregation reading only the left side counts the join's matches: EXPLAIN says so,
+    // and not when it reads the right side.
+    let counted = |q: &str| {
+        let lines = plan(&db, q);
+        lines.iter().find(|o| o.starts_with("HashJoin")).unwrap().starts_with("HashJoin counted")
+    };
+    assert!(counted("MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 RETURN count(*)"));
+    assert!(counted("MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 RETURN a.dup, sum(a.i)"));
+    assert!(!counted("MATCH (a:A) WITH * MATCH (b:B) WHERE a.i = b.j + 0 RETURN sum(b.j)"));
 }
 
 #[test]

@@ -160,7 +160,7 @@ pub(crate) fn aggregate<'p>(
 }
 
 /// The aggregation of `aggregate`, an `Aggregate` over a `HashJoin` that
-/// [`super::hash_join::countable`] accepts, folding the join's left rows (from `left`, its
+/// [`namidb_query::counted_join::counts_join_matches`] accepts, folding the join's left rows (from `left`, its
 /// operator) by how many right rows each joins (`argument`: a subquery's outer row).
 pub(crate) fn over_counted_join<'p>(
     aggregate: &'p namidb_query::Plan,

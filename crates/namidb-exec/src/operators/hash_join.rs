@@ -7,7 +7,8 @@
 //! whose keys are `=` to its own, in right-side order: the rows a nested loop under the filter
 //! `l = r` would yield, in the same order.
 //!
-//! Under an aggregation that reads nothing the right side binds ([`countable`]), the joined
+//! Under an aggregation that reads nothing the right side binds
+//! ([`namidb_query::counted_join::counts_join_matches`]), the joined
 //! rows need not be built: a [`JoinCounter`] gives each left row the number of right rows it
 //! joins, and the aggregation folds the left row in that many times
 //! ([`crate::aggregate::Accumulator::add_weighted`]). A fan-out of `n × m` pairs then costs
@@ -15,8 +16,6 @@
 
 use std::hash::Hasher;
 
-use namidb_query::expr::AggregateCall;
-use namidb_query::optimize::slots_read;
 use namidb_query::{Expr, Plan};
 use namidb_value::compare::equals;
 use namidb_value::join_hash::join_hash;
@@ -135,29 +134,6 @@ pub(crate) fn hash_join<'p>(
             Ok(())
         }),
     )
-}
-
-/// Whether an aggregation with `keys` and `aggregates` over `input` can count its join's
-/// matches instead of building them: `input` is a `HashJoin` and no key or argument reads a
-/// slot its right side binds, holds a subquery, or calls `rand()` (a joined row's value would
-/// differ from its left row's).
-pub(crate) fn countable(
-    input: &Plan,
-    keys: &[(usize, Expr)],
-    aggregates: &[(usize, AggregateCall)],
-) -> bool {
-    let Plan::HashJoin { right_slots, .. } = input else { return false };
-    let mut exprs = keys.iter().map(|(_, e)| e).chain(aggregates.iter().flat_map(|(_, c)| &c.args));
-    exprs.all(|e| {
-        slots_read(e).is_some_and(|read| read.iter().all(|s| !right_slots.contains(s)))
-            && !calls_rand(e)
-    })
-}
-
-fn calls_rand(e: &Expr) -> bool {
-    let mut found = matches!(e, Expr::Call(name, _) if name.eq_ignore_ascii_case("rand"));
-    namidb_query::optimize::visit_children(e, &mut |child| found |= calls_rand(child));
-    found
 }
 
 /// The number of right rows of a `HashJoin` each left row joins (see the module docs).

@@ -154,7 +154,7 @@ pub(crate) fn build<'p>(
             crate::pipeline::pipelinable_chain(plan, relational::project(sub(input), items), ctx)
         }
         Plan::Aggregate { input, keys, aggregates }
-            if hash_join::countable(input, keys, aggregates) =>
+            if namidb_query::counted_join::counts_join_matches(input, keys, aggregates) =>
         {
             match hash_aggregate::over_counted_join(plan, sub, argument) {
                 Some(op) => op,

@@ -7,3 +7,5 @@ MATCH (a:Person), (b:Person) WHERE a.age = b.id RETURN a, b
 MATCH (a:Person), (b:Person) WHERE a.age < b.age RETURN a, b
 ---
 CREATE (n:Person {id: 1}) WITH n MATCH (m:Person) WHERE m.age + 1 = n.age RETURN m
+---
+MATCH (a:Person), (b:Person) WHERE a.age = b.age + 1 RETURN a.age, count(*)
