@@ -15,6 +15,7 @@
 //! combine as a union through their sketches ([`DistinctSketch`]; summed, capped by the count,
 //! for files written before sketches), and the memtables are not counted.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -71,27 +72,23 @@ pub struct PropertyStatistics {
 }
 
 impl PropertyStatistics {
-    /// Adds one file's figures to these (a label's figures so far: `count` 0 before the
-    /// first file, since a file records a property only when some node has it).
+    /// Adds another file's figures to these (a label's figures from the files before it).
     fn add(&mut self, other: &PropertyStatistics) {
-        let first = self.count == 0;
         self.count += other.count;
         self.min = min_of(self.min, other.min);
         self.max = max_of(self.max, other.max);
-        self.sketch = match (first, self.sketch.take(), &other.sketch) {
-            (true, _, theirs) => theirs.clone(),
-            (false, Some(mut mine), Some(theirs)) => {
+        self.sketch = match (self.sketch.take(), &other.sketch) {
+            (Some(mut mine), Some(theirs)) => {
                 mine.merge(theirs);
                 Some(mine)
             }
             _ => None,
         };
         let at_least = self.distinct.max(other.distinct);
-        self.distinct = match (&self.sketch, first) {
-            (_, true) => other.distinct,
+        self.distinct = match &self.sketch {
             // The union holds at least the larger file's values, at most every node's.
-            (Some(sketch), false) => (sketch.estimate().round() as u64).max(at_least),
-            (None, false) => self.distinct + other.distinct,
+            Some(sketch) => (sketch.estimate().round() as u64).max(at_least),
+            None => self.distinct + other.distinct,
         }
         .min(self.count);
     }
@@ -247,7 +244,13 @@ impl GraphStatistics {
         for label in &labels {
             *self.labels.entry(label.clone()).or_default() += stats.live;
             for (key, property) in &stats.properties {
-                self.properties.entry((label.clone(), key.clone())).or_default().add(property);
+                match self.properties.entry((label.clone(), key.clone())) {
+                    // A label's first file: its figures as they are.
+                    Entry::Vacant(v) => {
+                        v.insert(property.clone());
+                    }
+                    Entry::Occupied(mut o) => o.get_mut().add(property),
+                }
             }
         }
     }

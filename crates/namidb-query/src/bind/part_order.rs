@@ -12,24 +12,25 @@
 //! on its own (from the outer scope, onto one argument row), the `WHERE` conjuncts it can
 //! already read are put above it, the result is optimized as the statement will be (lookups,
 //! pushed filters, hash joins), and its cost is the sum of every operator's estimated rows
-//! ([`crate::estimate`]) plus [`LOOKUP_ROWS`] per index lookup. Up to [`EXHAUSTIVE_PARTS`] parts every order is tried; beyond, the
-//! order grows greedily, each step adding the part that makes the cheapest prefix. The order
-//! as written is kept unless another is cheaper by more than [`MARGIN`] and [`MIN_GAIN`] rows,
-//! so figures that barely differ do not reorder a query's rows. Within a part, the node a chain starts from is chosen
-//! by [`super::start`].
+//! ([`crate::estimate`]) plus [`LOOKUP_ROWS`] per index lookup. Up to [`EXHAUSTIVE_PARTS`]
+//! parts every order is tried; beyond, the order grows greedily, each step adding the part
+//! that makes the cheapest prefix. The order as written is kept unless another is cheaper by
+//! more than [`MARGIN`] and [`MIN_GAIN`] rows, so figures that barely differ do not reorder a
+//! query's rows. Within a part, the node a chain starts from is chosen by [`super::start`].
 //!
 //! Patterns with a `shortestPath` part keep their written order: such a part is planned for
 //! ends bound by the parts before it.
 
 use std::collections::HashMap;
 
-use namidb_cypher_syntax::ast::{self, BinaryOp, ExprKind, PatternPart};
+use namidb_cypher_syntax::ast::{self, PatternPart};
 
 use super::patterns::filter;
+use super::start::where_conjuncts;
 use super::{Binder, Scope};
 use crate::estimate::estimate;
 use crate::expr::Expr;
-use crate::optimize::optimize;
+use crate::optimize::{conjunction, optimize};
 use crate::plan::Plan;
 
 /// Patterns with up to this many parts have every order costed.
@@ -57,19 +58,19 @@ impl Binder<'_> {
         if parts.len() < 2 || parts.iter().any(|p| p.kind != ast::PathKind::Plain) {
             return written;
         }
-        let mut conjuncts = Vec::new();
-        if let Some(w) = where_ {
-            ast_conjuncts(w, &mut conjuncts);
-        }
+        let conjuncts = where_conjuncts(where_);
         let mut cost = |order: &[usize]| {
             self.order_cost(scope, (parts, clause_of), order, &conjuncts, equalities)
         };
         let Some(written_cost) = cost(&written) else { return written };
         let (best, best_cost) = if parts.len() <= EXHAUSTIVE_PARTS {
-            let costed = permutations(parts.len())
+            // The first permutation is the written order, costed already.
+            let others = permutations(parts.len())
                 .into_iter()
+                .skip(1)
                 .filter_map(|order| cost(&order).map(|c| (order, c)));
-            cheapest(costed).unwrap_or((written.clone(), written_cost))
+            cheapest(std::iter::once((written.clone(), written_cost)).chain(others))
+                .unwrap_or((written.clone(), written_cost))
         } else {
             let mut order: Vec<usize> = Vec::new();
             let mut last = written_cost;
@@ -117,7 +118,7 @@ impl Binder<'_> {
             // Conjuncts reading a variable the order has not bound yet are left out.
             let readable: Vec<Expr> =
                 conjuncts.iter().filter_map(|c| self.expr(c, &trial_scope).ok()).collect();
-            filter(plan, readable.into_iter().reduce(Expr::and))
+            filter(plan, conjunction(readable))
         });
         self.next_slot = next_slot;
         let plan = optimize(plan?);
@@ -144,17 +145,6 @@ fn cheapest<T>(candidates: impl Iterator<Item = (T, f64)>) -> Option<(T, f64)> {
         Some(b) if b.1 <= next.1 => Some(b),
         _ => Some(next),
     })
-}
-
-/// The conjuncts of a `WHERE` (`a AND b AND c` → `[a, b, c]`).
-fn ast_conjuncts<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
-    match &e.kind {
-        ExprKind::Binary(BinaryOp::And, a, b) => {
-            ast_conjuncts(a, out);
-            ast_conjuncts(b, out);
-        }
-        _ => out.push(e),
-    }
 }
 
 /// Every order of `0..n`, the written order first.

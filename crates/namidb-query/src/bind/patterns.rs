@@ -13,6 +13,7 @@ use super::start::{chain_steps, where_equalities};
 use super::{Binder, Scope};
 use crate::error::PlanError;
 use crate::expr::{BinaryOp, Expr, PathPart};
+use crate::optimize::conjunction;
 use crate::plan::{CreateNode, CreatePattern, CreateRel, Direction, Expand, Plan};
 
 /// A bound relationship pattern: slot, types, from-node index, to-node index, direction,
@@ -54,10 +55,6 @@ pub(crate) fn filter(plan: Plan, predicate: Option<Expr>) -> Plan {
         None => plan,
         Some(predicate) => Plan::Filter { input: Box::new(plan), predicate },
     }
-}
-
-fn conjunction(predicates: Vec<Expr>) -> Option<Expr> {
-    predicates.into_iter().reduce(Expr::and)
 }
 
 /// Equality filters for a property map on the entity in `slot`.

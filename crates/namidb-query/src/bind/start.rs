@@ -34,19 +34,33 @@ pub(crate) fn chain_steps(start: usize, len: usize) -> Vec<(usize, usize)> {
 /// parameter, as `(v, k)`.
 pub(crate) fn where_equalities(where_: Option<&ast::Expr>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if let Some(w) = where_ {
-        collect_equalities(w, &mut out);
+    for conjunct in where_conjuncts(where_) {
+        equality(conjunct, &mut out);
     }
     out
 }
 
-fn collect_equalities(e: &ast::Expr, out: &mut Vec<(String, String)>) {
-    let pair = match &e.kind {
-        ExprKind::Binary(BinaryOp::And, a, b) => {
-            collect_equalities(a, out);
-            collect_equalities(b, out);
-            return;
+/// The conjuncts of a `WHERE` (`a AND b AND c` → `[a, b, c]`; none without one).
+pub(crate) fn where_conjuncts(where_: Option<&ast::Expr>) -> Vec<&ast::Expr> {
+    fn split<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+        match &e.kind {
+            ExprKind::Binary(BinaryOp::And, a, b) => {
+                split(a, out);
+                split(b, out);
+            }
+            _ => out.push(e),
         }
+    }
+    let mut out = Vec::new();
+    if let Some(w) = where_ {
+        split(w, &mut out);
+    }
+    out
+}
+
+/// `e` as `(v, k)` when it is `v.k = value` with a literal or parameter value.
+fn equality(e: &ast::Expr, out: &mut Vec<(String, String)>) {
+    let pair = match &e.kind {
         ExprKind::Binary(BinaryOp::Eq, a, b) => (&**a, &**b),
         ExprKind::Comparison(a, rest) if rest.len() == 1 && rest[0].0 == BinaryOp::Eq => {
             (&**a, &rest[0].1)
