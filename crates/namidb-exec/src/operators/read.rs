@@ -104,20 +104,32 @@ pub(crate) fn node_by_property<'p>(
 /// answers instead: the lookup cannot, or it expects more than [`LOOKUP_MATCHES`] nodes
 /// (`per_key` per key).
 fn selective_keys(probe: &Value, any_of: bool, per_key: f64) -> Option<Vec<IndexKey>> {
-    probe_keys(probe, any_of).filter(|keys| per_key * keys.len() as f64 <= LOOKUP_MATCHES)
+    selective_within(probe, any_of, per_key, LOOKUP_MATCHES)
 }
 
-/// Whether `plan`, a `NodeScan` or a `NodeByProperty` over the unit row, answers with every
-/// node of its labels (the filter above checks the rest): a scan does, and so does a lookup
-/// that would scan ([`selective_keys`]; one whose value raises an error is left to the row
-/// operator, which raises it).
+/// The keys a lookup of `probe` probes, `None` when it expects more than `limit` nodes.
+fn selective_within(
+    probe: &Value,
+    any_of: bool,
+    per_key: f64,
+    limit: f64,
+) -> Option<Vec<IndexKey>> {
+    probe_keys(probe, any_of).filter(|keys| per_key * keys.len() as f64 <= limit)
+}
+
+/// Whether `plan`, a `NodeScan` or a `NodeByProperty` over the unit row, is better answered
+/// with every node of its labels (the filter above checks the rest): a scan is, and so is a
+/// lookup expecting more matches than [`start_lookup_limit`] (one whose value raises an error
+/// is left to the row operator, which raises it).
 pub(crate) fn scans_whole_label(plan: &Plan, ctx: &ExecContext<'_>) -> bool {
     match plan {
         Plan::NodeScan { .. } => true,
         Plan::NodeByProperty { labels, property, value, any_of, .. } => {
             let unit = vec![Value::Null; ctx.width];
             let Ok(probe) = eval(value, &unit, ctx) else { return false };
-            selective_keys(&probe, *any_of, matches_per_key(labels, property, ctx)).is_none()
+            let per_key = matches_per_key(labels, property, ctx);
+            let limit = start_lookup_limit(labels, ctx);
+            selective_within(&probe, *any_of, per_key, limit).is_none()
         }
         _ => false,
     }
@@ -125,6 +137,30 @@ pub(crate) fn scans_whole_label(plan: &Plan, ctx: &ExecContext<'_>) -> bool {
 
 /// Expected matches past which a property lookup costs more than a label scan.
 const LOOKUP_MATCHES: f64 = 4096.0;
+
+/// Nodes a filtered scan of a built projection passes over in the time a lookup takes per
+/// match (an index probe and a point read: about a microsecond; the pipelined scan: a few
+/// nanoseconds a node).
+const PROJECTED_NODES_PER_MATCH: f64 = 256.0;
+
+/// Expected matches past which a lookup starting a pipeline costs more than a filtered scan:
+/// [`LOOKUP_MATCHES`], or less when the snapshot's projection is built already and the label
+/// is small enough for its scan to take less time than the lookup's matches (the scan then
+/// costs no build).
+fn start_lookup_limit(labels: &[String], ctx: &ExecContext<'_>) -> f64 {
+    let lsn = ctx.graph.snapshot().lsn().get();
+    let built = ctx.graph.projection().is_some()
+        || ctx.projections.is_some_and(|c| c.current(lsn).is_some());
+    if !built || ctx.graph.has_writes() {
+        return LOOKUP_MATCHES;
+    }
+    let statistics = ctx.graph.snapshot().statistics();
+    let nodes = match labels.first() {
+        Some(label) => statistics.labels.get(label).copied().unwrap_or(0),
+        None => statistics.nodes,
+    };
+    (nodes as f64 / PROJECTED_NODES_PER_MATCH).min(LOOKUP_MATCHES)
+}
 
 /// The nodes with `labels` expected to hold any one value of `property`, from the statistics
 /// of the first (most selective) label: its nodes with the property over their distinct
