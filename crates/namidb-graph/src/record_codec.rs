@@ -249,12 +249,29 @@ pub fn put_properties(out: &mut Vec<u8>, properties: &Properties) {
 pub fn property_of(bytes: &[u8], key: &str) -> Result<Option<PropertyValue>, CodecError> {
     let mut reader = Reader::new(bytes);
     expect_version(&mut reader)?;
+    entry_of(&mut reader, key)
+}
+
+/// The value of `key` in an encoded node record ([`encode_node`]), without decoding the rest
+/// (its labels are skipped, as [`property_of`] skips other entries).
+pub fn node_property_of(bytes: &[u8], key: &str) -> Result<Option<PropertyValue>, CodecError> {
+    let mut reader = Reader::new(bytes);
+    expect_version(&mut reader)?;
+    for _ in 0..reader.length()? {
+        let len = reader.length()?;
+        reader.take(len)?;
+    }
+    entry_of(&mut reader, key)
+}
+
+/// The value of `key` among the map entries at `reader` (ordered by key).
+fn entry_of(reader: &mut Reader<'_>, key: &str) -> Result<Option<PropertyValue>, CodecError> {
     for _ in 0..reader.length()? {
         let len = reader.length()?;
         let name = reader.take(len)?;
         match name.cmp(key.as_bytes()) {
-            std::cmp::Ordering::Less => skip_value(&mut reader, 1)?,
-            std::cmp::Ordering::Equal => return read_value(&mut reader, 1).map(Some),
+            std::cmp::Ordering::Less => skip_value(reader, 1)?,
+            std::cmp::Ordering::Equal => return read_value(reader, 1).map(Some),
             std::cmp::Ordering::Greater => return Ok(None),
         }
     }
@@ -483,8 +500,11 @@ mod tests {
             probes in proptest::collection::vec("[a-e]{0,3}", 1..6),
         ) {
             let bytes = encode_properties(&properties);
+            let labels = probes.clone();
+            let node = encode_node(&NodeRecord { labels, properties: properties.clone() });
             for key in properties.keys().chain(&probes) {
                 prop_assert_eq!(property_of(&bytes, key).unwrap(), properties.get(key).cloned());
+                prop_assert_eq!(node_property_of(&node, key).unwrap(), properties.get(key).cloned());
             }
         }
 
@@ -493,6 +513,7 @@ mod tests {
             let _ = decode_node(&bytes);
             let _ = decode_properties(&bytes);
             let _ = property_of(&bytes, "k");
+            let _ = node_property_of(&bytes, "k");
         }
 
         #[test]

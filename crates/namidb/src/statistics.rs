@@ -1,18 +1,18 @@
 //! The planner's view of the store's statistics: [`namidb_query::Statistics`] over the figures
-//! the SSTs carry in the manifest ([`GraphStatistics`]), and the catalog a statement is bound
-//! with (registered procedures plus those figures).
+//! the SSTs carry in the manifest plus those of the memtables ([`GraphStatistics`]), and the
+//! catalog a statement is bound with (registered procedures plus those figures).
 
 use std::sync::Arc;
 
 use namidb_graph::{GraphSnapshot, GraphStatistics};
 use namidb_query::{Catalog, ProcedureSignature, Statistics};
 
-/// The store's statistics as the planner asks for them. A figure the SSTs do not have (no SST
-/// yet, or a label never flushed) is `None`, and the planner guesses.
+/// The store's statistics as the planner asks for them. Before anything is written every
+/// figure is `None`, and the planner guesses.
 pub(crate) struct PlannerStatistics(pub(crate) Arc<GraphStatistics>);
 
 impl PlannerStatistics {
-    /// The figures of the SSTs `snapshot` reads.
+    /// The figures of the SSTs and memtables `snapshot` reads.
     pub(crate) fn of(snapshot: &GraphSnapshot) -> PlannerStatistics {
         PlannerStatistics(snapshot.statistics())
     }
@@ -21,7 +21,7 @@ impl PlannerStatistics {
         self.0.properties.get(&(label.to_owned(), property.to_owned()))
     }
 
-    /// Whether any SST carried figures.
+    /// Whether anything is counted.
     fn known(&self) -> bool {
         self.0.nodes > 0 || !self.0.types.is_empty()
     }

@@ -19,6 +19,8 @@ mod flush;
 mod gc;
 mod ingest;
 mod lease;
+mod memtable_index;
+mod memtable_statistics;
 mod node_scan;
 mod outputs;
 mod property_lookup;
@@ -122,6 +124,11 @@ pub(crate) struct StoreInner {
     pub(crate) sst_seq: AtomicU64,
     /// The statistics of the last SST set asked about, by a fingerprint of its SST names.
     pub(crate) statistics: parking_lot::Mutex<Option<(u64, Arc<GraphStatistics>)>>,
+    /// The statistics of the memtables read so far, and the last sum with the SSTs'.
+    pub(crate) memtable_statistics:
+        parking_lot::Mutex<memtable_statistics::MemtableStatisticsCache>,
+    /// The memtables' value indexes of the properties looked up so far.
+    pub(crate) memtable_indexes: parking_lot::Mutex<memtable_index::MemtableIndexes>,
     /// The schema object as this handle last read or wrote it (it only grows, so what it
     /// holds is in the stored one too): a flush with nothing new skips the GET.
     pub(crate) known_schema: parking_lot::Mutex<Option<crate::schema::GraphSchema>>,
@@ -170,6 +177,8 @@ impl GraphStore {
             snapshots: Arc::default(),
             sst_seq: AtomicU64::new(0),
             statistics: parking_lot::Mutex::new(None),
+            memtable_statistics: Default::default(),
+            memtable_indexes: Default::default(),
             known_schema: parking_lot::Mutex::new(None),
             sst_files: parking_lot::Mutex::new(None),
         });
@@ -194,9 +203,9 @@ impl GraphStore {
     }
 
     /// The planner statistics of the newest state this handle has seen (without registering a
-    /// snapshot: nothing is read but the manifest in memory).
+    /// snapshot: nothing is read but the manifest and the memtables in memory).
     pub fn statistics(&self) -> Arc<GraphStatistics> {
-        self.inner.statistics(self.inner.db.snapshot().manifest())
+        self.inner.statistics(self.inner.db.snapshot().state())
     }
 
     /// Picks up other writers' commits and SSTs, then returns a snapshot.

@@ -9,8 +9,8 @@
 //! and the column's bloom filter (integer and string columns carry one per row group) must
 //! admit it. So a cold lookup of a key-like value fetches the blooms and one row group's column,
 //! not the whole column. A [`PropertyLookup`] holds, once per statement, the files a snapshot
-//! can see (with the blooms and indexes loaded so far) and an index of the memtables; probing it
-//! yields candidate ids, and each candidate is confirmed with a point read of its newest
+//! can see (with the blooms and indexes loaded so far) and an index of each memtable (kept and
+//! extended across statements: `memtable_index`); probing it yields candidate ids, and each candidate is confirmed with a point read of its newest
 //! version at the snapshot, so superseded versions, deletions, removed labels and hash
 //! collisions all drop out there. The answer is exact.
 //!
@@ -26,10 +26,9 @@ use parquet::bloom_filter::Sbbf;
 use super::cache::{CacheKey, CacheKind};
 use super::snapshot::GraphSnapshot;
 use crate::error::GraphError;
-use crate::keys::{parse_node_key, NODE_PREFIX};
 use crate::model::{NodeId, NodeRecord, PropertyValue};
 use crate::node_sst::{decode_labels, ColumnKind, NodeColumns, RemoteNodeSst};
-use crate::record_codec::{decode_node, property_of};
+use crate::record_codec::property_of;
 use namidb_storage::layout::SstKind;
 
 /// Largest magnitude at which every integer is exactly a float.
@@ -86,7 +85,7 @@ impl IndexKey {
     }
 
     /// A hash that is the same in every process run (the std SipHash with fixed keys).
-    fn stable_hash(&self) -> u64 {
+    pub(crate) fn stable_hash(&self) -> u64 {
         let mut hasher = std::hash::DefaultHasher::new();
         self.hash(&mut hasher);
         hasher.finish()
@@ -114,13 +113,18 @@ const LOADS_IN_FLIGHT: usize = 16;
 
 /// (value hash, node id) pairs sorted by hash: candidates, confirmed by a point read.
 #[derive(Debug, Default)]
-struct HashIndex(Vec<(u64, u64)>);
+pub(crate) struct HashIndex(Vec<(u64, u64)>);
 
 impl HashIndex {
-    fn from_pairs(mut pairs: Vec<(u64, u64)>) -> HashIndex {
+    pub(crate) fn from_pairs(mut pairs: Vec<(u64, u64)>) -> HashIndex {
         pairs.sort_unstable();
         pairs.dedup();
         HashIndex(pairs)
+    }
+
+    /// The pairs, sorted.
+    pub(crate) fn pairs(&self) -> &[(u64, u64)] {
+        &self.0
     }
 
     fn candidates(&self, hash: u64) -> impl Iterator<Item = u64> + '_ {
@@ -140,8 +144,9 @@ pub struct PropertyLookup {
     property: String,
     /// Every node SST the snapshot sees that may hold such nodes and has the property.
     files: Vec<FileLookup>,
-    /// The same over the memtables' node versions (tombstones are confirmed away).
-    memtable: HashIndex,
+    /// The same over each memtable's node versions (superseded versions and tombstones are
+    /// confirmed away; `memtable_index`).
+    memtables: Vec<Arc<HashIndex>>,
 }
 
 impl PropertyLookup {
@@ -209,21 +214,18 @@ impl GraphSnapshot {
                 Some(FileLookup::new(sst, leaf, kind))
             })
             .collect();
-        let mut pairs = Vec::new();
-        let start = [NODE_PREFIX];
-        let end = [NODE_PREFIX + 1];
-        for (key, value) in self.snapshot.state().memtable_scan(&start, Some(&end), self.lsn()) {
-            let (Some(id), Some(value)) = (parse_node_key(&key), value) else { continue };
-            let record = decode_node(&value).map_err(GraphError::CorruptRecord)?;
-            if let Some(k) = record.properties.get(property).and_then(IndexKey::of_stored) {
-                pairs.push((k.stable_hash(), id.0));
-            }
-        }
+        let memtables = self
+            .snapshot
+            .state()
+            .memtables()
+            .filter(|m| !m.is_empty())
+            .map(|m| self.inner.memtable_index(m, property, self.lsn()))
+            .collect::<Result<_, _>>()?;
         Ok(PropertyLookup {
             labels: labels.to_vec(),
             property: property.to_owned(),
             files,
-            memtable: HashIndex::from_pairs(pairs),
+            memtables,
         })
     }
 
@@ -290,7 +292,7 @@ impl GraphSnapshot {
         let mut ids: Vec<u64> = indexes
             .iter()
             .map(|i| &**i)
-            .chain([&lookup.memtable])
+            .chain(lookup.memtables.iter().map(|i| &**i))
             .flat_map(|index| index.candidates(hash))
             .collect();
         ids.sort_unstable();

@@ -13,7 +13,8 @@
 //! the manifest is already in memory. The sums are estimates, by design: a node with versions
 //! in two levels counts twice until compaction merges them, distinct counts of several files
 //! combine as a union through their sketches ([`DistinctSketch`]; summed, capped by the count,
-//! for files written before sketches), and the memtables are not counted.
+//! for files written before sketches). The memtables' figures are added on top
+//! (`memtable_statistics`), computed the same way from what a flush of them would write.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -29,7 +30,7 @@ use super::snapshot::{GraphSnapshot, EDGE_REVERSE};
 use super::StoreInner;
 
 use crate::edge_sst::EdgeVersion;
-use crate::model::PropertyValue;
+use crate::model::{NodeRecord, PropertyValue, RelKey};
 use crate::node_sst::{decode_labels, NodeVersion};
 
 /// What one SST holds, as the manifest records it.
@@ -144,35 +145,72 @@ fn numeric(value: &PropertyValue) -> Option<f64> {
 
 /// The statistics of node versions sorted by id, newest first (as a node SST holds them).
 pub(crate) fn node_statistics(versions: &[NodeVersion]) -> SstStatistics {
-    let mut stats = SstStatistics::default();
-    let mut values: BTreeMap<&str, (rustc_hash::FxHashSet<u64>, DistinctSketch)> = BTreeMap::new();
+    let mut figures = NodeFigures::default();
     let mut previous = None;
     for version in versions {
         if previous == Some(version.id) {
             continue;
         }
         previous = Some(version.id);
-        let Some(record) = &version.record else { continue };
-        stats.live += 1;
+        if let Some(record) = &version.record {
+            figures.add_live(record);
+        }
+    }
+    figures.finish()
+}
+
+/// The figures of live nodes, added one node (its newest version) at a time: a node SST's, or
+/// those of one label set in a memtable.
+#[derive(Default)]
+pub(crate) struct NodeFigures {
+    live: u64,
+    properties: BTreeMap<String, PropertyFigures>,
+}
+
+/// One property's figures while they are gathered: the hashes of its values (the exact
+/// distinct count of one file) beside their sketch (what combines across files).
+#[derive(Default)]
+struct PropertyFigures {
+    stats: PropertyStatistics,
+    exact: rustc_hash::FxHashSet<u64>,
+    sketch: DistinctSketch,
+}
+
+impl NodeFigures {
+    /// Counts one live node.
+    pub(crate) fn add_live(&mut self, record: &NodeRecord) {
+        self.live += 1;
         for (key, value) in &record.properties {
-            let entry = stats.properties.entry(key.clone()).or_default();
-            entry.count += 1;
+            // Looked up before inserting: a key is allocated once per file, not once per node.
+            if !self.properties.contains_key(key) {
+                self.properties.insert(key.clone(), PropertyFigures::default());
+            }
+            let Some(figures) = self.properties.get_mut(key) else { continue };
+            let stats = &mut figures.stats;
+            stats.count += 1;
             let number = numeric(value);
-            entry.min = min_of(entry.min, number);
-            entry.max = max_of(entry.max, number);
+            stats.min = min_of(stats.min, number);
+            stats.max = max_of(stats.max, number);
             let hash = value_hash(value);
-            let (exact, sketch) = values.entry(key).or_default();
-            exact.insert(hash);
-            sketch.insert_hash(hash);
+            figures.exact.insert(hash);
+            figures.sketch.insert_hash(hash);
         }
     }
-    for (key, (exact, sketch)) in values {
-        if let Some(entry) = stats.properties.get_mut(key) {
-            entry.distinct = exact.len() as u64;
-            entry.sketch = Some(sketch);
-        }
+
+    /// The figures of the nodes counted.
+    pub(crate) fn finish(self) -> SstStatistics {
+        let properties = self
+            .properties
+            .into_iter()
+            .map(|(key, figures)| {
+                let distinct = figures.exact.len() as u64;
+                let stats =
+                    PropertyStatistics { distinct, sketch: Some(figures.sketch), ..figures.stats };
+                (key, stats)
+            })
+            .collect();
+        SstStatistics { live: self.live, properties, ..SstStatistics::default() }
     }
-    stats
 }
 
 /// The statistics of edge versions in any order.
@@ -188,27 +226,53 @@ pub(crate) fn edge_statistics(versions: &[EdgeVersion]) -> SstStatistics {
             *slot = version;
         }
     }
-    type Degrees = (rustc_hash::FxHashMap<u64, u64>, rustc_hash::FxHashMap<u64, u64>);
-    let mut by_type: BTreeMap<&str, Degrees> = BTreeMap::new();
+    let mut figures = EdgeFigures::default();
     for version in newest.values().filter(|v| v.properties.is_some()) {
-        let (out, into) = by_type.entry(version.rel.rel_type.as_str()).or_default();
-        *out.entry(version.rel.src.0).or_default() += 1;
-        *into.entry(version.rel.dst.0).or_default() += 1;
+        figures.add_live(&version.rel);
     }
-    let types = by_type
-        .into_iter()
-        .map(|(rel_type, (out, into))| {
-            let stats = TypeStatistics {
-                count: out.values().sum(),
-                sources: out.len() as u64,
-                targets: into.len() as u64,
-                max_out: out.values().copied().max().unwrap_or(0),
-                max_in: into.values().copied().max().unwrap_or(0),
-            };
-            (rel_type.to_owned(), stats)
-        })
-        .collect();
-    SstStatistics { types, ..SstStatistics::default() }
+    figures.finish()
+}
+
+/// Out- and in-degrees per node of one relationship type.
+type Degrees = (rustc_hash::FxHashMap<u64, u64>, rustc_hash::FxHashMap<u64, u64>);
+
+/// The figures of live relationships, added one relationship at a time: an edge SST's, or a
+/// memtable's.
+#[derive(Default)]
+pub(crate) struct EdgeFigures {
+    by_type: BTreeMap<String, Degrees>,
+}
+
+impl EdgeFigures {
+    /// Counts one live relationship.
+    pub(crate) fn add_live(&mut self, rel: &RelKey) {
+        if !self.by_type.contains_key(&rel.rel_type) {
+            self.by_type.insert(rel.rel_type.clone(), Degrees::default());
+        }
+        if let Some((out, into)) = self.by_type.get_mut(&rel.rel_type) {
+            *out.entry(rel.src.0).or_default() += 1;
+            *into.entry(rel.dst.0).or_default() += 1;
+        }
+    }
+
+    /// The figures of the relationships counted.
+    pub(crate) fn finish(self) -> SstStatistics {
+        let types = self
+            .by_type
+            .into_iter()
+            .map(|(rel_type, (out, into))| {
+                let stats = TypeStatistics {
+                    count: out.values().sum(),
+                    sources: out.len() as u64,
+                    targets: into.len() as u64,
+                    max_out: out.values().copied().max().unwrap_or(0),
+                    max_in: into.values().copied().max().unwrap_or(0),
+                };
+                (rel_type, stats)
+            })
+            .collect();
+        SstStatistics { types, ..SstStatistics::default() }
+    }
 }
 
 /// The statistics as the manifest stores them (`None` when there is nothing to say).
@@ -219,7 +283,7 @@ pub(crate) fn to_manifest(stats: &SstStatistics) -> Option<serde_json::Value> {
     serde_json::to_value(stats).ok()
 }
 
-/// The whole graph as the SSTs of one manifest version describe it.
+/// The whole graph as the SSTs of one manifest version and the memtables above it describe it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphStatistics {
     /// Live nodes.
@@ -240,8 +304,14 @@ impl GraphStatistics {
     pub(crate) fn add_node_sst(&mut self, partition: &str, stats: Option<&serde_json::Value>) {
         let Some(stats) = self.parse(stats) else { return };
         let labels = decode_labels(partition).unwrap_or_default();
+        self.add_nodes(&labels, &stats);
+    }
+
+    /// Adds the figures of nodes with `labels` (one node SST's, or one label set's in a
+    /// memtable).
+    pub(crate) fn add_nodes(&mut self, labels: &[String], stats: &SstStatistics) {
         self.nodes += stats.live;
-        for label in &labels {
+        for label in labels {
             *self.labels.entry(label.clone()).or_default() += stats.live;
             for (key, property) in &stats.properties {
                 match self.properties.entry((label.clone(), key.clone())) {
@@ -258,6 +328,11 @@ impl GraphStatistics {
     /// Adds one edge SST's summary.
     pub(crate) fn add_edge_sst(&mut self, stats: Option<&serde_json::Value>) {
         let Some(stats) = self.parse(stats) else { return };
+        self.add_edges(&stats);
+    }
+
+    /// Adds the figures of relationships (one edge SST's, or a memtable's).
+    pub(crate) fn add_edges(&mut self, stats: &SstStatistics) {
         for (rel_type, t) in &stats.types {
             self.types.entry(rel_type.clone()).or_default().add(t);
         }
@@ -273,15 +348,16 @@ impl GraphStatistics {
 }
 
 impl GraphSnapshot {
-    /// The statistics of the SSTs the snapshot names (no request: they are in the manifest).
+    /// The statistics of what the snapshot reads: the SSTs its manifest names (no request:
+    /// the figures are in the manifest) and its memtables (`memtable_statistics`).
     pub fn statistics(&self) -> Arc<GraphStatistics> {
-        self.inner.statistics(self.snapshot.manifest())
+        self.inner.statistics(self.snapshot.state())
     }
 }
 
 impl StoreInner {
     /// The statistics of the SSTs `manifest` names, summed once per SST set and shared.
-    pub(crate) fn statistics(&self, manifest: &Manifest) -> Arc<GraphStatistics> {
+    pub(crate) fn sst_statistics(&self, manifest: &Manifest) -> Arc<GraphStatistics> {
         let mut hasher = std::hash::DefaultHasher::new();
         for (kind, _, sst) in manifest.ssts.all() {
             (kind == SstKind::Node, sst.id.as_str()).hash(&mut hasher);
@@ -312,7 +388,7 @@ impl StoreInner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{NodeId, NodeRecord, RelId, RelKey};
+    use crate::model::{NodeId, RelId};
 
     fn node(id: u64, lsn: u64, age: Option<i64>) -> NodeVersion {
         let record = age.map(|a| {
