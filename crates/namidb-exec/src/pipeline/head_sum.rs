@@ -79,7 +79,7 @@ impl Pipeline {
         ctx: &ExecContext<'_>,
     ) -> Result<()> {
         let step = head.step;
-        let Some(Step::Expand { from, to, rel, sides, .. }) = self.steps.get(step) else {
+        let Some(Step::Expand { from, sides, .. }) = self.steps.get(step) else {
             return Ok(());
         };
         let node = w.tuple[*from] as u32;
@@ -87,6 +87,22 @@ impl Pipeline {
         for (&(t, side), &crosses) in sides.iter().zip(&head.crosses) {
             let Some(adjacency) = self.types.get(t as usize) else { continue };
             let rows = side.rows(adjacency);
+            if head.tests.is_empty() && !crosses && side != Side::IncomingNotLoop {
+                // No test on the entries: a tight loop adding the known counts, the walk only
+                // for loops and unknown counts.
+                let range = rows.range(node);
+                let Some(neighbours) = rows.neighbours.get(range.clone()) else { continue };
+                for (i, &other) in range.zip(neighbours) {
+                    let count = memo.counts.get(other as usize).map(|c| c.load(Ordering::Relaxed));
+                    match count {
+                        Some(count) if count != UNKNOWN && other != node => {
+                            total += i64::from(count);
+                        }
+                        _ => self.walk_entry(step, (t, rows.position(i), other), w, groups, ctx)?,
+                    }
+                }
+                continue;
+            }
             for i in rows.range(node) {
                 let Some(&other) = rows.neighbours.get(i) else { continue };
                 if side == Side::IncomingNotLoop && other == node {
@@ -101,13 +117,7 @@ impl Pipeline {
                     Some(count) if count != UNKNOWN && !crosses && other != node => {
                         total += i64::from(count);
                     }
-                    _ => {
-                        // The ordinary walk: through the filters into the counted tail.
-                        w.tuple[*rel] = u64::from(t) << 32 | u64::from(position);
-                        w.tuple[*to] = u64::from(other);
-                        groups.step_rows[step] += 1;
-                        self.walk(step + 1, w, groups, ctx)?;
-                    }
+                    _ => self.walk_entry(step, (t, position, other), w, groups, ctx)?,
                 }
             }
         }
@@ -115,5 +125,22 @@ impl Pipeline {
             self.add_counted(total, w, groups, ctx)?;
         }
         Ok(())
+    }
+
+    /// The ordinary walk of one entry (type index, relationship position, node reached) of
+    /// the hop at `step`: through the filters into the counted tail.
+    fn walk_entry(
+        &self,
+        step: usize,
+        (t, position, other): (u32, u32, u32),
+        w: &mut Walk,
+        groups: &mut Groups,
+        ctx: &ExecContext<'_>,
+    ) -> Result<()> {
+        let Some(Step::Expand { to, rel, .. }) = self.steps.get(step) else { return Ok(()) };
+        w.tuple[*rel] = u64::from(t) << 32 | u64::from(position);
+        w.tuple[*to] = u64::from(other);
+        groups.step_rows[step] += 1;
+        self.walk(step + 1, w, groups, ctx)
     }
 }
