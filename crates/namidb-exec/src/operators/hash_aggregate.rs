@@ -32,6 +32,9 @@ struct HashAggregate<'p> {
     groups: Vec<Vec<Accumulator>>,
     /// Over a counted join: each input row's weight.
     counter: Option<JoinCounter<'p>>,
+    /// The row each group's row starts from: a subquery's outer row (`Argument`), whose
+    /// variables the subquery's result rows carry on.
+    base: Row,
     done: bool,
 }
 
@@ -118,21 +121,26 @@ impl Operator for HashAggregate<'_> {
         let out: Vec<Row> = keys
             .into_iter()
             .zip(std::mem::take(&mut self.groups))
-            .map(|(key, accs)| group_row(ctx.width, &key_slots, key, &aggregate_slots, accs))
+            .map(|(key, accs)| {
+                group_row(ctx.width, &self.base, &key_slots, key, &aggregate_slots, accs)
+            })
             .collect();
         Ok(Some(out).filter(|rows| !rows.is_empty()))
     }
 }
 
-/// The output row of one group: its key values and finished aggregates in their slots.
+/// The output row of one group: `base` (a subquery's outer row; empty at the top) with its key
+/// values and finished aggregates in their slots.
 pub(crate) fn group_row(
     width: usize,
+    base: &[Value],
     key_slots: &[usize],
     key: Vec<GroupKey>,
     aggregate_slots: &[usize],
     accumulators: Vec<Accumulator>,
 ) -> Row {
-    let mut row = vec![Value::Null; width];
+    let mut row = base.to_vec();
+    row.resize(width.max(row.len()), Value::Null);
     for (slot, GroupKey(v)) in key_slots.iter().zip(key) {
         row[*slot] = v;
     }
@@ -142,11 +150,13 @@ pub(crate) fn group_row(
     row
 }
 
-/// Groups the input by `keys` and computes `aggregates` per group, into their slots.
+/// Groups the input by `keys` and computes `aggregates` per group, into their slots of rows
+/// that start from `argument` (a subquery's outer row).
 pub(crate) fn aggregate<'p>(
     input: Box<dyn Operator + 'p>,
     keys: &'p [(usize, Expr)],
     aggregates: &'p [(usize, AggregateCall)],
+    argument: &Row,
 ) -> Box<dyn Operator + 'p> {
     Box::new(HashAggregate {
         input,
@@ -155,6 +165,7 @@ pub(crate) fn aggregate<'p>(
         index: FxHashMap::default(),
         groups: Vec::new(),
         counter: None,
+        base: argument.clone(),
         done: false,
     })
 }
@@ -177,6 +188,7 @@ pub(crate) fn over_counted_join<'p>(
         index: FxHashMap::default(),
         groups: Vec::new(),
         counter: Some(counter),
+        base: argument.clone(),
         done: false,
     }))
 }

@@ -212,14 +212,16 @@ pub(crate) fn build_chain<'p>(
 }
 
 /// The row operator of `plan`, an `Aggregate`, `Distinct`, `TopN` or `Optional`, over `input`
-/// (the operator of its input). (Any other plan is passed over.)
+/// (the operator of its input; `argument`: a subquery's outer row). (Any other plan is passed
+/// over.)
 pub(crate) fn build_end<'p>(
     plan: &'p Plan,
     input: Box<dyn Operator + 'p>,
+    argument: &Row,
 ) -> Box<dyn Operator + 'p> {
     match plan {
         Plan::Aggregate { keys, aggregates, .. } => {
-            hash_aggregate::aggregate(input, keys, aggregates)
+            hash_aggregate::aggregate(input, keys, aggregates, argument)
         }
         Plan::Distinct { slots, .. } => relational::distinct(input, Some(slots)),
         Plan::TopN { input: below, keys, skip, limit } => {

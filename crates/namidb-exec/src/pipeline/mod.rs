@@ -61,12 +61,21 @@ pub(crate) fn pipelinable<'p>(
     ctx: &ExecContext<'_>,
 ) -> Box<dyn Operator + 'p> {
     let shape = ctx.projections.and_then(|_| shape::shape(plan));
-    let Some(shape) = shape else { return build_end(plan, build(input, argument, ctx)) };
+    let Some(shape) = shape else {
+        return build_end(plan, build(input, argument, ctx), argument);
+    };
     let source = match shape.start {
-        Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx))),
+        Start::Scan { .. } => Source::Ready(build_end(plan, build(input, argument, ctx), argument)),
         Start::Rows(below) => Source::Rows { plan, input: build(below, argument, ctx) },
     };
-    Box::new(Pipelined { shape: Some(shape), source, done: false, deferring: None, stepping: None })
+    Box::new(Pipelined {
+        shape: Some(shape),
+        source,
+        argument: argument.clone(),
+        done: false,
+        deferring: None,
+        stepping: None,
+    })
 }
 
 /// `plan`, the top of a filtered chain over a label scan ([`shape::chain_shape`]) whose row
@@ -85,7 +94,15 @@ pub(crate) fn pipelinable_chain<'p>(
         return rows;
     }
     let source = Source::Ready(rows);
-    Box::new(Pipelined { shape: Some(shape), source, done: false, deferring: None, stepping: None })
+    Box::new(Pipelined {
+        shape: Some(shape),
+        source,
+        // A chain emits its rows as they are; no group row is built.
+        argument: Row::new(),
+        done: false,
+        deferring: None,
+        stepping: None,
+    })
 }
 
 /// Whether a label scan of `labels` is better read from the graph's projection: one is built
@@ -126,6 +143,8 @@ struct Pipelined<'p> {
     /// `None` once tried (then `source` answers unless `done`).
     shape: Option<shape::Shape<'p>>,
     source: Source<'p>,
+    /// A subquery's outer row, which an aggregation's rows start from.
+    argument: Row,
     done: bool,
     /// The LSN a row-started chain runs on rows at for want of a projection: the time its
     /// rows take counts towards building one ([`ProjectionCache::defer`]).
@@ -209,7 +228,7 @@ impl Operator for Pipelined<'_> {
                 self.stepping = Some(Stepping { pipeline, run, input, fused, emits: chain });
                 return self.next(ctx);
             }
-            let out = run_pipelined(&shape, &pipeline, &input, ctx)?;
+            let out = run_pipelined(&shape, &pipeline, &input, &self.argument, ctx)?;
             self.done = true;
             return Ok(Some(out).filter(|rows| !rows.is_empty()));
         }
@@ -224,7 +243,7 @@ impl Operator for Pipelined<'_> {
                     Plan::Optional { .. } => rows,
                     _ => build_chain(&shape.fused, rows, ctx),
                 };
-                Source::Ready(build_end(plan, below))
+                Source::Ready(build_end(plan, below, &self.argument))
             }
             ready => ready,
         };
@@ -291,6 +310,7 @@ fn run_pipelined(
     shape: &shape::Shape<'_>,
     pipeline: &compile::Pipeline,
     input: &[Row],
+    argument: &Row,
     ctx: &ExecContext<'_>,
 ) -> Result<Vec<Row>> {
     let groups = pipeline.run(input, cores(), ctx)?;
@@ -317,7 +337,7 @@ fn run_pipelined(
         .keys
         .into_iter()
         .zip(groups.accumulators)
-        .map(|(key, accs)| group_row(ctx.width, &key_slots, key, &aggregate_slots, accs))
+        .map(|(key, accs)| group_row(ctx.width, argument, &key_slots, key, &aggregate_slots, accs))
         .collect();
     Ok(out)
 }
