@@ -143,21 +143,31 @@ impl Memtable {
         if self.versions.is_empty() {
             return Vec::new();
         }
+        self.newest_in(start, end, at).collect()
+    }
+
+    /// [`Memtable::scan`] as it goes: the newest version at or below `at` of every key in
+    /// `start..end`, tombstones included, in key order.
+    pub fn newest_in(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        at: Lsn,
+    ) -> impl Iterator<Item = (Bytes, Option<Bytes>)> + '_ {
         let probe = VersionKey { key: Bytes::copy_from_slice(start), lsn: Lsn(u64::MAX) };
-        let mut out: Vec<(Bytes, Option<Bytes>)> = Vec::new();
+        let end = end.map(Bytes::copy_from_slice);
         let mut last_key: Option<Bytes> = None;
-        for entry in self.versions.range(probe..) {
-            let version = entry.key();
-            if end.is_some_and(|end| version.key.as_ref() >= end) {
-                break;
-            }
-            if version.lsn > at || last_key.as_ref() == Some(&version.key) {
-                continue;
-            }
-            last_key = Some(version.key.clone());
-            out.push((version.key.clone(), entry.value().clone()));
-        }
-        out
+        self.versions
+            .range(probe..)
+            .take_while(move |entry| end.as_ref().is_none_or(|end| entry.key().key < *end))
+            .filter_map(move |entry| {
+                let version = entry.key();
+                if version.lsn > at || last_key.as_ref() == Some(&version.key) {
+                    return None;
+                }
+                last_key = Some(version.key.clone());
+                Some((version.key.clone(), entry.value().clone()))
+            })
     }
 
     /// The smallest key in `start..end` with any version, tombstones included.

@@ -148,17 +148,10 @@ const PROJECTED_NODES_PER_MATCH: f64 = 256.0;
 /// is small enough for its scan to take less time than the lookup's matches (the scan then
 /// costs no build).
 fn start_lookup_limit(labels: &[String], ctx: &ExecContext<'_>) -> f64 {
-    let lsn = ctx.graph.snapshot().lsn().get();
-    let built = ctx.graph.projection().is_some()
-        || ctx.projections.is_some_and(|c| c.current(lsn).is_some());
-    if !built || ctx.graph.has_writes() {
+    if !crate::pipeline::projection_built(ctx) || ctx.graph.has_writes() {
         return LOOKUP_MATCHES;
     }
-    let statistics = ctx.graph.snapshot().statistics();
-    let nodes = match labels.first() {
-        Some(label) => statistics.labels.get(label).copied().unwrap_or(0),
-        None => statistics.nodes,
-    };
+    let nodes = crate::pipeline::label_nodes(&ctx.graph.snapshot().statistics(), labels);
     (nodes as f64 / PROJECTED_NODES_PER_MATCH).min(LOOKUP_MATCHES)
 }
 

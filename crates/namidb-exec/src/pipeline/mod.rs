@@ -111,19 +111,27 @@ pub(crate) fn pipelinable_chain<'p>(
 /// node's record for the scan costs more than building the projection, which copies encoded
 /// properties, and the projection then serves every later statement at this LSN).
 pub(crate) fn scan_projects(labels: &[String], ctx: &ExecContext<'_>) -> bool {
-    let lsn = ctx.graph.snapshot().lsn().get();
-    if ctx.graph.projection().is_some() || ctx.projections.is_some_and(|c| c.current(lsn).is_some())
-    {
+    if projection_built(ctx) {
         return true;
     }
     let statistics = ctx.graph.snapshot().statistics();
-    let scanned = match labels.first() {
+    statistics.nodes >= PROJECTED_SCAN_NODES
+        && label_nodes(&statistics, labels).saturating_mul(4) >= statistics.nodes
+        && !ctx.graph.has_writes()
+}
+
+/// Whether the statement reads a projection, or one of its snapshot's LSN is built.
+pub(crate) fn projection_built(ctx: &ExecContext<'_>) -> bool {
+    let lsn = ctx.graph.snapshot().lsn().get();
+    ctx.graph.projection().is_some() || ctx.projections.is_some_and(|c| c.current(lsn).is_some())
+}
+
+/// The nodes with the first of `labels` (every node without labels), as `statistics` count.
+pub(crate) fn label_nodes(statistics: &namidb_graph::GraphStatistics, labels: &[String]) -> u64 {
+    match labels.first() {
         Some(label) => statistics.labels.get(label).copied().unwrap_or(0),
         None => statistics.nodes,
-    };
-    statistics.nodes >= PROJECTED_SCAN_NODES
-        && scanned.saturating_mul(4) >= statistics.nodes
-        && !ctx.graph.has_writes()
+    }
 }
 
 /// The fewest nodes in a graph for a label scan to build a projection (a smaller graph's

@@ -67,16 +67,9 @@ impl MemtableStatistics {
 /// The key and value of the newest version of every key under the one-byte `prefix` whose
 /// newest version is not a tombstone.
 fn newest_values(memtable: &Memtable, prefix: u8) -> impl Iterator<Item = (Bytes, Bytes)> + '_ {
-    let end = [prefix.saturating_add(1)];
-    let mut previous: Option<Bytes> = None;
-    // Versions of one key come newest first.
-    memtable.versions_in(&[prefix], Some(&end), Lsn(u64::MAX)).filter_map(move |version| {
-        if previous.as_ref() == Some(&version.key) {
-            return None;
-        }
-        previous = Some(version.key.clone());
-        version.value.map(|value| (version.key, value))
-    })
+    memtable
+        .newest_in(&[prefix], Some(&[prefix.saturating_add(1)]), Lsn(u64::MAX))
+        .filter_map(|(key, value)| value.map(|value| (key, value)))
 }
 
 /// The figures of the memtables this handle has read, and the last combination handed out.

@@ -10,9 +10,10 @@
 //! admit it. So a cold lookup of a key-like value fetches the blooms and one row group's column,
 //! not the whole column. A [`PropertyLookup`] holds, once per statement, the files a snapshot
 //! can see (with the blooms and indexes loaded so far) and an index of each memtable (kept and
-//! extended across statements: `memtable_index`); probing it yields candidate ids, and each candidate is confirmed with a point read of its newest
-//! version at the snapshot, so superseded versions, deletions, removed labels and hash
-//! collisions all drop out there. The answer is exact.
+//! extended across statements: `memtable_index`); probing it yields candidate ids, and each
+//! candidate is confirmed with a point read of its newest version at the snapshot, so
+//! superseded versions, deletions, removed labels and hash collisions all drop out there. The
+//! answer is exact.
 //!
 //! Only values whose equality is plain identity are indexed: strings, and integers (floats with
 //! an integral value up to 2^53 count as that integer, since `1 = 1.0` in Cypher).
